@@ -1,0 +1,81 @@
+/**
+ * Builds the ml-guardrails CDK app from a validated policy. `bin/guardrails.ts` calls it for
+ * `cdk synth`; tests and the benchmark call it directly.
+ */
+import {
+  App,
+  type AppProps,
+  AspectPriority,
+  Aspects,
+  type Environment,
+  type Stack,
+  Tags,
+  Validations,
+} from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { RequiredTagsChecker } from './aspects/required-tags';
+import { budgetShardOf } from './config/naming';
+import type { GuardrailsPolicy } from './config/schema';
+import { AUTO_STOP_TOPIC_NAME, AutoStopStack } from './stacks/auto-stop-stack';
+import { BudgetsStack } from './stacks/budgets-stack';
+
+export const STACK_PREFIX = 'MlGuardrails';
+
+export interface GuardrailsAppProps {
+  readonly policy: GuardrailsPolicy;
+  /** Policy file the functions bundle and re-read at cold start. */
+  readonly policyFile: string;
+  /** Target account and region. @default - environment-agnostic (CDK_DEFAULT_ACCOUNT / CDK_DEFAULT_REGION) */
+  readonly env?: Environment;
+  /** Run cdk-nag AwsSolutions checks on synth. @default true */
+  readonly nag?: boolean;
+  /** Props for the App (context, outdir). @default {} */
+  readonly appProps?: AppProps;
+}
+
+export interface GuardrailsApp {
+  readonly app: App;
+  readonly autoStop: AutoStopStack;
+  readonly budgets: BudgetsStack[];
+  /** Every stack, for tests and checks. */
+  readonly stacks: Stack[];
+}
+
+export function createGuardrailsApp(props: GuardrailsAppProps): GuardrailsApp {
+  const { policy } = props;
+  const app = new App(props.appProps);
+  const env = props.env;
+
+  const autoStop = new AutoStopStack(app, `${STACK_PREFIX}-AutoStop`, {
+    env,
+    policy,
+    policyFile: props.policyFile,
+    description: 'ml-guardrails: budget notifications topic and SageMaker auto-stop',
+  });
+
+  const shards = policy.organisation.budgetStacks;
+  const budgets = Array.from({ length: shards }, (_, shard) => {
+    const stack = new BudgetsStack(
+      app,
+      `${STACK_PREFIX}-Budgets-${String(shard).padStart(2, '0')}`,
+      {
+        env,
+        projects: policy.projects.filter((p) => budgetShardOf(p.id, shards) === shard),
+        organisation: policy.organisation,
+        autoStopTopicName: AUTO_STOP_TOPIC_NAME,
+        description: `ml-guardrails: per-project budgets, shard ${shard + 1} of ${shards}`,
+      },
+    );
+    // The topic (and its policy allowing Budgets) must exist before budgets point at it.
+    stack.addStackDependency(autoStop);
+    return stack;
+  });
+
+  const stacks: Stack[] = [autoStop, ...budgets];
+  for (const [key, value] of Object.entries(policy.organisation.tags)) Tags.of(app).add(key, value);
+  Aspects.of(app).add(new RequiredTagsChecker(policy.organisation.requiredTags.map((t) => t.key)), {
+    priority: AspectPriority.READONLY,
+  });
+  if (props.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return { app, autoStop, budgets, stacks };
+}

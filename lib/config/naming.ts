@@ -1,0 +1,58 @@
+/**
+ * Names derived from the policy. They are a contract between the synthesized budgets, the
+ * Lambdas that read budget notifications and the CLI, so they live in one place.
+ */
+import type { GuardrailsPolicy, Project } from './schema';
+
+/** Budget name for a project: stable, so a notification maps back to exactly one project. */
+export function budgetNameFor(prefix: string, projectId: string): string {
+  return `${prefix}${projectId}`;
+}
+
+/** The project a budget notification belongs to, or undefined for budgets this policy does not own. */
+export function projectForBudgetName(
+  policy: Pick<GuardrailsPolicy, 'projects'>,
+  budgetName: string,
+): Project | undefined {
+  return policy.projects.find((p) => p.budgetName === budgetName);
+}
+
+/**
+ * The budget stack a project lives in: a hash of its id alone, so adding or removing another
+ * project never moves this one (moving a budget means delete + create under the same name).
+ */
+export function budgetShardOf(projectId: string, shards: number): number {
+  // FNV-1a, 32 bit: tiny, stable across Node versions, and well spread for short ids.
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < projectId.length; i++) {
+    hash ^= projectId.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash % shards;
+}
+
+/** Cost-allocation tag filter for AWS Budgets: without the `user:` prefix the budget shows $0. */
+export function costFilterTagValue(tagKey: string, projectId: string): string {
+  return `user:${tagKey}$${projectId}`;
+}
+
+/** Most resources CloudFormation allows in one stack. */
+export const STACK_RESOURCE_LIMIT = 500;
+/** Budgets per shard we accept, leaving room for the stack's own non-budget resources. */
+export const MAX_BUDGETS_PER_STACK = 450;
+
+/**
+ * Tags that identify a project's resources (the project tag, and CostCenter / Team where the
+ * organisation requires them); put on the budget and expected on the project's SageMaker work.
+ */
+export function projectTags(
+  organisation: Pick<GuardrailsPolicy['organisation'], 'projectTagKey' | 'requiredTags'>,
+  project: Pick<Project, 'id' | 'costCenter' | 'team'>,
+): Record<string, string> {
+  const required = new Set(organisation.requiredTags.map((t) => t.key));
+  return {
+    [organisation.projectTagKey]: project.id,
+    ...(required.has('CostCenter') ? { CostCenter: project.costCenter } : {}),
+    ...(required.has('Team') ? { Team: project.team } : {}),
+  };
+}

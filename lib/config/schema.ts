@@ -1,0 +1,310 @@
+/**
+ * The guardrails policy: one zod schema shared by the CDK app, the Lambdas and the CLI.
+ *
+ * Objects are strict, so a misspelt key is an error rather than a silently ignored setting.
+ * Checks that a schema cannot express (cross references, AWS limits) live in `semantics.ts`.
+ */
+import { z } from 'zod';
+
+/** Resource kinds that auto-stop knows how to act on. */
+export const RESOURCE_KINDS = [
+  'training-job',
+  'processing-job',
+  'transform-job',
+  'hyperparameter-tuning-job',
+  'notebook-instance',
+  'endpoint',
+] as const;
+export type ResourceKind = (typeof RESOURCE_KINDS)[number];
+
+export const AUTO_STOP_MODES = ['enforce', 'dry-run', 'off'] as const;
+export type AutoStopMode = (typeof AUTO_STOP_MODES)[number];
+
+/** What auto-stop does with a classic (instance-based) endpoint variant, which cannot scale to 0. */
+export const CLASSIC_ENDPOINT_ACTIONS = ['report-only', 'park'] as const;
+
+export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
+/** PagerDuty Events API v2 severities (exact strings the API accepts). */
+export const PAGERDUTY_SEVERITIES = ['critical', 'error', 'warning', 'info'] as const;
+export type PagerDutySeverity = (typeof PAGERDUTY_SEVERITIES)[number];
+
+/** Lower-case kebab id: usable in budget names, tag values, stack and construct ids. */
+const Id = z.string().regex(/^[a-z][a-z0-9-]{0,62}[a-z0-9]$/, {
+  message: 'must be 2-64 characters of a-z, 0-9 and "-", starting with a letter',
+});
+
+const Email = z.email({ message: 'is not a valid email address' });
+const Percent = z.number().gt(0, { message: 'must be greater than 0' });
+const HHMM = z
+  .string()
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, { message: 'must be a time as HH:MM (00:00-24:00)' });
+const Url = z.url({ message: 'must be a URL' });
+
+/** A required tag, optionally restricted to allowed values (AWS Config REQUIRED_TAGS). */
+export const RequiredTagSchema = z.strictObject({
+  key: z.string(),
+  allowedValues: z.array(z.string()).min(1).optional(),
+  description: z.string().optional(),
+});
+export type RequiredTag = z.infer<typeof RequiredTagSchema>;
+
+export const AlertThresholdsSchema = z.strictObject({
+  /** Percentages of the monthly budget that notify finance and owners on ACTUAL spend. */
+  actualPct: z.array(Percent).default([50, 80]),
+  /** Percentages of the monthly budget that notify finance and owners on FORECASTED spend. */
+  forecastedPct: z.array(Percent).default([100]),
+});
+
+export const EndpointPolicySchema = z.strictObject({
+  /** Classic instance-based variants cannot go to 0: list them (`report-only`) or delete and keep config (`park`). */
+  classic: z.enum(CLASSIC_ENDPOINT_ACTIONS).default('report-only'),
+});
+
+/** Auto-stop settings; every key optional here so a project can override just one of them. */
+export const AutoStopOverrideSchema = z.strictObject({
+  thresholdPct: Percent.optional(),
+  mode: z.enum(AUTO_STOP_MODES).optional(),
+  resourceKinds: z.array(z.enum(RESOURCE_KINDS)).min(1).optional(),
+  exemptionTag: z.string().optional(),
+  verifySpend: z.boolean().optional(),
+  endpoints: EndpointPolicySchema.partial().optional(),
+});
+
+export const AutoStopDefaultsSchema = z.strictObject({
+  thresholdPct: Percent.default(95),
+  mode: z.enum(AUTO_STOP_MODES).default('enforce'),
+  resourceKinds: z
+    .array(z.enum(RESOURCE_KINDS))
+    .min(1)
+    .default([...RESOURCE_KINDS]),
+  exemptionTag: z.string().default('ml-guardrails:exempt'),
+  /** Re-read the budget (DescribeBudget) before acting, so a forged message stops nothing. */
+  verifySpend: z.boolean().default(true),
+  endpoints: EndpointPolicySchema.default({ classic: 'report-only' }),
+});
+export type AutoStopSettings = z.infer<typeof AutoStopDefaultsSchema>;
+
+export const ModelSchema = z.strictObject({
+  /** Model name as used in the ModelName tag and in alarms (e.g. `fraud_detection`). */
+  name: z.string().min(1),
+  /** Endpoint names (globs with `*`) that serve this model; used to map alarms to models. */
+  endpoints: z.array(z.string().min(1)).default([]),
+  /** Monthly serving SLA used by the Production Readiness Review. */
+  sla: z
+    .strictObject({
+      p99LatencyMs: z.number().positive().optional(),
+      availabilityPct: z.number().gt(0).max(100).optional(),
+    })
+    .optional(),
+});
+export type Model = z.infer<typeof ModelSchema>;
+
+export const ProjectSchema = z.strictObject({
+  id: Id,
+  name: z.string().min(1).optional(),
+  /** Id of the owning team (see `teams`). */
+  team: z.string(),
+  costCenter: z.string().min(1),
+  models: z.array(ModelSchema).default([]),
+  monthlyBudgetUsd: z.number().gt(0, { message: 'must be greater than 0' }),
+  financeEmails: z.array(Email).default([]),
+  ownerEmails: z.array(Email).min(1, { message: 'must list at least one owner' }),
+  alerts: AlertThresholdsSchema.partial().optional(),
+  autoStop: AutoStopOverrideSchema.optional(),
+});
+export type ProjectInput = z.infer<typeof ProjectSchema>;
+
+export const CoverageWindowSchema = z.strictObject({
+  days: z.array(z.enum(WEEKDAYS)).min(1),
+  /** Local start time; a window whose end is before its start runs overnight. */
+  start: HHMM,
+  end: HHMM,
+});
+export type CoverageWindow = z.infer<typeof CoverageWindowSchema>;
+
+export const EscalationLevelSchema = z.strictObject({
+  /** Minutes after the page at which this level is notified (level 1 is 0). */
+  afterMinutes: z.number().int().min(0),
+  notify: z.string().min(1),
+});
+
+export const TeamSchema = z.strictObject({
+  id: Id,
+  name: z.string().min(1),
+  email: Email.optional(),
+  /** Id of the PagerDuty service (see `pagerduty.services`) that pages this team. */
+  pagerdutyService: z.string().optional(),
+  onCall: z.strictObject({
+    /** `24x7` or `business-hours` (then `windows` define coverage). */
+    coverage: z.enum(['24x7', 'business-hours']),
+    timeZone: z.string().optional(),
+    windows: z.array(CoverageWindowSchema).default([]),
+    /** Outside coverage: page at low urgency (`best-effort`), or hold until the window opens (`hold`). */
+    afterHours: z.enum(['best-effort', 'hold']).default('best-effort'),
+    responseMinutes: z.number().int().positive(),
+    escalation: z.array(EscalationLevelSchema).default([]),
+  }),
+});
+export type Team = z.infer<typeof TeamSchema>;
+
+/** Activity RACI: Owns is the single Accountable owner. */
+export const ACTIVITY_ASSIGNMENTS = ['owns', 'supports', 'informed'] as const;
+/** Incident RACI: exactly one A(ccountable) per incident type. */
+export const INCIDENT_ASSIGNMENTS = ['A', 'C', 'I'] as const;
+
+export const RaciGroupSchema = z.strictObject({
+  id: Id,
+  name: z.string().min(1),
+  team: z.string(),
+});
+
+export const ActivitySchema = z.strictObject({
+  name: z.string().min(1),
+  assignments: z.record(z.string(), z.enum(ACTIVITY_ASSIGNMENTS)),
+});
+
+export const IncidentTypeSchema = z.strictObject({
+  id: Id,
+  name: z.string().min(1),
+  description: z.string().optional(),
+  assignments: z.record(z.string(), z.enum(INCIDENT_ASSIGNMENTS)),
+  /** Severity inside the paged team's coverage window. */
+  severity: z.enum(['critical', 'error']).default('error'),
+  /** What an OK state change does. */
+  onOk: z.enum(['resolve', 'ignore']).default('resolve'),
+  /** What INSUFFICIENT_DATA does: nothing (logged) or a page like ALARM. */
+  onInsufficientData: z.enum(['ignore', 'trigger']).default('ignore'),
+  runbook: Url.optional(),
+});
+export type IncidentType = z.infer<typeof IncidentTypeSchema>;
+
+export const RaciSchema = z.strictObject({
+  /** Columns of the activity matrix (e.g. Data Science, ML Engineering, Platform). */
+  groups: z.array(RaciGroupSchema).min(1),
+  activities: z.array(ActivitySchema).min(1),
+  /** Columns of the incident matrix (e.g. Data Scientist, ML Engineer, Platform Engineer, Product Manager). */
+  roles: z.array(
+    z.strictObject({
+      id: Id,
+      name: z.string().min(1),
+      /** Team paged when this role is Accountable; omit for roles that are never paged. */
+      team: z.string().optional(),
+    }),
+  ),
+  incidentTypes: z.array(IncidentTypeSchema).min(1),
+});
+
+export const AlarmRuleSchema = z.strictObject({
+  /** Incident type id that matching alarms become. */
+  incidentType: z.string(),
+  /** All given conditions must hold; patterns are globs with `*`. */
+  match: z
+    .strictObject({
+      alarmName: z.string().optional(),
+      namespace: z.string().optional(),
+      metricName: z.string().optional(),
+      dimensions: z.record(z.string(), z.string()).optional(),
+    })
+    .refine((m) => Object.keys(m).length > 0, { message: 'must have at least one condition' }),
+});
+export type AlarmRule = z.infer<typeof AlarmRuleSchema>;
+
+export const PagingSchema = z.strictObject({
+  /** Events API v2 enqueue URL (EU accounts: https://events.eu.pagerduty.com/v2/enqueue). */
+  eventsApiUrl: Url.default('https://events.pagerduty.com/v2/enqueue'),
+  services: z
+    .array(
+      z.strictObject({
+        id: Id,
+        name: z.string().min(1),
+        /** Name of the Secrets Manager secret that holds the routing key (never the key itself). */
+        routingKeySecret: z.string().regex(/^[A-Za-z0-9/_+=.@-]{1,512}$/, {
+          message: 'must be a Secrets Manager secret name',
+        }),
+      }),
+    )
+    .min(1),
+  revenueCritical: z
+    .strictObject({
+      /** Model names paged 24x7 by `team`, whoever is Accountable. */
+      models: z.array(z.string().min(1)).default([]),
+      team: z.string(),
+    })
+    .optional(),
+  /** First matching rule wins. */
+  alarmRules: z.array(AlarmRuleSchema).default([]),
+  /** Incident type for alarms no rule matches (omit: page the platform team as unclassified). */
+  defaultIncidentType: z.string().optional(),
+  /** Team that owns the guardrails themselves and receives unclassified alarms. */
+  platformTeam: z.string(),
+});
+
+export const TagComplianceSchema = z.strictObject({
+  /** Create a Config recorder and delivery channel (most accounts already have one). */
+  createConfigRecorder: z.boolean().default(false),
+  /** How often the custom rule evaluates what Config does not record. */
+  auditFrequency: z
+    .enum(['One_Hour', 'Three_Hours', 'Six_Hours', 'Twelve_Hours', 'TwentyFour_Hours'])
+    .default('TwentyFour_Hours'),
+});
+
+export const OrganisationSchema = z.strictObject({
+  name: z.string().min(1),
+  /** Cost-allocation tag whose value is the project id. */
+  projectTagKey: z.string().default('Project'),
+  requiredTags: z.array(RequiredTagSchema).min(1),
+  /** Tags on every resource this app creates; must cover the required tags. */
+  tags: z.record(z.string(), z.string()),
+  /** IANA time zone for teams that do not set one. */
+  defaultTimeZone: z.string().default('UTC'),
+  /** Budget name = prefix + project id, so a notification maps back to its project. */
+  budgetNamePrefix: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{0,30}$/, { message: 'must be up to 30 of A-Z a-z 0-9 _ . -' })
+    .default('ml-'),
+  /**
+   * Number of budget stacks; a project's stack is a hash of its id, so never change this after
+   * the first deploy (it would move budgets between stacks).
+   */
+  budgetStacks: z.number().int().min(1).max(100).default(8),
+});
+
+export const GuardrailsPolicySchema = z.strictObject({
+  version: z.literal(1, { message: 'must be 1' }),
+  organisation: OrganisationSchema,
+  defaults: z
+    .strictObject({
+      alerts: AlertThresholdsSchema.default({ actualPct: [50, 80], forecastedPct: [100] }),
+      autoStop: AutoStopDefaultsSchema.default({
+        thresholdPct: 95,
+        mode: 'enforce',
+        resourceKinds: [...RESOURCE_KINDS],
+        exemptionTag: 'ml-guardrails:exempt',
+        verifySpend: true,
+        endpoints: { classic: 'report-only' },
+      }),
+    })
+    .prefault({}),
+  projects: z.array(ProjectSchema).min(1, { message: 'must list at least one project' }),
+  teams: z.array(TeamSchema).min(1),
+  raci: RaciSchema,
+  paging: PagingSchema,
+  tagCompliance: TagComplianceSchema.prefault({}),
+});
+/** The policy as validated, before per-project defaults are merged. */
+export type GuardrailsPolicyInput = z.infer<typeof GuardrailsPolicySchema>;
+
+/** A project with organisation defaults merged in: what every consumer works with. */
+export interface Project extends Omit<ProjectInput, 'alerts' | 'autoStop'> {
+  readonly name: string;
+  readonly budgetName: string;
+  readonly alerts: { readonly actualPct: number[]; readonly forecastedPct: number[] };
+  readonly autoStop: AutoStopSettings;
+}
+
+/** The validated, resolved policy. */
+export interface GuardrailsPolicy extends Omit<GuardrailsPolicyInput, 'projects'> {
+  readonly projects: Project[];
+}
