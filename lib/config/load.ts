@@ -145,7 +145,7 @@ export function resolveProjects(input: GuardrailsPolicyInput): Project[] {
 export function parsePolicy(text: string, file = DEFAULT_POLICY_FILE): GuardrailsPolicy {
   const counter = new LineCounter();
   // uniqueKeys (the default) makes a repeated mapping key a YAML error rather than a silent override.
-  const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false });
+  const doc = parseDocument(text, { lineCounter: counter, prettyErrors: true });
   if (doc.errors.length > 0) {
     throw new PolicyValidationError(
       file,

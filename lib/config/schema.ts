@@ -36,7 +36,7 @@ const Id = z.string().regex(/^[a-z][a-z0-9-]{0,62}[a-z0-9]$/, {
 });
 
 const Email = z.email({ message: 'is not a valid email address' });
-const Percent = z.number().gt(0, { message: 'must be greater than 0' });
+const Percent = z.number().gt(0);
 const HHMM = z
   .string()
   .regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, { message: 'must be a time as HH:MM (00:00-24:00)' });
@@ -108,7 +108,7 @@ export const ProjectSchema = z.strictObject({
   team: z.string(),
   costCenter: z.string().min(1),
   models: z.array(ModelSchema).default([]),
-  monthlyBudgetUsd: z.number().gt(0, { message: 'must be greater than 0' }),
+  monthlyBudgetUsd: z.number().gt(0),
   financeEmails: z.array(Email).default([]),
   ownerEmails: z.array(Email).min(1, { message: 'must list at least one owner' }),
   alerts: AlertThresholdsSchema.partial().optional(),
