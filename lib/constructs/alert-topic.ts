@@ -1,4 +1,4 @@
-import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -11,51 +11,52 @@ import { Construct } from 'constructs';
 export interface ITopicPublisher {
   /** Service principal, e.g. `budgets.amazonaws.com`. */
   readonly servicePrincipal: string;
-  /** Conditions on the publish grant that pin the publisher to this account. */
-  conditions(): Record<string, Record<string, string>>;
+  /** Conditions on the publish grant that pin the publisher to the scope's account (and region). */
+  conditions(scope: Construct): Record<string, Record<string, string>>;
+}
+
+/**
+ * A publisher pinned to the scope's account by `aws:SourceAccount` and to its own resources by
+ * `aws:SourceArn` (confused-deputy protection for service principals).
+ */
+function accountScoped(
+  servicePrincipal: string,
+  sourceArn: (env: { partition: string; region: string; account: string }) => string,
+): ITopicPublisher {
+  return {
+    servicePrincipal,
+    conditions: (scope) => {
+      const { account, partition, region } = Stack.of(scope);
+      return {
+        StringEquals: { 'aws:SourceAccount': account },
+        ArnLike: { 'aws:SourceArn': sourceArn({ partition, region, account }) },
+      };
+    },
+  };
 }
 
 /** Factories for the publishers this project uses. */
 export const TopicPublisher = {
   /**
-   * AWS Budgets. The source ARN has an empty region field (`arn:<partition>:budgets::<account>:*`),
+   * AWS Budgets. Its source ARN has an empty region field (`arn:<partition>:budgets::<account>:*`),
    * as the AWS Budgets user guide's SNS topic policy example shows.
    */
-  budgets(): ITopicPublisher {
-    return {
-      servicePrincipal: 'budgets.amazonaws.com',
-      conditions: () => ({
-        StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
-        ArnLike: { 'aws:SourceArn': `arn:${Aws.PARTITION}:budgets::${Aws.ACCOUNT_ID}:*` },
-      }),
-    };
-  },
+  budgets: (): ITopicPublisher =>
+    accountScoped('budgets.amazonaws.com', (e) => `arn:${e.partition}:budgets::${e.account}:*`),
 
   /** CloudWatch alarms in this account and region. */
-  cloudWatch(): ITopicPublisher {
-    return {
-      servicePrincipal: 'cloudwatch.amazonaws.com',
-      conditions: () => ({
-        StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
-        ArnLike: {
-          'aws:SourceArn': `arn:${Aws.PARTITION}:cloudwatch:${Aws.REGION}:${Aws.ACCOUNT_ID}:alarm:*`,
-        },
-      }),
-    };
-  },
+  cloudWatch: (): ITopicPublisher =>
+    accountScoped(
+      'cloudwatch.amazonaws.com',
+      (e) => `arn:${e.partition}:cloudwatch:${e.region}:${e.account}:alarm:*`,
+    ),
 
   /** EventBridge rules in this account and region. */
-  eventBridge(): ITopicPublisher {
-    return {
-      servicePrincipal: 'events.amazonaws.com',
-      conditions: () => ({
-        StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
-        ArnLike: {
-          'aws:SourceArn': `arn:${Aws.PARTITION}:events:${Aws.REGION}:${Aws.ACCOUNT_ID}:rule/*`,
-        },
-      }),
-    };
-  },
+  eventBridge: (): ITopicPublisher =>
+    accountScoped(
+      'events.amazonaws.com',
+      (e) => `arn:${e.partition}:events:${e.region}:${e.account}:rule/*`,
+    ),
 };
 
 export interface AlertTopicProps {
@@ -109,7 +110,7 @@ export class AlertTopic extends Construct {
           principals: [principal],
           actions: ['sns:Publish'],
           resources: [this.topic.topicArn],
-          conditions: publisher.conditions(),
+          conditions: publisher.conditions(this),
         }),
       );
       // Services publishing to an encrypted topic must be able to use the CMK.
@@ -118,7 +119,7 @@ export class AlertTopic extends Construct {
           principals: [principal],
           actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
           resources: ['*'],
-          conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+          conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
         }),
       );
     }

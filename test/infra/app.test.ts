@@ -1,0 +1,73 @@
+import { Stack, Tags } from 'aws-cdk-lib';
+import { Annotations } from 'aws-cdk-lib/assertions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { describe, expect, it } from 'vitest';
+import { RequiredTagsChecker } from '../../lib/aspects/required-tags';
+import { buildTestApp, examplePolicy } from '../helpers/app';
+import { nagFindings } from '../helpers/nag';
+
+describe('organisation tags', () => {
+  it('are on every taggable resource of every stack', () => {
+    // Prepare
+    const { app, stacks } = buildTestApp();
+    const required = examplePolicy().organisation.requiredTags.map((t) => t.key);
+    // Act
+    const assembly = app.synth();
+    // Assess: read the synthesized templates, where tags really land
+    let checked = 0;
+    for (const stack of stacks) {
+      const template = assembly.getStackArtifact(stack.artifactId).template as {
+        Resources: Record<string, { Type: string; Properties?: Record<string, unknown> }>;
+      };
+      for (const [id, r] of Object.entries(template.Resources)) {
+        const tags = (r.Properties?.Tags ?? r.Properties?.ResourceTags) as
+          | { Key: string }[]
+          | undefined;
+        if (!tags) continue;
+        checked++;
+        expect(tags.map((t) => t.Key).sort(), `${stack.stackName}/${id}`).toEqual(
+          [...required].sort(),
+        );
+      }
+    }
+    expect(checked).toBeGreaterThanOrEqual(5);
+  });
+
+  it('fail the synth, naming the resource, when a taggable resource lacks a required tag', () => {
+    // Prepare: a queue that opts out of the app-wide CostCenter tag
+    const { app } = buildTestApp();
+    const stack = new Stack(app, 'Extra');
+    const queue = new sqs.Queue(stack, 'Untagged');
+    Tags.of(queue).remove('CostCenter', { priority: 1000 });
+    // Act
+    app.synth();
+    // Assess: an error annotation, which makes `cdk synth` exit non-zero
+    Annotations.fromStack(stack).hasError(
+      '/Extra/Untagged/Resource',
+      'AWS::SQS::Queue Extra/Untagged/Resource is missing required tag CostCenter',
+    );
+  });
+
+  it('the checker names every missing key', () => {
+    const { app } = buildTestApp();
+    const stack = new Stack(app, 'Bare');
+    const cfn = new sqs.CfnQueue(stack, 'Q');
+    new RequiredTagsChecker(['A', 'B']).visit(cfn);
+    const messages = stack.node
+      .findAll()
+      .flatMap((c) => c.node.metadata.map((m) => String(m.data)));
+    expect(messages).toContain('AWS::SQS::Queue Bare/Q is missing required tags A, B');
+  });
+});
+
+describe('cdk-nag AwsSolutions checks', () => {
+  it('report no unacknowledged finding on the whole app', () => {
+    expect(nagFindings(buildTestApp().app)).toEqual([]);
+  });
+
+  it('do catch a violation (the check is live)', () => {
+    const { app } = buildTestApp();
+    new sqs.Queue(new Stack(app, 'Insecure'), 'Q', { encryption: sqs.QueueEncryption.UNENCRYPTED });
+    expect(nagFindings(app).some((f) => f.startsWith('AwsSolutions-SQS'))).toBe(true);
+  });
+});

@@ -1,0 +1,216 @@
+import { Template } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { parsePolicy } from '../../lib/config/load';
+import { budgetShardOf } from '../../lib/config/naming';
+import { buildTestApp, examplePolicy } from '../helpers/app';
+import { policyWithProjects } from '../helpers/policy-factory';
+
+function allBudgets(app = buildTestApp()) {
+  return app.budgets.flatMap((stack) =>
+    Object.entries(Template.fromStack(stack).findResources('AWS::Budgets::Budget')).map(
+      ([logicalId, r]) => ({
+        stack: stack.stackName,
+        logicalId,
+        props: r.Properties as {
+          Budget: Record<string, unknown>;
+          NotificationsWithSubscribers: {
+            Notification: Record<string, unknown>;
+            Subscribers: { SubscriptionType: string; Address: unknown }[];
+          }[];
+          ResourceTags: { Key: string; Value: string }[];
+        },
+      }),
+    ),
+  );
+}
+
+describe('per-project budgets', () => {
+  const budgets = allBudgets();
+  const byName = (name: string) => {
+    const b = budgets.find((x) => x.props.Budget.BudgetName === name);
+    if (!b) throw new Error(`no budget ${name}`);
+    return b.props;
+  };
+
+  it('creates exactly one budget per project', () => {
+    expect(budgets.map((b) => b.props.Budget.BudgetName).sort()).toEqual([
+      'ml-churn-prediction',
+      'ml-fraud-detection',
+      'ml-real-time-bidding',
+    ]);
+  });
+
+  it('is a monthly USD cost budget filtered by the user: cost-allocation tag', () => {
+    expect(byName('ml-fraud-detection').Budget).toEqual({
+      BudgetName: 'ml-fraud-detection',
+      BudgetType: 'COST',
+      TimeUnit: 'MONTHLY',
+      BudgetLimit: { Amount: 10000, Unit: 'USD' },
+      CostFilters: { TagKeyValue: ['user:Project$fraud-detection'] },
+    });
+  });
+
+  it('emails finance and owners at ACTUAL 50 % and 80 % and FORECASTED 100 %, and notifies the auto-stop topic at 95 %', () => {
+    const n = byName('ml-fraud-detection').NotificationsWithSubscribers;
+    const emails = [
+      'finops@example.com',
+      'risk-finance@example.com',
+      'fraud-ml-leads@example.com',
+    ].map((Address) => ({ SubscriptionType: 'EMAIL', Address }));
+    const notification = (NotificationType: string, Threshold: number) => ({
+      NotificationType,
+      Threshold,
+      ComparisonOperator: 'GREATER_THAN',
+      ThresholdType: 'PERCENTAGE',
+    });
+    expect(n.slice(0, 3)).toEqual([
+      { Notification: notification('ACTUAL', 50), Subscribers: emails },
+      { Notification: notification('ACTUAL', 80), Subscribers: emails },
+      { Notification: notification('FORECASTED', 100), Subscribers: emails },
+    ]);
+    expect(n[3]?.Notification).toEqual(notification('ACTUAL', 95));
+    expect(n[3]?.Subscribers).toEqual([
+      {
+        SubscriptionType: 'SNS',
+        Address: {
+          'Fn::Join': [
+            '',
+            [
+              'arn:',
+              { Ref: 'AWS::Partition' },
+              ':sns:eu-west-1:111122223333:ml-guardrails-auto-stop',
+            ],
+          ],
+        },
+      },
+    ]);
+    expect(n).toHaveLength(4);
+  });
+
+  it('uses per-project thresholds and auto-stop threshold overrides', () => {
+    const n = byName('ml-real-time-bidding').NotificationsWithSubscribers;
+    expect(
+      n.map(
+        (x) =>
+          `${x.Notification.NotificationType} ${x.Notification.Threshold} ${x.Subscribers[0]?.SubscriptionType}`,
+      ),
+    ).toEqual([
+      'ACTUAL 50 EMAIL',
+      'ACTUAL 80 EMAIL',
+      'ACTUAL 90 EMAIL',
+      'FORECASTED 100 EMAIL',
+      'ACTUAL 98 SNS',
+    ]);
+  });
+
+  it('sends no auto-stop notification when auto-stop is off', () => {
+    const text = policyWithProjects(2).replace('    mode: enforce', '    mode: off');
+    const names = allBudgets(buildTestApp({ policy: parsePolicy(text) })).map((b) =>
+      b.props.NotificationsWithSubscribers.map((x) => x.Subscribers[0]?.SubscriptionType),
+    );
+    expect(names).toEqual([
+      ['EMAIL', 'EMAIL', 'EMAIL'],
+      ['EMAIL', 'EMAIL', 'EMAIL'],
+    ]);
+  });
+
+  it('lists each address once when it is both a finance and an owner contact', () => {
+    const base = parsePolicy(policyWithProjects(1));
+    const project = base.projects[0] as (typeof base.projects)[number];
+    const policy = {
+      ...base,
+      projects: [
+        { ...project, financeEmails: ['finops@example.com'], ownerEmails: ['finops@example.com'] },
+      ],
+    };
+    const [b] = allBudgets(buildTestApp({ policy }));
+    expect(b?.props.NotificationsWithSubscribers[0]?.Subscribers).toEqual([
+      { SubscriptionType: 'EMAIL', Address: 'finops@example.com' },
+    ]);
+  });
+
+  it('tags each budget with its project, cost center and team', () => {
+    const tags = Object.fromEntries(
+      byName('ml-churn-prediction').ResourceTags.map((t) => [t.Key, t.Value]),
+    );
+    expect(tags).toMatchObject({
+      Project: 'churn-prediction',
+      CostCenter: 'CC-3300-CRM',
+      Team: 'data-science',
+      ManagedBy: 'ml-guardrails',
+    });
+  });
+
+  it('puts each budget in the stack chosen by a hash of its project id', () => {
+    for (const b of budgets) {
+      const id = String(b.props.Budget.BudgetName).replace(/^ml-/, '');
+      expect(b.stack).toBe(`MlGuardrails-Budgets-${String(budgetShardOf(id, 8)).padStart(2, '0')}`);
+    }
+  });
+
+  it('synthesizes every shard, with a placeholder in an empty one so a removed last budget is deleted', () => {
+    const app = buildTestApp();
+    expect(app.budgets).toHaveLength(8);
+    const empty = app.budgets.filter((s) => s.budgets.length === 0);
+    expect(empty.length).toBeGreaterThan(0);
+    for (const s of empty)
+      Template.fromStack(s).resourceCountIs('AWS::CloudFormation::WaitConditionHandle', 1);
+  });
+});
+
+describe('scale: 1,000 projects', () => {
+  const policy = parsePolicy(policyWithProjects(1000));
+  const app = buildTestApp({ policy });
+
+  it('creates 1,000 budgets spread over stacks that each stay under 500 resources', () => {
+    const counts = app.budgets.map(
+      (s) => Object.keys(Template.fromStack(s).toJSON().Resources).length,
+    );
+    expect(counts.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(1000);
+    expect(app.budgets.reduce((n, s) => n + s.budgets.length, 0)).toBe(1000);
+    for (const c of counts) expect(c).toBeLessThan(500);
+  });
+
+  it('adding and removing projects leaves every other budget in the same stack with the same logical id', () => {
+    // Prepare: the same policy with project 0500 removed and two new projects added
+    const before = new Map(
+      allBudgets(app).map((b) => [b.props.Budget.BudgetName, `${b.stack}/${b.logicalId}`]),
+    );
+    const changed = {
+      ...policy,
+      projects: [
+        ...policy.projects.filter((p) => p.id !== 'project-0500'),
+        {
+          ...(policy.projects[0] as (typeof policy.projects)[number]),
+          id: 'zz-new-a',
+          budgetName: 'ml-zz-new-a',
+        },
+        {
+          ...(policy.projects[1] as (typeof policy.projects)[number]),
+          id: 'aa-new-b',
+          budgetName: 'ml-aa-new-b',
+        },
+      ],
+    };
+    // Act
+    const after = new Map(
+      allBudgets(buildTestApp({ policy: changed })).map((b) => [
+        b.props.Budget.BudgetName,
+        `${b.stack}/${b.logicalId}`,
+      ]),
+    );
+    // Assess
+    expect(after.size).toBe(1001);
+    expect(after.has('ml-project-0500')).toBe(false);
+    for (const [name, where] of after)
+      if (before.has(name)) expect(where, String(name)).toBe(before.get(name));
+  });
+});
+
+it('the example policy resolves the same projects the budgets are built from', () => {
+  expect(examplePolicy().projects.map((p) => p.budgetName)).toEqual([
+    'ml-fraud-detection',
+    'ml-real-time-bidding',
+    'ml-churn-prediction',
+  ]);
+});
