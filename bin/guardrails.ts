@@ -2,7 +2,7 @@
 import { createGuardrailsApp } from '../lib/app';
 /**
  * The CDK app: load and validate the policy, build the stacks. `cdk synth -c config=<file>`
- * selects another policy. An invalid policy exits non-zero with every problem and synthesizes nothing.
+ * selects another policy; `-c cfnValidation=true` adds CDK's CloudFormation template validation. An invalid policy exits non-zero with every problem and synthesizes nothing.
  */
 import { DEFAULT_POLICY_FILE, loadPolicyFile, PolicyValidationError } from '../lib/config/load';
 
@@ -16,6 +16,8 @@ try {
     policy,
     policyFile,
     env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
+    // `-c cfnValidation=true` adds CDK's CloudFormation schema validation (slow on big policies).
+    cfnValidation: context.cfnValidation === true || context.cfnValidation === 'true',
   });
   app.synth();
 } catch (err) {

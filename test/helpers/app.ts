@@ -19,13 +19,14 @@ export function examplePolicy(): GuardrailsPolicy {
 }
 
 export function buildTestApp(
-  options: { policy?: GuardrailsPolicy; nag?: boolean } = {},
+  options: { policy?: GuardrailsPolicy; nag?: boolean; cfnValidation?: boolean } = {},
 ): GuardrailsApp {
   return createGuardrailsApp({
     policy: options.policy ?? examplePolicy(),
     policyFile: EXAMPLE_POLICY_FILE,
     env: TEST_ENV,
     nag: options.nag ?? false,
+    cfnValidation: options.cfnValidation ?? false,
     // Skip esbuild in template tests: `aws:cdk:bundling-stacks` lists the stacks to bundle.
     appProps: { context: { 'aws:cdk:bundling-stacks': [] } },
   });

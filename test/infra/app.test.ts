@@ -1,4 +1,6 @@
-import { Stack, Tags } from 'aws-cdk-lib';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { type App, Stack, Tags } from 'aws-cdk-lib';
 import { Annotations } from 'aws-cdk-lib/assertions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { describe, expect, it } from 'vitest';
@@ -69,5 +71,34 @@ describe('cdk-nag AwsSolutions checks', () => {
     const { app } = buildTestApp();
     new sqs.Queue(new Stack(app, 'Insecure'), 'Q', { encryption: sqs.QueueEncryption.UNENCRYPTED });
     expect(nagFindings(app).some((f) => f.startsWith('AwsSolutions-SQS'))).toBe(true);
+  });
+});
+
+describe('CloudFormation template validation (CDK built-in, opt-in on synth)', () => {
+  /** Every finding (warnings included) the validator wrote to the assembly's report. */
+  function findings(app: App): string[] {
+    const assembly = app.synth();
+    const report = JSON.parse(
+      readFileSync(path.join(assembly.directory, 'validation-report.json'), 'utf8'),
+    ) as {
+      pluginReports: {
+        pluginName: string;
+        violations: { ruleName: string; description: string }[];
+      }[];
+    };
+    return report.pluginReports.flatMap((r) =>
+      r.violations.map((v) => `${r.pluginName} ${v.ruleName}: ${v.description}`),
+    );
+  }
+
+  it('finds nothing in the templates of the example policy', () => {
+    expect(findings(buildTestApp({ cfnValidation: true }).app)).toEqual([]);
+  });
+
+  it('does report a template error (the check is live)', () => {
+    const { app } = buildTestApp({ cfnValidation: true });
+    // 43,200 s (12 h) is SQS's maximum visibility timeout.
+    new sqs.CfnQueue(new Stack(app, 'Broken'), 'Q', { visibilityTimeout: 99_999 });
+    expect(findings(app).join('\n')).toMatch(/CloudFormation Validate .*VisibilityTimeout/);
   });
 });
