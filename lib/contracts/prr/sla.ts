@@ -1,0 +1,23 @@
+/** The serving SLA a deployment is reviewed against. */
+import type { GuardrailsPolicy } from '../../config/schema';
+import type { Deployment } from '../deployment';
+
+/** The SLA to meet: the policy's model SLA wins (it is the agreed contract), field by field. */
+export function effectiveSla(
+  deployment: Deployment,
+  policy: GuardrailsPolicy,
+): { p99LatencyMs?: number; availabilityPct?: number; source: string } {
+  const model = policy.projects
+    .find((p) => p.id === deployment.project)
+    ?.models.find((m) => m.name === deployment.model.name);
+  const fromPolicy = model?.sla ?? {};
+  const fromFile = deployment.sla ?? {};
+  const p99 = fromPolicy.p99LatencyMs ?? fromFile.p99LatencyMs;
+  const availability = fromPolicy.availabilityPct ?? fromFile.availabilityPct;
+  const source = fromPolicy.p99LatencyMs !== undefined ? 'guardrails policy' : 'deployment.yaml';
+  return {
+    ...(p99 === undefined ? {} : { p99LatencyMs: p99 }),
+    ...(availability === undefined ? {} : { availabilityPct: availability }),
+    source,
+  };
+}
