@@ -12,11 +12,9 @@ import { parseYamlWithSchema, YamlValidationError } from '../config/load';
 
 const Url = z.url({ message: 'must be a URL' });
 /** Kubernetes-style CPU quantity: cores (`2`, `0.5`) or millicores (`500m`). */
-const Cpu = z
-  .union([z.number().positive(), z.string()])
-  .refine((v) => cpuCores(v) !== undefined, {
-    message: 'must be a CPU quantity like 2, 0.5 or 500m',
-  });
+const Cpu = z.union([z.number().positive(), z.string()]).refine((v) => cpuCores(v) !== undefined, {
+  message: 'must be a CPU quantity like 2, 0.5 or 500m',
+});
 /** Kubernetes-style memory quantity: `512Mi`, `4Gi`, `1G`, or bytes. */
 const Memory = z
   .union([z.number().positive(), z.string()])
