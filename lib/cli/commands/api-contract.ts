@@ -1,0 +1,51 @@
+import { parseArgs } from 'node:util';
+import { YamlValidationError } from '../../config/load';
+import {
+  checkApiContract,
+  loadApiContractFile,
+  renderApiContractText,
+  toDay,
+} from '../../contracts/api-contract';
+import { type CliCommand, UsageError } from '../command';
+
+export const apiContractCheckCommand: CliCommand = {
+  path: ['api-contract', 'check'],
+  summary: "Check a model API contract's versions against its deprecation policy",
+  usage: `Usage: guardrails api-contract check <api_contract.yaml> [--today YYYY-MM-DD] [--json]
+
+Reports violations (end of life sooner than the notice period, more previous versions served
+than the policy keeps, a sunset version still served, a version past its end of life, a
+deprecated version without a migration guide) and each deprecated version's phase on the
+T-90 announce / T-60 brownout / T-30 blackout / T-0 delete timeline. A boundary day belongs to
+the later phase. --today defaults to the current UTC date.
+Exit code 0 without violations, 1 with violations or an invalid file, 2 on usage errors.`,
+  async run(args, io) {
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { today: { type: 'string' }, json: { type: 'boolean' } },
+    });
+    if (positionals.length !== 1) throw new UsageError('exactly one API contract file is required');
+    const file = positionals[0] as string;
+    const today = values.today ?? new Date().toISOString().slice(0, 10);
+    if (toDay(today) === undefined)
+      throw new UsageError(`--today must be a date as YYYY-MM-DD (got "${today}")`);
+    let contract: ReturnType<typeof loadApiContractFile>;
+    try {
+      contract = loadApiContractFile(file);
+    } catch (err) {
+      if (err instanceof YamlValidationError) {
+        io.err(err.message);
+        return 1;
+      }
+      throw err;
+    }
+    const report = checkApiContract(contract, today);
+    io.out(
+      values.json
+        ? JSON.stringify({ file, valid: report.violations.length === 0, ...report }, null, 2)
+        : renderApiContractText(report, file),
+    );
+    return report.violations.length === 0 ? 0 : 1;
+  },
+};
