@@ -10,6 +10,7 @@ interface Statement {
   Action?: unknown;
   NotAction?: unknown;
   Resource?: unknown;
+  Condition?: unknown;
 }
 
 const list = (v: unknown): unknown[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
@@ -34,7 +35,8 @@ export function iamFindings(text: string): { problems: string[]; warnings: strin
     for (const action of list(s.Action))
       if (typeof action === 'string' && action.includes('*'))
         problems.push(`${name}: wildcard action "${action}"`);
-    if (list(s.Resource).includes('*'))
+    // Some actions (cloudwatch:PutMetricData, List*) only take "*": a condition is the scoping then.
+    if (list(s.Resource).includes('*') && s.Condition === undefined)
       warnings.push(`${name}: Resource "*" (scope it to ARNs where the actions allow it)`);
   });
   return { problems, warnings };

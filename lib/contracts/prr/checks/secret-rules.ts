@@ -40,7 +40,7 @@ export const BASE64_ENTROPY_LIMIT = 4.5;
 export const HEX_ENTROPY_LIMIT = 3.0;
 
 const SECRET_WORD =
-  /(secret|passw(or)?d|pwd|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credential|auth)/i;
+  /([_-]key\b|\bkey\b|secret|passw(or)?d|pwd|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credential|auth)/i;
 
 /** Values that document where a secret goes rather than being one. */
 const PLACEHOLDER =
@@ -87,7 +87,9 @@ export const SECRET_RULES: readonly SecretRule[] = [
     pattern:
       /\b\w*(secret|passw(or)?d|pwd|token|api[_-]?key|apikey|access[_-]?key|auth[_-]?key|credential)s?\w*['"]?\s*(:=|=>|[:=])\s*(?<q>['"])(?<secret>[^'"\s]{8,})\k<q>/gi,
     accept: (v) =>
-      !isPlaceholder(v) && !/^https?:\/\//.test(v) && !/^[\w.-]+\.(json|ya?ml|pem|txt)$/.test(v),
+      !isPlaceholder(v) &&
+      !/^https?:\/\//.test(v) &&
+      !/^[\w./-]+\.(json|ya?ml|pem|txt|key|crt)$/.test(v),
   },
   // Unquoted assignments in .env, shell and properties files: `DB_PASSWORD=s3cr3t...`.
   {
