@@ -185,7 +185,8 @@ export function parseYamlWithSchema<S extends z.ZodType>(
     throw new YamlValidationError(
       file,
       doc.errors.map((e) => {
-        const pos = e.linePos?.[0];
+        // linePos is only filled with prettyErrors; the offset in `pos` always is.
+        const pos = e.linePos?.[0] ?? counter.linePos(e.pos[0]);
         return {
           file,
           line: pos?.line ?? 1,
