@@ -314,7 +314,7 @@ export function renderApiContractText(r: ApiContractReport, file: string): strin
   lines.push('Versions:');
   for (const v of r.versions)
     lines.push(
-      `  ${v.version.padEnd(10)} ${v.status.padEnd(10)} ${v.served ? 'served    ' : 'not served'}${v.endOfLife ? `  end of life ${v.endOfLife}` : ''}`,
+      `  ${v.version.padEnd(10)} ${v.status.padEnd(10)} ${v.served ? 'served    ' : 'not served'}${v.endOfLife ? `  end of life ${v.endOfLife}` : ''}`.trimEnd(),
     );
   if (r.timeline.length > 0) {
     lines.push(
