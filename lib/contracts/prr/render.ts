@@ -4,8 +4,13 @@ import type { CheckStatus } from './types';
 
 export const STATUS_ICONS: Record<CheckStatus, string> = { pass: '✅', warn: '⚠️', fail: '❌' };
 
+/** Angle brackets would be read as HTML tags (and dropped) by GitHub's Markdown renderer. */
+function md(text: string): string {
+  return text.replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
 function cell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+  return md(text).replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }
 
 /** Markdown: verdict, a table of every check, then the blocking issues in full. */
@@ -28,14 +33,14 @@ export function renderPrrMarkdown(r: PrrReport): string {
   if (r.blockingIssues.length === 0) lines.push('None.');
   for (const c of r.blockingIssues) {
     lines.push(`- ❌ **${c.title}** (\`${c.id}\`)`);
-    for (const d of c.details) lines.push(`  - ${d}`);
+    for (const d of c.details) lines.push(`  - ${md(d)}`);
   }
   const warnings = r.checks.filter((c) => c.status === 'warn');
   if (warnings.length > 0) {
     lines.push('', '## Warnings', '');
     for (const c of warnings) {
       lines.push(`- ⚠️ **${c.title}** (\`${c.id}\`${c.blocking ? '' : ', advisory'})`);
-      for (const d of c.details) lines.push(`  - ${d}`);
+      for (const d of c.details) lines.push(`  - ${md(d)}`);
     }
   }
   return lines.join('\n');

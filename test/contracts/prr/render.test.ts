@@ -97,3 +97,21 @@ describe('renderPrrJson', () => {
     expect(JSON.parse(renderPrrJson(failing))).toEqual(failing);
   });
 });
+
+describe('renderPrrMarkdown escaping', () => {
+  it('escapes angle brackets so GitHub does not swallow them as HTML', () => {
+    // Prepare
+    const check = {
+      id: 'versioning',
+      title: 'Versioning',
+      blocking: true,
+      status: 'fail' as const,
+      details: ['use <repository>@sha256:<64 hex>'],
+    };
+    // Act
+    const md = renderPrrMarkdown({ ...report, checks: [check], blockingIssues: [check] });
+    // Assess
+    expect(md).toContain('| use &lt;repository&gt;@sha256:&lt;64 hex&gt; |');
+    expect(md).toContain('  - use &lt;repository&gt;@sha256:&lt;64 hex&gt;');
+  });
+});
