@@ -21,3 +21,31 @@ export function effectiveSla(
     source,
   };
 }
+
+/** Where deployment.yaml promises less than the policy's SLA (a looser p99 or availability). */
+export function slaConflicts(deployment: Deployment, policy: GuardrailsPolicy): string[] {
+  const model = policy.projects
+    .find((p) => p.id === deployment.project)
+    ?.models.find((m) => m.name === deployment.model.name);
+  const agreed = model?.sla;
+  const declared = deployment.sla;
+  if (!agreed || !declared) return [];
+  const out: string[] = [];
+  if (
+    agreed.p99LatencyMs !== undefined &&
+    declared.p99LatencyMs !== undefined &&
+    declared.p99LatencyMs > agreed.p99LatencyMs
+  )
+    out.push(
+      `deployment.yaml declares p99 ${declared.p99LatencyMs} ms, looser than the policy's ${agreed.p99LatencyMs} ms (the policy applies)`,
+    );
+  if (
+    agreed.availabilityPct !== undefined &&
+    declared.availabilityPct !== undefined &&
+    declared.availabilityPct < agreed.availabilityPct
+  )
+    out.push(
+      `deployment.yaml declares availability ${declared.availabilityPct}%, below the policy's ${agreed.availabilityPct}% (the policy applies)`,
+    );
+  return out;
+}

@@ -437,3 +437,20 @@ describe('prr check variants', () => {
     expect(check?.details.slice(1)).toEqual(['notes.md:1 aws-access-key-id AKIA… (20 chars)']);
   });
 });
+
+describe('SLA in the deployment file vs the policy', () => {
+  it('warns when deployment.yaml promises a looser SLA than the policy', () => {
+    // Prepare: the policy says p99 150 ms and 99.95 % for fraud_detection.
+    const dir = copyFixture(PYTHON_MODEL);
+    editDeployment(dir, (doc) => doc.setIn(['sla'], { p99LatencyMs: 400, availabilityPct: 99 }));
+    // Act
+    const check = review(dir).checks.find((c) => c.id === 'load-test');
+    // Assess
+    expect(check?.status).toBe('warn');
+    expect(check?.details).toEqual([
+      'p99 121 ms vs SLA 150 ms (guardrails policy, locust)',
+      "deployment.yaml declares p99 400 ms, looser than the policy's 150 ms (the policy applies)",
+      "deployment.yaml declares availability 99%, below the policy's 99.95% (the policy applies)",
+    ]);
+  });
+});

@@ -120,6 +120,9 @@ describe('scanText', () => {
       `k = "${AWS_KEY_ID}"  # guardrails:allow-secret (revoked key in a test)`,
     ],
     ['a token path', 'token_file = "secrets/token.json"'],
+    ['a header name', "const API_KEY_HEADER = 'x-api-key';"],
+    ['the name of an environment variable', 'password_env = "DB_PASSWORD"'],
+    ['a secret name in Secrets Manager', "secretName: 'ml-guardrails/pagerduty/platform-infra'"],
   ])('ignores %s', (_name, text) => {
     // Act / Assess
     expect(scanText('file.py', text)).toEqual([]);

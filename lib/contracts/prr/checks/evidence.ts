@@ -4,7 +4,7 @@
  */
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { effectiveSla } from '../sla';
+import { effectiveSla, slaConflicts } from '../sla';
 import type { CheckStatus, PrrCheck, PrrContext, ReferencedFile } from '../types';
 
 type Outcome = { status: CheckStatus; details: string[] };
@@ -127,7 +127,7 @@ export const loadTestCheck: PrrCheck = {
       );
     const summary = `p99 ${result.p99LatencyMs} ms vs SLA ${sla.p99LatencyMs} ms (${sla.source}, ${result.format})`;
     if (result.p99LatencyMs > sla.p99LatencyMs) return fail(`${summary}: above the SLA`);
-    const warnings: string[] = [];
+    const warnings: string[] = slaConflicts(ctx.deployment, ctx.policy);
     if (result.requests !== undefined && result.requests < MIN_LOAD_TEST_REQUESTS)
       warnings.push(
         `only ${result.requests} requests: fewer than ${MIN_LOAD_TEST_REQUESTS} make a p99 unreliable`,

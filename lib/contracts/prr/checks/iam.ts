@@ -29,7 +29,11 @@ export function iamFindings(text: string): { problems: string[]; warnings: strin
   const warnings: string[] = [];
   statements.forEach((s, i) => {
     const name = typeof s?.Sid === 'string' ? `statement ${i} (${s.Sid})` : `statement ${i}`;
-    if (s?.Effect !== 'Allow') return; // a Deny with a wildcard only narrows
+    if (s?.Effect !== 'Allow' && s?.Effect !== 'Deny') {
+      problems.push(`${name}: Effect must be "Allow" or "Deny" (got ${JSON.stringify(s?.Effect)})`);
+      return;
+    }
+    if (s.Effect === 'Deny') return; // a Deny with a wildcard only narrows
     if (s.NotAction !== undefined)
       problems.push(`${name}: Allow with NotAction grants every other action`);
     for (const action of list(s.Action))

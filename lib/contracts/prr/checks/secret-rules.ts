@@ -50,6 +50,15 @@ export function isPlaceholder(value: string): boolean {
   return PLACEHOLDER.test(value);
 }
 
+/**
+ * Names rather than values: `x-api-key`, `DB_PASSWORD`, `auth.token` (one case, no digits).
+ * The price is missing an all-lower-case passphrase without digits; the entropy rule cannot
+ * see those either.
+ */
+export function looksLikeName(value: string): boolean {
+  return /^[a-z][a-z_./-]*$/.test(value) || /^[A-Z][A-Z_./-]*$/.test(value);
+}
+
 function mixedClasses(s: string): boolean {
   return /[a-z]/.test(s) && /[A-Z]/.test(s) && /\d/.test(s);
 }
@@ -88,6 +97,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
       /\b\w*(secret|passw(or)?d|pwd|token|api[_-]?key|apikey|access[_-]?key|auth[_-]?key|credential)s?\w*['"]?\s*(:=|=>|[:=])\s*(?<q>['"])(?<secret>[^'"\s]{8,})\k<q>/gi,
     accept: (v) =>
       !isPlaceholder(v) &&
+      !looksLikeName(v) &&
       !/^https?:\/\//.test(v) &&
       !/^[\w./-]+\.(json|ya?ml|pem|txt|key|crt)$/.test(v),
   },
@@ -96,7 +106,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
     id: 'generic-secret',
     pattern:
       /^\s*(export\s+)?[A-Za-z_]*(SECRET|PASSWORD|PASSWD|TOKEN|API_KEY|APIKEY|ACCESS_KEY)[A-Za-z_]*\s*=\s*(?<secret>[^\s'"#$]{8,})\s*$/gim,
-    accept: (v) => !isPlaceholder(v),
+    accept: (v) => !isPlaceholder(v) && !looksLikeName(v),
   },
   {
     id: 'high-entropy-string',
