@@ -264,3 +264,34 @@ describe('guardrails prr init', () => {
     expect(existsSync('PRR.md')).toBe(false);
   });
 });
+
+describe('the guardrails binary', () => {
+  it('gates CI: the process exits 1 on a blocking failure and 0 on a pass', async () => {
+    // Prepare
+    const { spawnSync } = await import('node:child_process');
+    const tsx = path.join(__dirname, '..', '..', 'node_modules', 'tsx', 'dist', 'cli.mjs');
+    const bin = path.join(__dirname, '..', '..', 'bin', 'guardrails-cli.ts');
+    const dir = copyFixture(TS_MODEL);
+    const run = () =>
+      spawnSync(
+        process.execPath,
+        [tsx, bin, 'prr', 'check', dir, '--policy', POLICY_FILE, '--json'],
+        {
+          encoding: 'utf8',
+        },
+      );
+    // Act
+    const passing = run();
+    writeFileSync(
+      path.join(dir, 'iam-policy.json'),
+      JSON.stringify({ Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] }),
+    );
+    const failing = run();
+    // Assess
+    expect(passing.status).toBe(0);
+    expect(failing.status).toBe(1);
+    expect(JSON.parse(failing.stdout).blockingIssues.map((c: { id: string }) => c.id)).toEqual([
+      'iam',
+    ]);
+  });
+});

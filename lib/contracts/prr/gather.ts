@@ -60,7 +60,12 @@ export function readModelFiles(root: string, fs: ReviewFileSystem = nodeFs): Mod
         if (!IGNORED_DIRS.has(e.name)) walk(full);
         continue;
       }
-      // Symlinks are not followed: they may point outside the model or loop.
+      // Symlinks are not followed (they may point outside the model or loop), but listed, so
+      // the secret scan says what it did not read.
+      if (e.isSymbolicLink()) {
+        skipped.push({ path: rel(full), reason: 'symbolic link, not followed' });
+        continue;
+      }
       if (!e.isFile()) continue;
       try {
         const size = fs.statSync(full).size;

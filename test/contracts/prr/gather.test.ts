@@ -1,5 +1,5 @@
 import * as nodeFs from 'node:fs';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadDeploymentFile } from '../../../lib/contracts/deployment';
@@ -96,5 +96,18 @@ describe('readModelFiles', () => {
     expect(model.skipped).toEqual([{ path: 'model.bin', reason: 'binary' }]);
     expect(model.files.map((f) => f.path)).not.toContain('node_modules/x/index.js');
     expect(model.files.map((f) => f.path)).toContain('src/fraud_detection/app.py');
+  });
+
+  it('lists symbolic links as not scanned, so the secret check warns instead of passing', () => {
+    // Prepare
+    const dir = copyFixture(PYTHON_MODEL);
+    symlinkSync('/etc/hostname', path.join(dir, 'linked.txt'));
+    // Act
+    const model = readModelFiles(dir);
+    const check = review(dir).checks.find((c) => c.id === 'secrets');
+    // Assess
+    expect(model.skipped).toEqual([{ path: 'linked.txt', reason: 'symbolic link, not followed' }]);
+    expect(check?.status).toBe('warn');
+    expect(check?.details).toContain('not scanned: linked.txt (symbolic link, not followed)');
   });
 });

@@ -27,8 +27,8 @@ export const secretsCheck: PrrCheck = {
     const scanned = model.files.filter((f) => !ignore.some((re) => re.test(f.path)));
     const allowValues = deployment.secretScan?.allowValues ?? [];
     const findings = scanned.flatMap((f) => scanText(f.path, f.text, { allowValues }));
-    const tooLarge = model.skipped.filter((s) => s.reason !== 'binary');
-    const binary = model.skipped.length - tooLarge.length;
+    const unread = model.skipped.filter((s) => s.reason !== 'binary');
+    const binary = model.skipped.length - unread.length;
     const summary = `${scanned.length} files scanned${binary > 0 ? `, ${binary} binary skipped` : ''}${ignore.length > 0 ? `, ${model.files.length - scanned.length} ignored by secretScan.ignorePaths` : ''}`;
     if (findings.length > 0)
       return {
@@ -43,10 +43,10 @@ export const secretsCheck: PrrCheck = {
             : []),
         ],
       };
-    if (tooLarge.length > 0)
+    if (unread.length > 0)
       return {
         status: 'warn',
-        details: [summary, ...tooLarge.map((s) => `not scanned: ${s.path} (${s.reason})`)],
+        details: [summary, ...unread.map((s) => `not scanned: ${s.path} (${s.reason})`)],
       };
     return { status: 'pass', details: [summary] };
   },
