@@ -35,7 +35,10 @@ export function shannonEntropy(s: string): number {
   return h;
 }
 
-/** Thresholds as in Yelp's detect-secrets defaults: base64 4.5 bits, hex 3.0 bits per character. */
+/**
+ * Thresholds as in Yelp's detect-secrets defaults (`--base64-limit` defaults to 4.5,
+ * `--hex-limit` to 3.0; detect_secrets/core/usage.py).
+ */
 export const BASE64_ENTROPY_LIMIT = 4.5;
 export const HEX_ENTROPY_LIMIT = 3.0;
 
@@ -68,7 +71,8 @@ export const SECRET_RULES: readonly SecretRule[] = [
     id: 'private-key',
     pattern: /-----BEGIN ((RSA|EC|DSA|OPENSSH|PGP|ENCRYPTED) )?PRIVATE KEY( BLOCK)?-----/g,
   },
-  // AWS access key ids: AKIA (long-term) and ASIA (temporary) plus the other documented prefixes.
+  // AWS access key ids: AKIA (access key), ASIA (temporary STS keys), ABIA (STS service bearer
+  // token), ACCA (context-specific credential): IAM User Guide, "IAM identifiers", unique ID prefixes.
   { id: 'aws-access-key-id', pattern: /\b(?<secret>(AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16})\b/g },
   {
     id: 'aws-secret-access-key',
@@ -132,7 +136,10 @@ export const SECRET_RULES: readonly SecretRule[] = [
 const LOCKFILE =
   /(^|\/)(package-lock\.json|yarn\.lock|pnpm-lock\.yaml|poetry\.lock|Pipfile\.lock|uv\.lock|go\.sum|Cargo\.lock|requirements[\w.-]*\.txt)$/;
 
-/** AWS documents its example credentials with EXAMPLE in them (AKIAIOSFODNN7EXAMPLE). */
+/**
+ * AWS documents its example credentials with EXAMPLE in them (AKIAIOSFODNN7EXAMPLE and
+ * wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY in the IAM User Guide, "Managing access keys").
+ */
 const DOCUMENTED_EXAMPLE = /EXAMPLE/;
 
 /** An inline marker that accepts a reviewed false positive on its line. */
