@@ -138,7 +138,8 @@ const LOCKFILE =
 
 /**
  * AWS documents its example credentials with EXAMPLE in them (AKIAIOSFODNN7EXAMPLE and
- * wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY in the IAM User Guide, "Managing access keys").
+ * wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY, AKIAI44QH8DHBEXAMPLE in the AWS CLI User Guide
+ * examples of `aws configure` and the credentials file).
  */
 const DOCUMENTED_EXAMPLE = /EXAMPLE/;
 
