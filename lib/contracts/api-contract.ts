@@ -138,6 +138,8 @@ export const VIOLATION_RULES = [
   'sunset-still-served',
   'past-end-of-life',
   'missing-migration-guide',
+  'unknown-model',
+  'sla-beyond-policy',
 ] as const;
 export type ViolationRule = (typeof VIOLATION_RULES)[number];
 
@@ -165,7 +167,21 @@ export interface ApiContractReport {
 const isServed = (v: ApiVersion) => v.served ?? v.status !== 'sunset';
 
 /** Check the contract against its own deprecation policy as of `today` (YYYY-MM-DD). */
-export function checkApiContract(contract: ApiContract, todayIso: string): ApiContractReport {
+export interface PolicyModel {
+  readonly name: string;
+  readonly sla?: { readonly p99LatencyMs?: number; readonly availabilityPct?: number };
+}
+
+export interface CheckApiContractOptions {
+  /** The models of the guardrails policy: when given, `model` must be one and its SLA is the floor. */
+  readonly policyModels?: readonly PolicyModel[];
+}
+
+export function checkApiContract(
+  contract: ApiContract,
+  todayIso: string,
+  options: CheckApiContractOptions = {},
+): ApiContractReport {
   const today = toDay(todayIso);
   if (today === undefined) throw new RangeError(`today "${todayIso}" is not a YYYY-MM-DD date`);
   const violations: Violation[] = [];
@@ -252,6 +268,30 @@ export function checkApiContract(contract: ApiContract, todayIso: string): ApiCo
       'too-many-previous-versions',
       `${previous.length} previous versions are served (${previous.map((v) => v.version).join(', ')}); the policy keeps at most ${previousVersionsKept}`,
     );
+
+  if (options.policyModels && contract.model !== undefined) {
+    const model = options.policyModels.find((m) => m.name === contract.model);
+    if (!model)
+      add(
+        'unknown-model',
+        `model ${contract.model} is not in the guardrails policy (known: ${options.policyModels.map((m) => m.name).join(', ')})`,
+      );
+    const agreed = model?.sla;
+    // An API may not promise consumers more than the model's owners agreed to in the policy.
+    if (agreed?.p99LatencyMs !== undefined && contract.sla.p99LatencyMs < agreed.p99LatencyMs)
+      add(
+        'sla-beyond-policy',
+        `the contract promises p99 ${contract.sla.p99LatencyMs} ms, tighter than the policy's ${agreed.p99LatencyMs} ms for ${contract.model}`,
+      );
+    if (
+      agreed?.availabilityPct !== undefined &&
+      contract.sla.availabilityPct > agreed.availabilityPct
+    )
+      add(
+        'sla-beyond-policy',
+        `the contract promises ${contract.sla.availabilityPct}% availability, more than the policy's ${agreed.availabilityPct}% for ${contract.model}`,
+      );
+  }
 
   const timeline = contract.versions
     .filter((v) => v.status === 'deprecated' && v.endOfLife && toDay(v.endOfLife) !== undefined)

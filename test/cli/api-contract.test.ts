@@ -93,3 +93,26 @@ describe('guardrails api-contract check', () => {
     expect(c.err()).toContain(message);
   });
 });
+
+describe('guardrails api-contract check --policy', () => {
+  it('checks the contract against the shipped policy', async () => {
+    // Prepare
+    const c = captureIo();
+    // Act
+    const code = await main(
+      [
+        'api-contract',
+        'check',
+        EXAMPLE,
+        '--today',
+        '2026-11-26',
+        '--policy',
+        path.join(ROOT, 'config', 'guardrails.yaml'),
+      ],
+      c.io,
+    );
+    // Assess
+    expect(code).toBe(0);
+    expect(c.out()).toContain('No violations.');
+  });
+});

@@ -188,3 +188,43 @@ describe('parseApiContract', () => {
     expect(c.versions[0]?.version).toBe('2');
   });
 });
+
+describe('checkApiContract against the policy', () => {
+  const models = [{ name: 'fraud_detection', sla: { p99LatencyMs: 150, availabilityPct: 99.95 } }];
+
+  it('accepts an SLA equal to or looser than the policy', () => {
+    // Prepare
+    const c = example();
+    const looser = { ...c, sla: { ...c.sla, p99LatencyMs: 300, availabilityPct: 99.9 } };
+    // Act / Assess
+    expect(checkApiContract(c, '2026-11-26', { policyModels: models }).violations).toEqual([]);
+    expect(checkApiContract(looser, '2026-11-26', { policyModels: models }).violations).toEqual([]);
+  });
+
+  it('reports an SLA that promises more than the policy', () => {
+    // Prepare
+    const c = example();
+    const tighter = { ...c, sla: { ...c.sla, p99LatencyMs: 100, availabilityPct: 99.99 } };
+    // Act
+    const report = checkApiContract(tighter, '2026-11-26', { policyModels: models });
+    // Assess
+    expect(report.violations.map((v) => v.message)).toEqual([
+      "the contract promises p99 100 ms, tighter than the policy's 150 ms for fraud_detection",
+      "the contract promises 99.99% availability, more than the policy's 99.95% for fraud_detection",
+    ]);
+  });
+
+  it('reports a model the policy does not know', () => {
+    // Act
+    const report = checkApiContract({ ...example(), model: 'nope' }, '2026-11-26', {
+      policyModels: models,
+    });
+    // Assess
+    expect(report.violations).toEqual([
+      {
+        rule: 'unknown-model',
+        message: 'model nope is not in the guardrails policy (known: fraud_detection)',
+      },
+    ]);
+  });
+});
