@@ -2,7 +2,9 @@ import { rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Document } from 'yaml';
-import { PRR_CHECKS } from '../../../lib/contracts/prr/index';
+import { loadDeploymentFile } from '../../../lib/contracts/deployment';
+import { gatherContext } from '../../../lib/contracts/prr/gather';
+import { PRR_CHECKS, runPrr } from '../../../lib/contracts/prr/index';
 import {
   copyFixture,
   editDeployment,
@@ -452,5 +454,38 @@ describe('SLA in the deployment file vs the policy', () => {
       "deployment.yaml declares p99 400 ms, looser than the policy's 150 ms (the policy applies)",
       "deployment.yaml declares availability 99%, below the policy's 99.95% (the policy applies)",
     ]);
+  });
+});
+
+describe('runPrr', () => {
+  it('turns a check that throws into a failure of that check, never a pass', () => {
+    // Prepare
+    const dir = copyFixture(TS_MODEL);
+    const crashing = {
+      id: 'crashing',
+      title: 'Crashing check',
+      blocking: true,
+      evaluate: () => {
+        throw new Error('boom');
+      },
+    };
+    const ctx = gatherContext(
+      dir,
+      loadDeploymentFile(path.join(dir, 'deployment.yaml')),
+      examplePolicy(),
+    );
+    // Act
+    const report = runPrr(ctx, [crashing]);
+    // Assess
+    expect(report.checks).toEqual([
+      {
+        id: 'crashing',
+        title: 'Crashing check',
+        blocking: true,
+        status: 'fail',
+        details: ['the check crashed: boom'],
+      },
+    ]);
+    expect(report.verdict).toBe('fail');
   });
 });
