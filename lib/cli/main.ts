@@ -4,10 +4,19 @@
  */
 import { PolicyValidationError } from '../config/load';
 import { type CliCommand, type CliIo, UsageError } from './command';
+import { apiContractCheckCommand } from './commands/api-contract';
+import { prrCheckCommand, prrInitCommand } from './commands/prr';
+import { raciCommand } from './commands/raci';
 import { validateCommand } from './commands/validate';
 
 /** Every command the CLI offers; a new command is one module and one line here. */
-export const COMMANDS: readonly CliCommand[] = [validateCommand];
+export const COMMANDS: readonly CliCommand[] = [
+  validateCommand,
+  raciCommand,
+  prrInitCommand,
+  prrCheckCommand,
+  apiContractCheckCommand,
+];
 
 function help(commands: readonly CliCommand[]): string {
   const width = Math.max(...commands.map((c) => c.path.join(' ').length));

@@ -27,18 +27,28 @@ export interface PolicyProblem {
   readonly message: string;
 }
 
-/** Raised for a policy that cannot be used; `message` lists every problem, one per line. */
-export class PolicyValidationError extends Error {
-  override readonly name = 'PolicyValidationError';
+/** Raised for any YAML document that fails its schema; `message` lists every problem, one per line. */
+export class YamlValidationError extends Error {
+  override readonly name: string = 'YamlValidationError';
   constructor(
     readonly file: string,
     readonly problems: readonly PolicyProblem[],
+    /** What the file is, for the first line of the message (e.g. `deployment file`). */
+    what = 'YAML file',
   ) {
     super(
-      `Invalid guardrails policy ${file} (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${problems
+      `Invalid ${what} ${file} (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${problems
         .map(formatProblem)
         .join('\n')}`,
     );
+  }
+}
+
+/** Raised for a policy that cannot be used; `message` lists every problem, one per line. */
+export class PolicyValidationError extends YamlValidationError {
+  override readonly name = 'PolicyValidationError';
+  constructor(file: string, problems: readonly PolicyProblem[]) {
+    super(file, problems, 'guardrails policy');
   }
 }
 
@@ -141,16 +151,42 @@ export function resolveProjects(input: GuardrailsPolicyInput): Project[] {
   }));
 }
 
-/** Parse and validate policy text; throws PolicyValidationError listing every problem. */
-export function parsePolicy(text: string, file = DEFAULT_POLICY_FILE): GuardrailsPolicy {
+/** A document that passed its schema, with the line lookup to blame later (semantic) problems. */
+export interface ParsedYaml<T> {
+  readonly data: T;
+  /** 1-based line of the node at `path`, or of its nearest existing ancestor. */
+  readonly lineOf: (path: PolicyPath) => number;
+}
+
+export interface ParseYamlOptions {
+  /** What the file is, used in error messages. @default 'YAML file' */
+  readonly what?: string;
+  /** Message when the document is not a mapping. @default - a generic message */
+  readonly notAMapping?: string;
+  /** Extra problems to report next to schema errors (best effort on the raw document). */
+  readonly onSchemaFailure?: (raw: object) => PathProblem[];
+}
+
+/**
+ * Parse YAML text and validate it with a zod schema; throws YamlValidationError listing every
+ * problem as `file:line path: message` (syntax errors, a non-mapping document, schema issues).
+ */
+export function parseYamlWithSchema<S extends z.ZodType>(
+  text: string,
+  file: string,
+  schema: S,
+  options: ParseYamlOptions = {},
+): ParsedYaml<z.output<S>> {
+  const what = options.what ?? 'YAML file';
   const counter = new LineCounter();
   // uniqueKeys (the default) makes a repeated mapping key a YAML error rather than a silent override.
   const doc = parseDocument(text, { lineCounter: counter, prettyErrors: true });
   if (doc.errors.length > 0) {
-    throw new PolicyValidationError(
+    throw new YamlValidationError(
       file,
       doc.errors.map((e) => {
-        const pos = e.linePos?.[0];
+        // linePos is only filled with prettyErrors; the offset in `pos` always is.
+        const pos = e.linePos?.[0] ?? counter.linePos(e.pos[0]);
         return {
           file,
           line: pos?.line ?? 1,
@@ -158,21 +194,25 @@ export function parsePolicy(text: string, file = DEFAULT_POLICY_FILE): Guardrail
           message: `YAML syntax error${pos ? ` (column ${pos.col})` : ''}: ${e.message.split('\n')[0]}`,
         };
       }),
+      what,
     );
   }
   const raw = doc.toJS() as unknown;
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
-    throw new PolicyValidationError(file, [
-      {
-        file,
-        line: 1,
-        path: '',
-        message:
-          'the policy must be a YAML mapping with version, organisation, projects, teams, raci and paging',
-      },
-    ]);
+    throw new YamlValidationError(
+      file,
+      [
+        {
+          file,
+          line: 1,
+          path: '',
+          message: options.notAMapping ?? `the ${what} must be a YAML mapping`,
+        },
+      ],
+      what,
+    );
 
-  const parsed = GuardrailsPolicySchema.safeParse(raw, { error: friendlyError, reportInput: true });
+  const parsed = schema.safeParse(raw, { error: friendlyError, reportInput: true });
   if (!parsed.success) {
     const problems = parsed.error.issues.flatMap((iss): PolicyProblem[] => {
       const path = iss.path.filter((s): s is string | number => typeof s !== 'symbol');
@@ -187,9 +227,9 @@ export function parsePolicy(text: string, file = DEFAULT_POLICY_FILE): Guardrail
         { file, line: lineOf(doc, counter, path), path: formatPath(path), message: iss.message },
       ];
     });
-    // Also report what the semantic checks can still see, so one run lists (nearly) everything.
+    // Also report what other checks can still see, so one run lists (nearly) everything.
     const blamed = new Set(problems.map((p) => p.path));
-    const semantic = bestEffortSemantics(raw)
+    const extra = (options.onSchemaFailure?.(raw) ?? [])
       .map((p) => ({
         file,
         line: lineOf(doc, counter, p.path),
@@ -197,7 +237,24 @@ export function parsePolicy(text: string, file = DEFAULT_POLICY_FILE): Guardrail
         message: p.message,
       }))
       .filter((p) => !blamed.has(p.path));
-    throw new PolicyValidationError(file, sortProblems([...problems, ...semantic]));
+    throw new YamlValidationError(file, sortProblems([...problems, ...extra]), what);
+  }
+  return { data: parsed.data, lineOf: (path) => lineOf(doc, counter, path) };
+}
+
+/** Parse and validate policy text; throws PolicyValidationError listing every problem. */
+export function parsePolicy(text: string, file = DEFAULT_POLICY_FILE): GuardrailsPolicy {
+  let parsed: ParsedYaml<GuardrailsPolicyInput>;
+  try {
+    parsed = parseYamlWithSchema(text, file, GuardrailsPolicySchema, {
+      what: 'guardrails policy',
+      notAMapping:
+        'the policy must be a YAML mapping with version, organisation, projects, teams, raci and paging',
+      onSchemaFailure: bestEffortSemantics,
+    });
+  } catch (err) {
+    if (err instanceof YamlValidationError) throw new PolicyValidationError(file, err.problems);
+    throw err;
   }
   const projects = resolveProjects(parsed.data);
   const semantic = semanticProblems(parsed.data, projects);
@@ -207,7 +264,7 @@ export function parsePolicy(text: string, file = DEFAULT_POLICY_FILE): Guardrail
       sortProblems(
         semantic.map((p) => ({
           file,
-          line: lineOf(doc, counter, p.path),
+          line: parsed.lineOf(p.path),
           path: formatPath(p.path),
           message: p.message,
         })),

@@ -1,0 +1,62 @@
+/**
+ * Shapes shared by the Production Readiness Review checks. A check is a pure function of the
+ * gathered context (files already read), so every check is table-testable without a disk.
+ */
+import type { GuardrailsPolicy } from '../../config/schema';
+import type { Deployment } from '../deployment';
+
+export const CHECK_STATUSES = ['pass', 'warn', 'fail'] as const;
+export type CheckStatus = (typeof CHECK_STATUSES)[number];
+
+/** The outcome of one review check. */
+export interface CheckResult {
+  readonly id: string;
+  readonly title: string;
+  /** A failed blocking check fails the review (exit code 1); advisory ones at most warn. */
+  readonly blocking: boolean;
+  readonly status: CheckStatus;
+  /** Why: what was found or what is missing, one finding per entry. */
+  readonly details: readonly string[];
+}
+
+/** A text file of the model directory, path relative to it with `/` separators. */
+export interface SourceFile {
+  readonly path: string;
+  readonly text: string;
+}
+
+/** What walking the model directory found. */
+export interface ModelFiles {
+  readonly root: string;
+  /** Text files that were read. */
+  readonly files: readonly SourceFile[];
+  /** Files not read on purpose (binary, too large), with the reason. */
+  readonly skipped: readonly { readonly path: string; readonly reason: string }[];
+  /** Directories or files that could not be read: any entry makes the secret scan fail. */
+  readonly errors: readonly string[];
+}
+
+/** A file named by deployment.yaml, read or not. */
+export type ReferencedFile =
+  | { readonly path: string; readonly text: string }
+  | { readonly path: string; readonly error: string };
+
+/** Everything the checks look at, gathered up front by `gather.ts`. */
+export interface PrrContext {
+  readonly deploymentFile: string;
+  readonly deployment: Deployment;
+  readonly policy: GuardrailsPolicy;
+  readonly model: ModelFiles;
+  /** The files deployment.yaml points to (model card, load test, IAM policy), when set. */
+  readonly modelCard?: ReferencedFile;
+  readonly loadTest?: ReferencedFile;
+  readonly iamPolicy?: ReferencedFile;
+}
+
+/** One review check: its identity, whether it blocks, and its pure evaluation. */
+export interface PrrCheck {
+  readonly id: string;
+  readonly title: string;
+  readonly blocking: boolean;
+  evaluate(ctx: PrrContext): { status: CheckStatus; details: string[] };
+}

@@ -1,0 +1,297 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { main } from '../../lib/cli/main';
+import {
+  captureIo,
+  copyFixture,
+  editDeployment,
+  POLICY_FILE,
+  PYTHON_MODEL,
+  removeCopies,
+  TS_MODEL,
+} from '../contracts/helpers';
+
+afterEach(removeCopies);
+
+const check = (dir: string, ...extra: string[]) => [
+  'prr',
+  'check',
+  dir,
+  '--policy',
+  POLICY_FILE,
+  ...extra,
+];
+
+describe('guardrails prr check', () => {
+  it.each([
+    ['Python', PYTHON_MODEL],
+    ['TypeScript', TS_MODEL],
+  ])('exits 0 for the passing %s model and prints the Markdown report', async (_n, fixture) => {
+    // Prepare
+    const c = captureIo();
+    // Act
+    const code = await main(check(fixture), c.io);
+    // Assess
+    expect(code).toBe(0);
+    expect(c.out()).toContain('**Verdict: ✅ ready**');
+    expect(c.out()).toContain('## Blocking issues\n\nNone.');
+  });
+
+  it('exits 1 on a blocking failure and lists it', async () => {
+    // Prepare
+    const dir = copyFixture(PYTHON_MODEL);
+    writeFileSync(
+      path.join(dir, 'iam-policy.json'),
+      JSON.stringify({ Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] }),
+    );
+    const c = captureIo();
+    // Act
+    const code = await main(check(dir), c.io);
+    // Assess
+    expect(code).toBe(1);
+    expect(c.out()).toContain('| ❌ | IAM policy without wildcard actions | yes |');
+    expect(c.out()).toContain('- ❌ **IAM policy without wildcard actions** (`iam`)');
+    expect(c.out()).toContain('  - iam-policy.json statement 0: wildcard action "s3:*"');
+  });
+
+  it('exits 0 when only an advisory check fails', async () => {
+    // Prepare
+    const dir = copyFixture(TS_MODEL);
+    editDeployment(dir, (doc) => doc.deleteIn(['observability', 'dashboards']));
+    const c = captureIo();
+    // Act
+    const code = await main(check(dir), c.io);
+    // Assess
+    expect(code).toBe(0);
+    expect(c.out()).toContain('| ⚠️ | Dashboard links | no |');
+  });
+
+  it('prints JSON with --format json, with the same exit code', async () => {
+    // Prepare
+    const dir = copyFixture(PYTHON_MODEL);
+    editDeployment(dir, (doc) => doc.setIn(['cost', 'monthlyEstimateUsd'], 50_000));
+    const c = captureIo();
+    // Act
+    const code = await main(check(dir, '--format', 'json'), c.io);
+    // Assess
+    expect(code).toBe(1);
+    const report = JSON.parse(c.out());
+    expect(report).toMatchObject({
+      verdict: 'fail',
+      model: { name: 'fraud_detection', version: '3.2.0' },
+      blockingIssues: [{ id: 'cost', status: 'fail', blocking: true }],
+    });
+    expect(report.checks).toHaveLength(14);
+  });
+
+  it('takes the deployment file from --deployment, resolving its paths next to it', async () => {
+    // Prepare: the deployment file and its evidence live outside the code folder.
+    const deployDir = copyFixture(PYTHON_MODEL);
+    const c = captureIo();
+    // Act
+    const code = await main(
+      check(
+        path.join(deployDir, 'src'),
+        '--deployment',
+        path.join(deployDir, 'deployment.yaml'),
+        '--json',
+      ),
+      c.io,
+    );
+    // Assess
+    expect(code).toBe(0);
+    expect(JSON.parse(c.out()).modelDir).toBe(path.join(deployDir, 'src'));
+  });
+
+  it('exits 1 with file:line problems for an invalid deployment file', async () => {
+    // Prepare
+    const dir = copyFixture(PYTHON_MODEL);
+    editDeployment(dir, (doc) => doc.setIn(['resources', 'limits', 'cpu'], 'lots'));
+    const c = captureIo();
+    // Act
+    const code = await main(check(dir), c.io);
+    // Assess
+    expect(code).toBe(1);
+    expect(c.err()).toMatch(/deployment\.yaml:\d+ resources\.limits\.cpu: must be a CPU quantity/);
+    expect(c.out()).toBe('');
+  });
+
+  it('exits 1 when the deployment file is missing', async () => {
+    // Prepare
+    const c = captureIo();
+    // Act / Assess
+    expect(await main(check('/nonexistent-model'), c.io)).toBe(1);
+    expect(c.err()).toContain(
+      '/nonexistent-model/deployment.yaml:1 cannot read the deployment file: file not found',
+    );
+  });
+
+  it.each([
+    [['prr', 'check'], 'the model directory is required'],
+    [['prr', 'check', 'a', 'b'], 'one model directory expected (got 2)'],
+    [['prr', 'check', 'a', '--format', 'html'], '--format must be markdown or json'],
+    [['prr', 'check', 'a', '--nope'], "Unknown option '--nope'"],
+  ])('exits 2 on a usage error: %j', async (argv, message) => {
+    // Prepare
+    const c = captureIo();
+    // Act / Assess
+    expect(await main(argv, c.io)).toBe(2);
+    expect(c.err()).toContain(message);
+  });
+});
+
+describe('guardrails prr init', () => {
+  it('fills the review from the deployment file and the policy', async () => {
+    // Prepare
+    const c = captureIo();
+    // Act
+    const code = await main(
+      [
+        'prr',
+        'init',
+        '--model',
+        'fraud_detection',
+        '--version',
+        '3.2.0',
+        '--deployment',
+        path.join(PYTHON_MODEL, 'deployment.yaml'),
+        '--policy',
+        POLICY_FILE,
+      ],
+      c.io,
+    );
+    // Assess
+    const md = c.out();
+    expect(code).toBe(0);
+    expect(md).toMatch(/^# Production Readiness Review: fraud_detection 3\.2\.0\n/);
+    for (const section of [
+      'Observability',
+      'Reproducibility',
+      'Scalability and performance',
+      'Failure modes',
+      'Cost estimate',
+      'Security',
+      'Approvals',
+    ])
+      expect(md).toContain(`\n## ${section}\n`);
+    expect(md).toContain('- [x] Runbook: https://runbooks.example.com/ml/fraud-detection');
+    expect(md).toContain('- [x] Commit SHA: 4015b57a143aec5156fd1444a017a32137a3fd0f');
+    expect(md).toContain('- [x] p99 latency SLA: 150 ms');
+    expect(md).toContain(
+      '- [x] Monthly estimate: $3,200 per month (32.0% of the fraud-detection budget of $10,000)',
+    );
+    expect(md).toContain('- [x] Owning team: ml-engineering');
+    expect(md).toContain('| ML Engineering | | | [ ] |');
+    expect(md).toContain('| Finance | | | [ ] |');
+    expect(c.err()).toBe('');
+  });
+
+  it('leaves unknown values as open checkboxes without a deployment file', async () => {
+    // Prepare
+    const c = captureIo();
+    // Act
+    const code = await main(
+      ['prr', 'init', '--model', 'm', '--version', '1', '--policy', POLICY_FILE],
+      c.io,
+    );
+    // Assess
+    expect(code).toBe(0);
+    expect(c.out()).toContain('- [ ] Runbook: _runbook link_');
+    expect(c.out()).toContain('- [ ] Image (by digest): _<repository>@sha256:<digest>_');
+    expect(c.out()).not.toContain('- [x]');
+  });
+
+  it('warns when the deployment file describes another model version', async () => {
+    // Prepare
+    const c = captureIo();
+    // Act
+    await main(
+      [
+        'prr',
+        'init',
+        '--model',
+        'fraud_detection',
+        '--version',
+        '9.9.9',
+        '--deployment',
+        path.join(PYTHON_MODEL, 'deployment.yaml'),
+        '--policy',
+        POLICY_FILE,
+      ],
+      c.io,
+    );
+    // Assess
+    expect(c.err()).toContain('describes fraud_detection 3.2.0, not fraud_detection 9.9.9');
+  });
+
+  it('writes --output and never overwrites without --force', async () => {
+    // Prepare
+    const dir = copyFixture(TS_MODEL);
+    const out = path.join(dir, 'PRR.md');
+    const argv = [
+      'prr',
+      'init',
+      '--deployment',
+      path.join(dir, 'deployment.yaml'),
+      '--policy',
+      POLICY_FILE,
+      '--output',
+      out,
+    ];
+    // Act
+    const first = await main(argv, captureIo().io);
+    writeFileSync(out, 'reviewer notes');
+    const c = captureIo();
+    const second = await main(argv, c.io);
+    // Assess
+    expect(first).toBe(0);
+    expect(second).toBe(2);
+    expect(c.err()).toContain('PRR.md exists; pass --force to overwrite it');
+    expect(readFileSync(out, 'utf8')).toBe('reviewer notes');
+    expect(await main([...argv, '--force'], captureIo().io)).toBe(0);
+    expect(readFileSync(out, 'utf8')).toMatch(
+      /^# Production Readiness Review: dynamic_pricing 1\.4\.0/,
+    );
+  });
+
+  it('exits 2 without a model and version', async () => {
+    // Prepare
+    const c = captureIo();
+    // Act / Assess
+    expect(await main(['prr', 'init', '--policy', POLICY_FILE], c.io)).toBe(2);
+    expect(c.err()).toContain('--model and --version are required');
+    expect(existsSync('PRR.md')).toBe(false);
+  });
+});
+
+describe('the guardrails binary', () => {
+  it('gates CI: the process exits 1 on a blocking failure and 0 on a pass', async () => {
+    // Prepare
+    const { spawnSync } = await import('node:child_process');
+    const tsx = path.join(__dirname, '..', '..', 'node_modules', 'tsx', 'dist', 'cli.mjs');
+    const bin = path.join(__dirname, '..', '..', 'bin', 'guardrails-cli.ts');
+    const dir = copyFixture(TS_MODEL);
+    const run = () =>
+      spawnSync(
+        process.execPath,
+        [tsx, bin, 'prr', 'check', dir, '--policy', POLICY_FILE, '--json'],
+        {
+          encoding: 'utf8',
+        },
+      );
+    // Act
+    const passing = run();
+    writeFileSync(
+      path.join(dir, 'iam-policy.json'),
+      JSON.stringify({ Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] }),
+    );
+    const failing = run();
+    // Assess
+    expect(passing.status).toBe(0);
+    expect(failing.status).toBe(1);
+    expect(JSON.parse(failing.stdout).blockingIssues.map((c: { id: string }) => c.id)).toEqual([
+      'iam',
+    ]);
+  });
+});
