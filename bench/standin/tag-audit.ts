@@ -40,14 +40,20 @@ export interface TagAuditDataset {
   readonly live: FakeResource[];
   /** Deleted resources the tagging API still returns. */
   readonly stale: FakeResource[];
+  /** ARNs the rule reported in its previous run (steady state): all live ones plus vanished ones. */
+  readonly previouslyEvaluated: string[];
   /** What the evaluator should find. */
   readonly expected: { compliant: number; nonCompliant: number; notApplicable: number };
 }
 
 /** A deterministic account: 70 % compliant, 15 % missing tags, 5 % invalid value, 10 % untagged. */
-export function buildDataset(size: number, staleCount = Math.round(size / 50)): TagAuditDataset {
+export function buildDataset(
+  size: number,
+  staleCount = Math.round(size / 50),
+  vanishedCount = Math.round(size / 100),
+): TagAuditDataset {
   const live: FakeResource[] = [];
-  const expected = { compliant: 0, nonCompliant: 0, notApplicable: staleCount };
+  const expected = { compliant: 0, nonCompliant: 0, notApplicable: staleCount + vanishedCount };
   let i = 0;
   for (const [kind, share] of MIX) {
     const count = kind === 'inference-component' ? size - live.length : Math.round(size * share);
@@ -88,7 +94,11 @@ export function buildDataset(size: number, staleCount = Math.round(size / 50)): 
       tags: { Project: 'fraud-detection' },
     };
   });
-  return { live, stale, expected };
+  // Deleted long enough ago that even the tagging API has forgotten them; only Config remembers.
+  const vanished = Array.from({ length: vanishedCount }, (_, k) =>
+    arnOf('processing-job', `vanished-${k}`),
+  );
+  return { live, stale, previouslyEvaluated: [...live.map((r) => r.arn), ...vanished], expected };
 }
 
 const LIST_OPS: Record<AuditedKind, { op: string; field: string; prefix: string }> = {
