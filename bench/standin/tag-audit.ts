@@ -210,9 +210,22 @@ export function registerTagAudit(standin: AwsStandin, data: TagAuditDataset): Ta
     };
   });
 
-  standin.on('StarlingDoveService.GetComplianceDetailsByConfigRule', () => ({
-    EvaluationResults: [],
-  }));
+  standin.on('StarlingDoveService.GetComplianceDetailsByConfigRule', (input) => {
+    const { items, next } = page(data.previouslyEvaluated, input, 100, 'Limit');
+    return {
+      EvaluationResults: items.map((arn) => ({
+        EvaluationResultIdentifier: {
+          EvaluationResultQualifier: {
+            ConfigRuleName: input.ConfigRuleName,
+            ResourceType: 'AWS::::Account',
+            ResourceId: arn,
+          },
+        },
+        ComplianceType: 'NON_COMPLIANT',
+      })),
+      ...(next ? { NextToken: next } : {}),
+    };
+  });
   standin.on('StarlingDoveService.PutEvaluations', (input) => {
     const evaluations = (input.Evaluations as unknown[] | undefined) ?? [];
     // API_PutEvaluations: at most 100 evaluations per call.
