@@ -49,21 +49,23 @@ export async function run(raw: unknown, deps: TagAuditDeps): Promise<TagAuditSum
   const now = deps.now ?? (() => new Date());
   logger.appendKeys({ configRuleName: event.configRuleName });
 
+  // One retry policy for every call, counting throttled requests as a metric.
+  const retry: RetryOptions = {
+    ...deps.retry,
+    onRetry: (attempt, err) => {
+      metrics.addMetric('throttledRequests', MetricUnit.Count, 1);
+      logger.debug('throttled, retrying', { attempt, error: String(err) });
+    },
+  };
   const previous = await previouslyEvaluated(
     deps.config,
     event.configRuleName,
     EVALUATION_RESOURCE_TYPE,
-    deps.retry,
+    retry,
   );
   const audit = await auditAccount(deps, deps.policy, {
     previouslyEvaluated: previous.resourceIds,
-    retry: {
-      ...deps.retry,
-      onRetry: (attempt, err) => {
-        metrics.addMetric('throttledRequests', MetricUnit.Count, 1);
-        logger.debug('throttled, retrying', { attempt, error: String(err) });
-      },
-    },
+    retry,
     now,
   });
   const counts = summarize(audit.verdicts);
@@ -76,7 +78,7 @@ export async function run(raw: unknown, deps: TagAuditDeps): Promise<TagAuditSum
     deps.config,
     event.resultToken,
     toEvaluations(audit.verdicts, timestamp),
-    { retry: deps.retry },
+    { retry },
   );
   if (put.failed.length > 0) {
     logger.error('AWS Config rejected evaluations', { failed: put.failed.slice(0, 10) });
@@ -89,7 +91,7 @@ export async function run(raw: unknown, deps: TagAuditDeps): Promise<TagAuditSum
     accountId: event.accountId,
     region: deps.region,
   });
-  const sent = await publishOwnerReports(deps.sns, deps.ownerTopicArn, reports, deps.retry);
+  const sent = await publishOwnerReports(deps.sns, deps.ownerTopicArn, reports, retry);
 
   metrics.addMetric('resourcesCompliant', MetricUnit.Count, counts.COMPLIANT);
   metrics.addMetric('resourcesNonCompliant', MetricUnit.Count, counts.NON_COMPLIANT);

@@ -13,7 +13,7 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AuditReport } from '../../lib/cli/commands/tags-audit';
+import { type AuditReport, createTagsAuditCommand } from '../../lib/cli/commands/tags-audit';
 import { main } from '../../lib/cli/main';
 import { EXAMPLE_POLICY_FILE } from '../helpers/app';
 
@@ -202,6 +202,28 @@ describe('guardrails tags audit', () => {
     await main(['--help'], io);
     expect(out.join('\n')).toMatch(
       /tags audit\s+List SageMaker resources that lack the required tags/,
+    );
+  });
+
+  it('explains a missing AWS region instead of crashing (exit 1)', async () => {
+    // Prepare: a client whose standard configuration found no region.
+    const command = createTagsAuditCommand(() => ({
+      sagemaker: new SageMakerClient({
+        region: async () => {
+          throw new Error('Region is missing');
+        },
+      }),
+      tagging: new ResourceGroupsTaggingAPIClient({}),
+    }));
+    const { io, err } = capture();
+
+    // Act
+    const code = await command.run(['--policy', EXAMPLE_POLICY_FILE], io);
+
+    // Assess
+    expect(code).toBe(1);
+    expect(err.join('\n')).toBe(
+      'guardrails tags audit: could not read AWS (Error): Region is missing',
     );
   });
 });

@@ -134,7 +134,11 @@ Exit code 0 when every resource complies, 1 when some do not (or AWS could not b
         verdicts = (await auditAccount(c, policy)).verdicts;
       } catch (err) {
         const e = err as Error & { $metadata?: unknown };
-        if (e.$metadata !== undefined || /Credential|Region/i.test(e.name ?? '')) {
+        if (
+          e.$metadata !== undefined ||
+          /Credential/i.test(e.name ?? '') ||
+          /region is missing|credential/i.test(e.message ?? '')
+        ) {
           io.err(`guardrails tags audit: could not read AWS (${e.name}): ${e.message}`);
           return 1;
         }
