@@ -46,8 +46,8 @@ export interface AuditClients {
 export interface AuditOptions {
   /** Kinds to audit. @default every audited kind */
   readonly kinds?: readonly AuditedKind[];
-  /** ARNs the rule reported before (see `previouslyEvaluated`). @default [] */
-  readonly previouslyEvaluated?: readonly string[];
+  /** Reads the ARNs the rule reported before; runs while the account is being listed. @default - none */
+  readonly previouslyEvaluated?: () => Promise<readonly string[]>;
   readonly retry?: RetryOptions;
   /** Clock, injected for tests. @default () => new Date() */
   readonly now?: () => Date;
@@ -71,25 +71,33 @@ export async function auditAccount(
 ): Promise<AuditResult> {
   const kinds = options.kinds ?? AUDITED_KINDS;
   const now = options.now ?? (() => new Date());
-  // Tags first, listings second: a resource deleted in between is then absent from the listing
-  // (NOT_APPLICABLE), never judged on tags of something that no longer exists.
-  const taggingStartedAt = now().getTime();
-  const tagged = await getTaggedResources(clients.tagging, kinds, options.retry);
-  const live = await listLiveResources(clients.sagemaker, kinds, options.retry);
+  const discover = async () => {
+    // Tags first, listings second: a resource deleted in between is then absent from the listing
+    // (NOT_APPLICABLE), never judged on tags of something that no longer exists.
+    const taggingStartedAt = now().getTime();
+    const tagged = await getTaggedResources(clients.tagging, kinds, options.retry);
+    const live = await listLiveResources(clients.sagemaker, kinds, options.retry);
 
-  const known = new Set(tagged.resources.map((t) => t.arn));
-  const createdMeanwhile = live.resources
-    .filter((r) => !known.has(r.arn))
-    .filter((r) => r.createdAt && r.createdAt.getTime() >= taggingStartedAt - CREATION_SKEW_MS)
-    .map((r) => r.arn);
-  const late = await readTags(clients.sagemaker, createdMeanwhile, options.retry);
+    const known = new Set(tagged.resources.map((t) => t.arn));
+    const createdMeanwhile = live.resources
+      .filter((r) => !known.has(r.arn))
+      .filter((r) => r.createdAt && r.createdAt.getTime() >= taggingStartedAt - CREATION_SKEW_MS)
+      .map((r) => r.arn);
+    const late = await readTags(clients.sagemaker, createdMeanwhile, options.retry);
+    return { tagged, live, late, createdMeanwhile };
+  };
+  // Earlier results come from Config, independent of discovery: read both at once.
+  const [previous, { tagged, live, late, createdMeanwhile }] = await Promise.all([
+    options.previouslyEvaluated ? options.previouslyEvaluated() : Promise.resolve([]),
+    discover(),
+  ]);
 
   const verdicts = evaluate({
     live: live.resources,
     tagged: [...tagged.resources, ...late],
     requirements: requirementsOf(policy),
     ownership: ownershipOf(policy),
-    previouslyEvaluated: options.previouslyEvaluated ?? [],
+    previouslyEvaluated: previous,
   });
   return {
     verdicts,

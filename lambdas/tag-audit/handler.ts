@@ -57,14 +57,16 @@ export async function run(raw: unknown, deps: TagAuditDeps): Promise<TagAuditSum
       logger.debug('throttled, retrying', { attempt, error: String(err) });
     },
   };
-  const previous = await previouslyEvaluated(
-    deps.config,
-    event.configRuleName,
-    EVALUATION_RESOURCE_TYPE,
-    retry,
-  );
   const audit = await auditAccount(deps, deps.policy, {
-    previouslyEvaluated: previous.resourceIds,
+    previouslyEvaluated: async () =>
+      (
+        await previouslyEvaluated(
+          deps.config,
+          event.configRuleName,
+          EVALUATION_RESOURCE_TYPE,
+          retry,
+        )
+      ).resourceIds,
     retry,
     now,
   });
