@@ -36,7 +36,7 @@ export interface PutResult {
   readonly failed: Evaluation[];
 }
 
-/** Send every evaluation, `concurrency` calls at a time; returns the ones Config rejected. */
+/** Send every evaluation, `concurrency` calls at a time (default 2); returns the ones Config rejected. */
 export async function putEvaluations(
   client: ConfigServiceClient,
   resultToken: string,
@@ -60,7 +60,8 @@ export async function putEvaluations(
       failed.push(...(out.FailedEvaluations ?? []));
     }
   };
-  const concurrency = Math.max(1, Math.min(options.concurrency ?? 4, batches.length));
+  // Two calls in flight: gentle on a quota we do not know, and enough for 10,000 resources (bench).
+  const concurrency = Math.max(1, Math.min(options.concurrency ?? 2, batches.length));
   await Promise.all(Array.from({ length: concurrency }, worker));
   return { calls: batches.length, failed };
 }

@@ -325,3 +325,10 @@ describe('TagComplianceStack: cdk-nag', () => {
     expect(nagFindings(app).filter((f) => f.includes('TagCompliance'))).toEqual([]);
   });
 });
+
+describe('TagComplianceStack: snapshot', () => {
+  it('matches the reviewed template (asset hashes normalised)', () => {
+    const json = JSON.stringify(template().toJSON()).replace(/[0-9a-f]{64}(\.zip)?/g, '<asset>');
+    expect(JSON.parse(json)).toMatchSnapshot();
+  });
+});
