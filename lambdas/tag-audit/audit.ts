@@ -49,6 +49,8 @@ export interface AuditOptions {
   /** Reads the ARNs the rule reported before; runs while the account is being listed. @default - none */
   readonly previouslyEvaluated?: () => Promise<readonly string[]>;
   readonly retry?: RetryOptions;
+  /** Audit only jobs created in the last N days. @default - every job */
+  readonly jobLookbackDays?: number;
   /** Clock, injected for tests. @default () => new Date() */
   readonly now?: () => Date;
 }
@@ -71,12 +73,16 @@ export async function auditAccount(
 ): Promise<AuditResult> {
   const kinds = options.kinds ?? AUDITED_KINDS;
   const now = options.now ?? (() => new Date());
+  const jobsCreatedAfter =
+    options.jobLookbackDays === undefined
+      ? undefined
+      : new Date(now().getTime() - options.jobLookbackDays * 86_400_000);
   const discover = async () => {
     // Tags first, listings second: a resource deleted in between is then absent from the listing
     // (NOT_APPLICABLE), never judged on tags of something that no longer exists.
     const taggingStartedAt = now().getTime();
     const tagged = await getTaggedResources(clients.tagging, kinds, options.retry);
-    const live = await listLiveResources(clients.sagemaker, kinds, options.retry);
+    const live = await listLiveResources(clients.sagemaker, kinds, options.retry, jobsCreatedAfter);
 
     const known = new Set(tagged.resources.map((t) => t.arn));
     const createdMeanwhile = live.resources
@@ -98,6 +104,7 @@ export async function auditAccount(
     requirements: requirementsOf(policy),
     ownership: ownershipOf(policy),
     previouslyEvaluated: previous,
+    jobWindow: jobsCreatedAfter !== undefined,
   });
   return {
     verdicts,

@@ -6,6 +6,7 @@
 import {
   AUDITED_KINDS,
   type AuditedKind,
+  JOB_KINDS,
   type LiveResource,
   type TaggedResource,
   type TagRequirement,
@@ -57,6 +58,8 @@ export interface AuditInput {
   readonly ownership: Ownership;
   /** ARNs this rule reported before; those that no longer exist become NOT_APPLICABLE. @default [] */
   readonly previouslyEvaluated?: readonly string[];
+  /** Jobs were listed only from a creation date on, so an unlisted job may just be older. @default false */
+  readonly jobWindow?: boolean;
 }
 
 /** The missing and invalid required tags of one tag set. */
@@ -177,10 +180,13 @@ export function evaluate(input: AuditInput): Verdict[] {
     });
   }
 
+  const windowed = (kind: AuditedKind) => input.jobWindow === true && JOB_KINDS.includes(kind);
   const reported = new Set(liveArns);
   for (const t of input.tagged) {
     const kind = kindOfArn(t.arn);
-    if (!kind || reported.has(t.arn)) continue;
+    // With a job window, the tagging API also returns every older job: those that were never
+    // reported need no NOT_APPLICABLE (the loop below clears the ones that were).
+    if (!kind || reported.has(t.arn) || windowed(kind)) continue;
     reported.add(t.arn);
     verdicts.push(
       notApplicable(
@@ -202,8 +208,10 @@ export function evaluate(input: AuditInput): Verdict[] {
         arn,
         kind,
         nameOfArn(arn),
-        'deleted: evaluated before, no longer exists',
-        {},
+        windowed(kind)
+          ? 'out of scope: deleted, or created before the job window (jobLookbackDays)'
+          : 'deleted: evaluated before, no longer exists',
+        tagsByArn.get(arn) ?? {},
         ownership,
       ),
     );

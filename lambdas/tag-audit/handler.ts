@@ -68,6 +68,7 @@ export async function run(raw: unknown, deps: TagAuditDeps): Promise<TagAuditSum
         )
       ).resourceIds,
     retry,
+    jobLookbackDays: deps.policy.tagCompliance.jobLookbackDays,
     now,
   });
   const counts = summarize(audit.verdicts);

@@ -14,7 +14,7 @@ import {
   type SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
 import { type RetryOptions, retryThrottled } from './retry';
-import type { AuditedKind, LiveResource, TaggedResource } from './types';
+import { type AuditedKind, JOB_KINDS, type LiveResource, type TaggedResource } from './types';
 
 /** IAM actions this adapter needs (List* do not support resource-level permissions). */
 export const SAGEMAKER_LIST_ACTIONS = [
@@ -35,14 +35,20 @@ interface Page {
   readonly next?: string;
 }
 
-type Lister = (client: SageMakerClient, token: string | undefined) => Promise<Page>;
+type Lister = (
+  client: SageMakerClient,
+  token: string | undefined,
+  createdAfter: Date | undefined,
+) => Promise<Page>;
 
 const s = (v: string | undefined) => v ?? '';
 
 /** One page reader per kind; each maps the kind's summary to a LiveResource. */
 const LISTERS: Record<AuditedKind, Lister> = {
-  'training-job': async (c, NextToken) => {
-    const out = await c.send(new ListTrainingJobsCommand({ MaxResults: PAGE_SIZE, NextToken }));
+  'training-job': async (c, NextToken, CreationTimeAfter) => {
+    const out = await c.send(
+      new ListTrainingJobsCommand({ MaxResults: PAGE_SIZE, NextToken, CreationTimeAfter }),
+    );
     return {
       next: out.NextToken,
       items: (out.TrainingJobSummaries ?? []).map((j) => ({
@@ -54,8 +60,10 @@ const LISTERS: Record<AuditedKind, Lister> = {
       })),
     };
   },
-  'processing-job': async (c, NextToken) => {
-    const out = await c.send(new ListProcessingJobsCommand({ MaxResults: PAGE_SIZE, NextToken }));
+  'processing-job': async (c, NextToken, CreationTimeAfter) => {
+    const out = await c.send(
+      new ListProcessingJobsCommand({ MaxResults: PAGE_SIZE, NextToken, CreationTimeAfter }),
+    );
     return {
       next: out.NextToken,
       items: (out.ProcessingJobSummaries ?? []).map((j) => ({
@@ -67,8 +75,10 @@ const LISTERS: Record<AuditedKind, Lister> = {
       })),
     };
   },
-  'transform-job': async (c, NextToken) => {
-    const out = await c.send(new ListTransformJobsCommand({ MaxResults: PAGE_SIZE, NextToken }));
+  'transform-job': async (c, NextToken, CreationTimeAfter) => {
+    const out = await c.send(
+      new ListTransformJobsCommand({ MaxResults: PAGE_SIZE, NextToken, CreationTimeAfter }),
+    );
     return {
       next: out.NextToken,
       items: (out.TransformJobSummaries ?? []).map((j) => ({
@@ -80,9 +90,13 @@ const LISTERS: Record<AuditedKind, Lister> = {
       })),
     };
   },
-  'hyper-parameter-tuning-job': async (c, NextToken) => {
+  'hyper-parameter-tuning-job': async (c, NextToken, CreationTimeAfter) => {
     const out = await c.send(
-      new ListHyperParameterTuningJobsCommand({ MaxResults: PAGE_SIZE, NextToken }),
+      new ListHyperParameterTuningJobsCommand({
+        MaxResults: PAGE_SIZE,
+        NextToken,
+        CreationTimeAfter,
+      }),
     );
     return {
       next: out.NextToken,
@@ -130,18 +144,23 @@ export interface ListStats {
   readonly pages: Partial<Record<AuditedKind, number>>;
 }
 
-/** Every live resource of one kind: follows NextToken to the end, retrying throttled pages. */
+/**
+ * Every live resource of one kind: follows NextToken to the end, retrying throttled pages. Jobs
+ * created before `jobsCreatedAfter` are left out.
+ */
 export async function listKind(
   client: SageMakerClient,
   kind: AuditedKind,
   retry: RetryOptions = {},
+  jobsCreatedAfter?: Date,
 ): Promise<{ resources: LiveResource[]; pages: number }> {
+  const createdAfter = JOB_KINDS.includes(kind) ? jobsCreatedAfter : undefined;
   const resources: LiveResource[] = [];
   const seenTokens = new Set<string>();
   let token: string | undefined;
   let pages = 0;
   do {
-    const page = await retryThrottled(() => LISTERS[kind](client, token), retry);
+    const page = await retryThrottled(() => LISTERS[kind](client, token, createdAfter), retry);
     pages++;
     resources.push(...page.items.filter((r) => r.arn !== ''));
     token = page.next || undefined;
@@ -160,8 +179,9 @@ export async function listLiveResources(
   client: SageMakerClient,
   kinds: readonly AuditedKind[],
   retry: RetryOptions = {},
+  jobsCreatedAfter?: Date,
 ): Promise<{ resources: LiveResource[]; pages: number }> {
-  const results = await Promise.all(kinds.map((k) => listKind(client, k, retry)));
+  const results = await Promise.all(kinds.map((k) => listKind(client, k, retry, jobsCreatedAfter)));
   return {
     resources: results.flatMap((r) => r.resources),
     pages: results.reduce((n, r) => n + r.pages, 0),

@@ -19,6 +19,14 @@ export const AUDITED_KINDS = [
 ] as const;
 export type AuditedKind = (typeof AUDITED_KINDS)[number];
 
+/** Kinds whose listing can be limited by creation time (`CreationTimeAfter`); endpoints cannot. */
+export const JOB_KINDS: readonly AuditedKind[] = [
+  'training-job',
+  'processing-job',
+  'transform-job',
+  'hyper-parameter-tuning-job',
+];
+
 /** A resource as the SageMaker List* calls report it: it exists now. */
 export interface LiveResource {
   readonly arn: string;

@@ -105,7 +105,7 @@ describe('guardrails tags audit', () => {
     expect(code).toBe(1);
     expect(out.join('\n')).toBe(
       [
-        'Tag audit in eu-west-1: 5 SageMaker resources checked, 3 non-compliant, 1 compliant, 1 deleted or being deleted.',
+        'Tag audit in eu-west-1: 5 SageMaker resources checked, 3 non-compliant, 1 compliant, 1 not applicable (deleted or out of scope).',
         '',
         'Project churn-prediction - owner data-science:',
         '  endpoint churn-ep  missing CostCenter',

@@ -70,7 +70,7 @@ function problems(r: AuditGroup['resources'][number]): string {
 export function formatReport(report: AuditReport): string {
   const scope = report.project ? ` of project ${report.project}` : '';
   const lines = [
-    `Tag audit${scope} in ${report.region}: ${report.checked} SageMaker resources checked, ${report.nonCompliant} non-compliant, ${report.compliant} compliant, ${report.notApplicable} deleted or being deleted.`,
+    `Tag audit${scope} in ${report.region}: ${report.checked} SageMaker resources checked, ${report.nonCompliant} non-compliant, ${report.compliant} compliant, ${report.notApplicable} not applicable (deleted or out of scope).`,
   ];
   for (const g of report.groups) {
     lines.push('', `Project ${g.project ?? '(no known project)'} - owner ${g.ownerTeam}:`);
@@ -131,7 +131,11 @@ Exit code 0 when every resource complies, 1 when some do not (or AWS could not b
       let region: string;
       try {
         region = await c.sagemaker.config.region();
-        verdicts = (await auditAccount(c, policy)).verdicts;
+        verdicts = (
+          await auditAccount(c, policy, {
+            jobLookbackDays: policy.tagCompliance.jobLookbackDays,
+          })
+        ).verdicts;
       } catch (err) {
         const e = err as Error & { $metadata?: unknown };
         if (

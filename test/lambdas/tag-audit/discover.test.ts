@@ -95,6 +95,20 @@ describe('listKind (SageMaker List* pagination)', () => {
     );
   });
 
+  it('limits job listings to jobs created after the window start (CreationTimeAfter)', async () => {
+    const after = new Date('2026-10-27T00:00:00Z');
+    sm.on(ListTrainingJobsCommand).resolves({ TrainingJobSummaries: [] });
+    await listKind(new SageMakerClient({}), 'training-job', noSleep, after);
+    expect(sm).toHaveReceivedCommandWith(ListTrainingJobsCommand, { CreationTimeAfter: after });
+  });
+
+  it('lists endpoints whole, whatever the job window', async () => {
+    sm.on(ListEndpointsCommand).resolves({ Endpoints: [] });
+    await listKind(new SageMakerClient({}), 'endpoint', noSleep, new Date());
+    const input = sm.commandCalls(ListEndpointsCommand)[0]?.args[0].input;
+    expect(input).toEqual({ MaxResults: 100, NextToken: undefined });
+  });
+
   it('maps inference components with their status', async () => {
     sm.on(ListInferenceComponentsCommand).resolves({
       InferenceComponents: [

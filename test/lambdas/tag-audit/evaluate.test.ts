@@ -176,6 +176,47 @@ describe('evaluate', () => {
     },
   );
 
+  describe('with a job window (jobLookbackDays)', () => {
+    const oldJob = `${ARN}:training-job/old`;
+    const goneEndpoint = `${ARN}:endpoint/gone`;
+
+    it('does not report older jobs the tagging API returns but SageMaker did not list', () => {
+      const verdicts = evaluate({
+        live: [],
+        tagged: [{ arn: oldJob, tags: good }],
+        requirements,
+        ownership,
+        jobWindow: true,
+      });
+      expect(verdicts).toEqual([]);
+    });
+
+    it('marks a job reported before and now outside the window NOT_APPLICABLE, keeping its owner', () => {
+      const [v] = evaluate({
+        live: [],
+        tagged: [{ arn: oldJob, tags: { Project: 'churn' } }],
+        requirements,
+        ownership,
+        jobWindow: true,
+        previouslyEvaluated: [oldJob],
+      });
+      expect(v).toMatchObject({ compliance: 'NOT_APPLICABLE', ownerTeam: 'data-science' });
+      expect(v?.reason).toMatch(/out of scope.*jobLookbackDays/);
+    });
+
+    it('still marks endpoints the tagging API returns but SageMaker does not list as deleted', () => {
+      const [v] = evaluate({
+        live: [],
+        tagged: [{ arn: goneEndpoint, tags: {} }],
+        requirements,
+        ownership,
+        jobWindow: true,
+      });
+      expect(v).toMatchObject({ compliance: 'NOT_APPLICABLE' });
+      expect(v?.reason).toMatch(/^deleted/);
+    });
+  });
+
   it('ignores tagging results of kinds the audit does not cover', () => {
     const verdicts = evaluate({
       live: [],

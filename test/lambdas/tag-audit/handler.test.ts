@@ -223,6 +223,23 @@ describe('tag-audit handler run', () => {
     });
   });
 
+  it('lists only jobs created within tagCompliance.jobLookbackDays', async () => {
+    // Prepare
+    const base = deps();
+    const policy = {
+      ...base.policy,
+      tagCompliance: { ...base.policy.tagCompliance, jobLookbackDays: 30 },
+    };
+
+    // Act
+    await run(event, { ...base, policy });
+
+    // Assess
+    expect(sm).toHaveReceivedCommandWith(ListTrainingJobsCommand, {
+      CreationTimeAfter: new Date('2026-10-27T03:05:00Z'),
+    });
+  });
+
   it('sends no message when everything complies', async () => {
     sm.on(ListTrainingJobsCommand).resolves({ TrainingJobSummaries: trainingJobs(['ok']) });
     tagging.on(GetResourcesCommand).resolves({
