@@ -43,17 +43,18 @@ export interface TagAuditSummary {
   readonly ownerMessages: number;
 }
 
-/** One evaluation run; throws (so Lambda retries, then the failure queue) if Config rejects any. */
+/** One evaluation run; throws if Config rejects any evaluation, so the invocation fails visibly. */
 export async function run(raw: unknown, deps: TagAuditDeps): Promise<TagAuditSummary> {
   const event = parseConfigRuleEvent(raw);
   const now = deps.now ?? (() => new Date());
   logger.appendKeys({ configRuleName: event.configRuleName });
 
-  // One retry policy for every call, counting throttled requests as a metric.
+  // One retry policy for every call; throttled requests are counted for one metric at the end.
+  let throttled = 0;
   const retry: RetryOptions = {
     ...deps.retry,
     onRetry: (attempt, err) => {
-      metrics.addMetric('throttledRequests', MetricUnit.Count, 1);
+      throttled++;
       logger.debug('throttled, retrying', { attempt, error: String(err) });
     },
   };
@@ -100,6 +101,7 @@ export async function run(raw: unknown, deps: TagAuditDeps): Promise<TagAuditSum
   metrics.addMetric('resourcesNonCompliant', MetricUnit.Count, counts.NON_COMPLIANT);
   metrics.addMetric('resourcesNotApplicable', MetricUnit.Count, counts.NOT_APPLICABLE);
   metrics.addMetric('ownerMessagesSent', MetricUnit.Count, sent);
+  metrics.addMetric('throttledRequests', MetricUnit.Count, throttled);
   return {
     compliant: counts.COMPLIANT,
     nonCompliant: counts.NON_COMPLIANT,
