@@ -18,6 +18,7 @@ import { budgetShardOf } from './config/naming';
 import type { GuardrailsPolicy } from './config/schema';
 import { AUTO_STOP_TOPIC_NAME, AutoStopStack } from './stacks/auto-stop-stack';
 import { BudgetsStack } from './stacks/budgets-stack';
+import { TagComplianceStack } from './stacks/tag-compliance-stack';
 
 export const STACK_PREFIX = 'MlGuardrails';
 
@@ -43,6 +44,7 @@ export interface GuardrailsApp {
   readonly app: App;
   readonly autoStop: AutoStopStack;
   readonly budgets: BudgetsStack[];
+  readonly tagCompliance: TagComplianceStack;
   /** Every stack, for tests and checks. */
   readonly stacks: Stack[];
 }
@@ -80,11 +82,18 @@ export function createGuardrailsApp(props: GuardrailsAppProps): GuardrailsApp {
     return stack;
   });
 
-  const stacks: Stack[] = [autoStop, ...budgets];
+  const tagCompliance = new TagComplianceStack(app, `${STACK_PREFIX}-TagCompliance`, {
+    env,
+    policy,
+    policyFile: props.policyFile,
+    description: 'ml-guardrails: AWS Config tag rules, SageMaker tag audit, model-artifact bucket',
+  });
+
+  const stacks: Stack[] = [autoStop, ...budgets, tagCompliance];
   for (const [key, value] of Object.entries(policy.organisation.tags)) Tags.of(app).add(key, value);
   Aspects.of(app).add(new RequiredTagsChecker(policy.organisation.requiredTags.map((t) => t.key)), {
     priority: AspectPriority.READONLY,
   });
   if (props.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  return { app, autoStop, budgets, stacks };
+  return { app, autoStop, budgets, tagCompliance, stacks };
 }

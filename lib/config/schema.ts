@@ -248,6 +248,22 @@ export const TagComplianceSchema = z.strictObject({
   auditFrequency: z
     .enum(['One_Hour', 'Three_Hours', 'Six_Hours', 'Twelve_Hours', 'TwentyFour_Hours'])
     .default('TwentyFour_Hours'),
+  /**
+   * Audit only jobs created in the last N days (SageMaker `CreationTimeAfter`); older jobs become
+   * NOT_APPLICABLE. Omit to audit every job SageMaker lists. Endpoints are always audited.
+   */
+  jobLookbackDays: z.number().int().positive().optional(),
+  /** The bucket for model artifacts that refuses uploads without the cost tags. */
+  modelArtifactBucket: z
+    .strictObject({
+      /** Create the bucket in the tag-compliance stack. */
+      create: z.boolean().default(true),
+      /** Object tags every `s3:PutObject` must carry (`x-amz-tagging`). */
+      requiredObjectTags: z.array(z.string().min(1)).min(1).default(['CostCenter', 'Project']),
+      /** Days before noncurrent object versions expire. */
+      noncurrentVersionExpirationDays: z.number().int().positive().default(90),
+    })
+    .prefault({}),
 });
 
 export const OrganisationSchema = z.strictObject({

@@ -1,0 +1,169 @@
+import { parseArgs } from 'node:util';
+import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
+import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { type AuditClients, auditAccount } from '../../../lambdas/tag-audit/audit';
+import { summarize } from '../../../lambdas/tag-audit/evaluate';
+import type { Verdict } from '../../../lambdas/tag-audit/types';
+import { DEFAULT_POLICY_FILE, loadPolicyFile } from '../../config/load';
+import { type CliCommand, UsageError } from '../command';
+
+/** Non-compliant resources of one project and owner team. */
+export interface AuditGroup {
+  readonly project: string | null;
+  readonly ownerTeam: string;
+  readonly resources: {
+    readonly arn: string;
+    readonly kind: string;
+    readonly name: string;
+    readonly missing: readonly string[];
+    readonly invalid: readonly { readonly key: string; readonly value: string }[];
+  }[];
+}
+
+/** The `--json` document. */
+export interface AuditReport {
+  readonly region: string;
+  readonly project: string | null;
+  readonly checked: number;
+  readonly compliant: number;
+  readonly nonCompliant: number;
+  readonly notApplicable: number;
+  readonly groups: AuditGroup[];
+}
+
+/** Group NON_COMPLIANT verdicts by project, then owner team; sorted for stable output. */
+export function groupNonCompliant(verdicts: readonly Verdict[]): AuditGroup[] {
+  const groups = new Map<string, AuditGroup>();
+  for (const v of verdicts) {
+    if (v.compliance !== 'NON_COMPLIANT') continue;
+    const key = `${v.project ?? ''}\u0000${v.ownerTeam}`;
+    const group = groups.get(key) ?? {
+      project: v.project ?? null,
+      ownerTeam: v.ownerTeam,
+      resources: [],
+    };
+    group.resources.push({
+      arn: v.arn,
+      kind: v.kind,
+      name: v.name,
+      missing: v.missing,
+      invalid: v.invalid,
+    });
+    groups.set(key, group);
+  }
+  return [...groups.values()].sort(
+    (a, b) =>
+      (a.project ?? '\uffff').localeCompare(b.project ?? '\uffff') ||
+      a.ownerTeam.localeCompare(b.ownerTeam),
+  );
+}
+
+function problems(r: AuditGroup['resources'][number]): string {
+  const parts: string[] = [];
+  if (r.missing.length > 0) parts.push(`missing ${r.missing.join(', ')}`);
+  if (r.invalid.length > 0)
+    parts.push(`not allowed ${r.invalid.map((i) => `${i.key}=${i.value}`).join(', ')}`);
+  return parts.join('; ');
+}
+
+/** The human-readable report. */
+export function formatReport(report: AuditReport): string {
+  const scope = report.project ? ` of project ${report.project}` : '';
+  const lines = [
+    `Tag audit${scope} in ${report.region}: ${report.checked} SageMaker resources checked, ${report.nonCompliant} non-compliant, ${report.compliant} compliant, ${report.notApplicable} not applicable (deleted or out of scope).`,
+  ];
+  for (const g of report.groups) {
+    lines.push('', `Project ${g.project ?? '(no known project)'} - owner ${g.ownerTeam}:`);
+    const width = Math.max(...g.resources.map((r) => `${r.kind} ${r.name}`.length));
+    for (const r of g.resources)
+      lines.push(`  ${`${r.kind} ${r.name}`.padEnd(width)}  ${problems(r)}`);
+  }
+  if (report.nonCompliant === 0) lines.push('', 'Every resource carries the required tags.');
+  return lines.join('\n');
+}
+
+/** Builds the command; tests replace the clients. */
+export function createTagsAuditCommand(
+  clients: () => AuditClients = () => ({
+    sagemaker: new SageMakerClient({}),
+    tagging: new ResourceGroupsTaggingAPIClient({}),
+  }),
+): CliCommand {
+  return {
+    path: ['tags', 'audit'],
+    summary: 'List SageMaker resources that lack the required tags, by project and owner',
+    usage: `Usage: guardrails tags audit [--project <id>] [--json] [--policy <file>]
+
+Audits the SageMaker training, processing, transform and tuning jobs, endpoints and inference
+components that AWS Config does not record, in the account and region the AWS SDK's standard
+configuration selects (AWS_PROFILE, AWS_REGION, ~/.aws/config, ...). Uses the same evaluator as
+the periodic Config rule. Reads only: sagemaker:List*, sagemaker:ListTags, tag:GetResources.
+
+Options:
+  --project <id>   only resources tagged with this project id (see the policy's projects)
+  --json           machine-readable output: { region, project, checked, compliant,
+                   nonCompliant, notApplicable, groups: [{ project, ownerTeam, resources:
+                   [{ arn, kind, name, missing, invalid: [{ key, value }] }] }] }
+  --policy <file>  policy file (default ${DEFAULT_POLICY_FILE})
+
+Exit code 0 when every resource complies, 1 when some do not (or AWS could not be read),
+2 on a usage error.`,
+    async run(args, io) {
+      const { values, positionals } = parseArgs({
+        args,
+        allowPositionals: true,
+        options: {
+          project: { type: 'string' },
+          json: { type: 'boolean' },
+          policy: { type: 'string' },
+        },
+      });
+      if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+      const policy = loadPolicyFile(values.policy ?? DEFAULT_POLICY_FILE);
+      const project = values.project;
+      if (project !== undefined && !policy.projects.some((p) => p.id === project))
+        throw new UsageError(
+          `unknown project "${project}"; the policy has: ${policy.projects.map((p) => p.id).join(', ')}`,
+        );
+
+      const c = clients();
+      let verdicts: Verdict[];
+      let region: string;
+      try {
+        region = await c.sagemaker.config.region();
+        verdicts = (
+          await auditAccount(c, policy, {
+            jobLookbackDays: policy.tagCompliance.jobLookbackDays,
+          })
+        ).verdicts;
+      } catch (err) {
+        const e = err as Error & { $metadata?: unknown };
+        if (
+          e.$metadata !== undefined ||
+          /Credential/i.test(e.name ?? '') ||
+          /region is missing|credential/i.test(e.message ?? '')
+        ) {
+          io.err(`guardrails tags audit: could not read AWS (${e.name}): ${e.message}`);
+          return 1;
+        }
+        throw err;
+      }
+      const selected =
+        project === undefined ? verdicts : verdicts.filter((v) => v.project === project);
+      const counts = summarize(selected);
+      const report: AuditReport = {
+        region,
+        project: project ?? null,
+        checked: selected.length,
+        compliant: counts.COMPLIANT,
+        nonCompliant: counts.NON_COMPLIANT,
+        notApplicable: counts.NOT_APPLICABLE,
+        groups: groupNonCompliant(selected),
+      };
+      io.out(values.json ? JSON.stringify(report, null, 2) : formatReport(report));
+      return report.nonCompliant > 0 ? 1 : 0;
+    },
+  };
+}
+
+export const tagsAuditCommand = createTagsAuditCommand();

@@ -1,0 +1,53 @@
+import { Stack, type StackProps } from 'aws-cdk-lib';
+import type * as config from 'aws-cdk-lib/aws-config';
+import type { Construct } from 'constructs';
+import type { GuardrailsPolicy } from '../config/schema';
+import { ConfigRecorder } from '../constructs/config-recorder';
+import { ModelArtifactBucket } from '../constructs/model-artifact-bucket';
+import { RequiredTagsRule } from '../constructs/required-tags-rule';
+import { TagAuditRule } from '../constructs/tag-audit-rule';
+
+export interface TagComplianceStackProps extends StackProps {
+  readonly policy: GuardrailsPolicy;
+  /** Path of the policy file, bundled into the tag-audit function. */
+  readonly policyFile: string;
+}
+
+/**
+ * Tag compliance: REQUIRED_TAGS managed rules for what AWS Config records, a periodic custom rule
+ * for the SageMaker resources it does not, owner emails, the model-artifact bucket, and
+ * (opt-in) a configuration recorder.
+ */
+export class TagComplianceStack extends Stack {
+  public readonly requiredTags: RequiredTagsRule;
+  public readonly tagAudit: TagAuditRule;
+  public readonly modelArtifacts?: ModelArtifactBucket;
+  public readonly recorder?: ConfigRecorder;
+
+  constructor(scope: Construct, id: string, props: TagComplianceStackProps) {
+    super(scope, id, props);
+    const { policy } = props;
+    const settings = policy.tagCompliance;
+
+    if (settings.createConfigRecorder) this.recorder = new ConfigRecorder(this, 'ConfigRecorder');
+
+    this.requiredTags = new RequiredTagsRule(this, 'RequiredTags', {
+      requiredTags: policy.organisation.requiredTags,
+      dependsOn: this.recorder?.deliveryChannel,
+    });
+
+    this.tagAudit = new TagAuditRule(this, 'TagAudit', {
+      policyFile: props.policyFile,
+      maximumExecutionFrequency: settings.auditFrequency as config.MaximumExecutionFrequency,
+      ownerTeams: policy.teams.flatMap((t) => (t.email ? [{ id: t.id, email: t.email }] : [])),
+    });
+    if (this.recorder) this.tagAudit.rule.node.addDependency(this.recorder.deliveryChannel);
+
+    if (settings.modelArtifactBucket.create)
+      this.modelArtifacts = new ModelArtifactBucket(this, 'ModelArtifacts', {
+        requiredObjectTags: settings.modelArtifactBucket.requiredObjectTags,
+        noncurrentVersionExpirationDays:
+          settings.modelArtifactBucket.noncurrentVersionExpirationDays,
+      });
+  }
+}
