@@ -34,7 +34,7 @@ export interface GuardrailFunctionProps {
 const REPO_ROOT = path.join(__dirname, '..', '..');
 
 /**
- * NodejsFunction with the house defaults: ARM64, Node.js 22, X-Ray tracing, explicit memory and
+ * NodejsFunction with the house defaults: ARM64, Node.js 24, X-Ray tracing, explicit memory and
  * timeout, a retained log group, source maps, Powertools settings and an on-failure queue for
  * asynchronous invocations (SNS, EventBridge), so no failed event is lost.
  *
@@ -65,7 +65,8 @@ export class GuardrailFunction extends NodejsFunction {
       entry: path.join(REPO_ROOT, props.entry),
       depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
       projectRoot: REPO_ROOT,
-      runtime: lambda.Runtime.NODEJS_22_X,
+      // The newest Node.js runtime (cdk-nag AwsSolutions-L1); the code itself also runs on Node.js 20.
+      runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.minutes(1),
@@ -84,7 +85,7 @@ export class GuardrailFunction extends NodejsFunction {
       },
       bundling: {
         format: OutputFormat.CJS,
-        target: 'node22',
+        target: 'node24',
         minify: true,
         sourceMap: true,
         // The runtime's bundled SDK lags behind; ship the pinned clients so tests match production.

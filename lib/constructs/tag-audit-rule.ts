@@ -99,11 +99,6 @@ export class TagAuditRule extends Construct {
         'Publishing to the encrypted owner topic needs data keys from its KMS key; the grant is limited to that key.',
     });
     Validations.of(this.fn).acknowledge({
-      id: 'AwsSolutions-L1',
-      reason:
-        'Node.js 22 is the house runtime pinned by GuardrailFunction for every function, bumped together with the bundling target.',
-    });
-    Validations.of(this.fn).acknowledge({
       id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
       reason: 'Lets the function write its own log group; AWS-maintained and minimal.',
     });
