@@ -18,6 +18,7 @@ import { budgetShardOf } from './config/naming';
 import type { GuardrailsPolicy } from './config/schema';
 import { AUTO_STOP_TOPIC_NAME, AutoStopStack } from './stacks/auto-stop-stack';
 import { BudgetsStack } from './stacks/budgets-stack';
+import { PagingStack } from './stacks/paging-stack';
 
 export const STACK_PREFIX = 'MlGuardrails';
 
@@ -37,6 +38,7 @@ export interface GuardrailsApp {
   readonly app: App;
   readonly autoStop: AutoStopStack;
   readonly budgets: BudgetsStack[];
+  readonly paging: PagingStack;
   /** Every stack, for tests and checks. */
   readonly stacks: Stack[];
 }
@@ -71,11 +73,18 @@ export function createGuardrailsApp(props: GuardrailsAppProps): GuardrailsApp {
     return stack;
   });
 
-  const stacks: Stack[] = [autoStop, ...budgets];
+  const paging = new PagingStack(app, `${STACK_PREFIX}-Paging`, {
+    env,
+    policy,
+    policyFile: props.policyFile,
+    description: 'ml-guardrails: CloudWatch alarms to PagerDuty by the RACI and on-call policy',
+  });
+
+  const stacks: Stack[] = [autoStop, ...budgets, paging];
   for (const [key, value] of Object.entries(policy.organisation.tags)) Tags.of(app).add(key, value);
   Aspects.of(app).add(new RequiredTagsChecker(policy.organisation.requiredTags.map((t) => t.key)), {
     priority: AspectPriority.READONLY,
   });
   if (props.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  return { app, autoStop, budgets, stacks };
+  return { app, autoStop, budgets, paging, stacks };
 }
