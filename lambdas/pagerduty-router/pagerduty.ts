@@ -147,6 +147,7 @@ export async function sendEvent(event: PagerDutyEvent, options: SendOptions): Pr
   const context = { dedupKey: event.dedup_key, eventAction: event.event_action };
   let attempts = 0;
   let lastProblem = 'no attempt made';
+  let lastHttp: string | undefined;
   let lastError: unknown;
 
   while (true) {
@@ -173,6 +174,7 @@ export async function sendEvent(event: PagerDutyEvent, options: SendOptions): Pr
       const message = typeof reply.message === 'string' ? reply.message : res.statusText;
       if (res.status === 429 || res.status >= 500) {
         lastProblem = `HTTP ${res.status} ${message}`;
+        lastHttp = lastProblem;
         delay = retryAfterMs(res);
         options.logger?.warn('PagerDuty asked to retry', {
           ...context,
@@ -204,7 +206,7 @@ export async function sendEvent(event: PagerDutyEvent, options: SendOptions): Pr
     await sleep(backoff);
   }
   throw new PagerDutyUnavailableError(
-    `PagerDuty did not accept the ${event.event_action} for ${event.dedup_key} after ${attempts} attempt(s): ${lastProblem}`,
+    `PagerDuty did not accept the ${event.event_action} for ${event.dedup_key} after ${attempts} attempt(s): ${lastProblem}${lastHttp && lastHttp !== lastProblem ? ` (last answer: ${lastHttp})` : ''}`,
     attempts,
     lastError === undefined ? undefined : { cause: lastError },
   );

@@ -96,8 +96,9 @@ function teamHolds(policy: GuardrailsPolicy, teamId: string): boolean {
 }
 
 async function deliver(decision: RouteDecision, deps: RouterDeps): Promise<void> {
-  const key = await deps.routingKey(decision.routingKeySecret);
   try {
+    // Inside the try: a missing or malformed secret is a failed page too.
+    const key = await deps.routingKey(decision.routingKeySecret);
     await sendEvent(toPagerDutyEvent(decision, key), {
       fetch: deps.fetch,
       url: deps.eventsApiUrl,

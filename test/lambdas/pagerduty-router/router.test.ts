@@ -166,6 +166,21 @@ describe('handleAlarmEvent', () => {
     for (const key of Object.values(KEYS)) expect(captured).not.toContain(key);
   });
 
+  it('counts a page as failed when its routing-key secret cannot be read', async () => {
+    const routingKey = async () => {
+      throw Object.assign(new Error("Secrets Manager can't find the specified secret."), {
+        name: 'ResourceNotFoundException',
+      });
+    };
+    const err = await handleAlarmEvent(
+      fixture('sns-single-metric-alarm.json'),
+      deps('2026-11-26T03:12:46Z', { routingKey }),
+    ).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AlarmDeliveryError);
+    expect(counts.pagesFailed).toBe(1);
+    expect(server.received).toHaveLength(0);
+  });
+
   it('holds a drift page at night for the New York team instead of paging', async () => {
     // 02:55 UTC Thursday is 21:55 Wednesday in New York
     const out = await handleAlarmEvent(
