@@ -3,6 +3,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -66,9 +67,11 @@ export class PagingStack extends Stack {
       publishers: [TopicPublisher.cloudWatch()],
     });
 
-    const deadLetterQueue = (queueId: string) => {
+    const deadLetterQueue = (queueId: string, key?: kms.IKey) => {
       const q = new sqs.Queue(this, queueId, {
-        encryption: sqs.QueueEncryption.SQS_MANAGED,
+        ...(key
+          ? { encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: key }
+          : { encryption: sqs.QueueEncryption.SQS_MANAGED }),
         enforceSSL: true,
         retentionPeriod: Duration.days(14),
       });
@@ -153,7 +156,25 @@ export class PagingStack extends Stack {
       new SqsEventSource(this.holdQueue, { batchSize: 10, reportBatchItemFailures: true }),
     );
 
-    this.subscriptionDeadLetterQueue = deadLetterQueue('SubscriptionDeadLetterQueue');
+    // SNS can write to an encrypted DLQ only with a customer-managed key whose policy lets SNS
+    // use it (SNS developer guide, "Amazon SNS dead-letter queues"): reuse the topic's CMK.
+    this.subscriptionDeadLetterQueue = deadLetterQueue(
+      'SubscriptionDeadLetterQueue',
+      this.alarmsTopic.key,
+    );
+    this.alarmsTopic.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowSnsDeadLetterQueue',
+        principals: [new iam.ServicePrincipal('sns.amazonaws.com')],
+        actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+        resources: ['*'],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': this.account },
+          // The ARN built from the fixed name: referencing the topic would be a key <-> topic cycle.
+          ArnLike: { 'aws:SourceArn': alarmsTopicArn(this) },
+        },
+      }),
+    );
     this.alarmsTopic.topic.addSubscription(
       new LambdaSubscription(this.router, { deadLetterQueue: this.subscriptionDeadLetterQueue }),
     );

@@ -75,10 +75,32 @@ describe('PagingStack: inputs', () => {
     expect(Object.keys(template.toJSON().Outputs ?? {})).toEqual([]);
   });
 
-  it('subscribes the router with a dead-letter queue', () => {
+  it('subscribes the router with a dead-letter queue that SNS can encrypt into (topic CMK)', () => {
     template.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'lambda',
-      RedrivePolicy: { deadLetterTargetArn: Match.anyValue() },
+      RedrivePolicy: {
+        deadLetterTargetArn: {
+          'Fn::GetAtt': [Match.stringLikeRegexp('SubscriptionDeadLetterQueue'), 'Arn'],
+        },
+      },
+    });
+    const queues = template.findResources('AWS::SQS::Queue');
+    const dlq = Object.entries(queues).find(([id]) =>
+      id.startsWith('SubscriptionDeadLetterQueue'),
+    )?.[1];
+    expect(dlq?.Properties.KmsMasterKeyId).toEqual({
+      'Fn::GetAtt': [expect.stringMatching(/^AlarmsKey/), 'Arn'],
+    });
+    template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Sid: 'AllowSnsDeadLetterQueue',
+            Principal: { Service: 'sns.amazonaws.com' },
+            Action: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+          }),
+        ]),
+      },
     });
   });
 
