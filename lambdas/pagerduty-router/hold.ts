@@ -68,7 +68,16 @@ export interface HoldStore {
   isCurrent(alarm: AlarmChange, dedupKey: string): Promise<boolean>;
   /** Forgets the held alarm (after paging it, or when it resolved). */
   release(dedupKey: string, stateChangeTime?: string): Promise<void>;
+  /**
+   * Records this state change as the alarm's latest; false when a newer one was already handled
+   * (SNS, EventBridge and Lambda retries do not keep order: a trigger retried after its OK must
+   * not open an alert that nothing will resolve). The same state change again returns true.
+   */
+  claimLatest(alarm: AlarmChange, dedupKey: string): Promise<boolean>;
 }
+
+/** Key of the latest-state item of an alarm (the hold item uses the bare dedup key). */
+export const latestKey = (dedupKey: string) => `latest#${dedupKey}`;
 
 function toHeld(alarm: AlarmChange): HeldAlarm['alarm'] {
   return {
@@ -136,6 +145,30 @@ export class SqsDynamoHoldStore implements HoldStore {
     } catch (err) {
       // A newer state change replaced the item: it is not ours to delete.
       if ((err as { name?: string }).name !== 'ConditionalCheckFailedException') throw err;
+    }
+  }
+
+  async claimLatest(alarm: AlarmChange, dedupKey: string): Promise<boolean> {
+    try {
+      await this.ddb.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            dedupKey: latestKey(dedupKey),
+            stateChangeTime: alarm.stateChangeTime,
+            state: alarm.state,
+            // Kept 30 days after the change: longer than any retry or redrive path.
+            expiresAt: Math.floor(Date.parse(alarm.stateChangeTime) / 1000) + 30 * 86_400,
+          },
+          // ISO 8601 UTC strings compare like the instants they name.
+          ConditionExpression: 'attribute_not_exists(dedupKey) OR stateChangeTime <= :t',
+          ExpressionAttributeValues: { ':t': alarm.stateChangeTime },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if ((err as { name?: string }).name === 'ConditionalCheckFailedException') return false;
+      throw err;
     }
   }
 

@@ -137,6 +137,17 @@ export async function handleAlarm(
     deps.count('pagesSuppressed');
     return { ...decision, action: 'none', reason: `${decision.reason}; superseded while held` };
   }
+  if (!held && decision.action !== 'none' && deps.hold) {
+    if (!(await deps.hold.claimLatest(alarm, decision.dedupKey))) {
+      deps.logger.warn('stale state change (a newer one was already handled): not sent', keys);
+      deps.count('pagesSuppressed');
+      return {
+        ...decision,
+        action: 'none',
+        reason: `${decision.reason}; stale: a newer state change was already handled`,
+      };
+    }
+  }
   switch (decision.action) {
     case 'none':
       deps.logger.info('no page', keys);

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -23,6 +24,7 @@ const context = {
 } as unknown as Context;
 
 const secrets = mockClient(SecretsManagerClient);
+const ddb = mockClient(DynamoDBDocumentClient);
 let server: PagerDutyStandin;
 let handler: (event: unknown, context: Context) => Promise<unknown>;
 const stdout: string[] = [];
@@ -43,6 +45,8 @@ beforeAll(async () => {
   vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'DEBUG');
   vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');
   secrets.on(GetSecretValueCommand).resolves({ Name: 'x', SecretString: ROUTING_KEY });
+  // The latest-state claim (out-of-order protection) before each page.
+  ddb.on(PutCommand).resolves({});
   vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
     stdout.push(String(chunk));
     return true;
@@ -55,6 +59,7 @@ afterAll(async () => {
   vi.restoreAllMocks();
   vi.unstubAllEnvs();
   secrets.reset();
+  ddb.reset();
   await server.stop();
 });
 
@@ -68,6 +73,12 @@ describe('handler (middy + Powertools wiring)', () => {
     expect(server.accepted[0]?.routing_key).toBe(ROUTING_KEY);
     expect(secrets).toHaveReceivedCommandWith(GetSecretValueCommand, {
       SecretId: 'ml-guardrails/pagerduty/revenue-models',
+    });
+    expect(ddb).toHaveReceivedCommandWith(PutCommand, {
+      TableName: 'held-alarms',
+      Item: expect.objectContaining({
+        dedupKey: expect.stringMatching(/^latest#arn:aws:cloudwatch:/),
+      }),
     });
   });
 

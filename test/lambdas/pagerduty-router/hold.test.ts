@@ -67,6 +67,26 @@ describe('SqsDynamoHoldStore', () => {
     await expect(store.release('k', 't')).rejects.toThrow('boom');
   });
 
+  it('claims the latest state change with a conditional write, and reports a stale one', async () => {
+    // Prepare
+    ddbMock
+      .on(PutCommand)
+      .resolvesOnce({})
+      .rejectsOnce(Object.assign(new Error('cond'), { name: 'ConditionalCheckFailedException' }));
+    // Act
+    const first = await store.claimLatest(alarm('d'), 'k');
+    const second = await store.claimLatest(alarm('d'), 'k');
+    // Assess
+    expect([first, second]).toEqual([true, false]);
+    expect(ddbMock).toHaveReceivedCommandWith(PutCommand, {
+      Item: expect.objectContaining({
+        dedupKey: 'latest#k',
+        stateChangeTime: '2026-11-26T10:00:00.000Z',
+      }),
+      ConditionExpression: 'attribute_not_exists(dedupKey) OR stateChangeTime <= :t',
+    });
+  });
+
   it.each([
     ['in the past', '2026-11-26T02:00:00Z', 0],
     ['in 90 s', '2026-11-26T03:01:30Z', 90],

@@ -41,6 +41,13 @@ class MemoryHoldStore implements HoldStore {
   async isCurrent(alarm: AlarmChange, dedupKey: string): Promise<boolean> {
     return this.items.get(dedupKey) === alarm.stateChangeTime;
   }
+  readonly latest = new Map<string, string>();
+  async claimLatest(alarm: AlarmChange, dedupKey: string): Promise<boolean> {
+    const seen = this.latest.get(dedupKey);
+    if (seen !== undefined && seen > alarm.stateChangeTime) return false;
+    this.latest.set(dedupKey, alarm.stateChangeTime);
+    return true;
+  }
   async release(dedupKey: string, stateChangeTime?: string): Promise<void> {
     if (stateChangeTime === undefined || this.items.get(dedupKey) === stateChangeTime) {
       this.items.delete(dedupKey);
@@ -113,6 +120,23 @@ describe('handleAlarmEvent', () => {
     await handleAlarmEvent(event, deps('2026-11-26T03:12:46Z'));
     await handleAlarmEvent(event, deps('2026-11-26T03:12:47Z'));
     expect(new Set(server.accepted.map((e) => e.dedup_key)).size).toBe(1);
+  });
+
+  it('does not send a trigger retried after its OK was handled (no alert left open)', async () => {
+    // Prepare: the OK (08:47) is handled first, then a retry of the earlier ALARM (03:12) arrives
+    await handleAlarmEvent(fixture('sns-single-metric-ok.json'), deps('2026-11-26T08:47:11Z'));
+    // Act
+    const out = await handleAlarmEvent(
+      fixture('sns-single-metric-alarm.json'),
+      deps('2026-11-26T08:48:11Z'),
+    );
+    // Assess
+    expect(out.decisions[0]).toMatchObject({
+      action: 'none',
+      reason: expect.stringContaining('stale'),
+    });
+    expect(server.accepted.map((e) => e.event_action)).toEqual(['resolve']);
+    expect(counts.pagesSuppressed).toBe(1);
   });
 
   it('ignores an alarm configuration change without failing', async () => {
