@@ -53,7 +53,8 @@ export type ParsedRecord =
 // CloudWatch alarm names are at most 255 characters; bound everything we keep so a hostile
 // message cannot blow up summaries or logs.
 const Name = z.string().min(1).max(1024);
-const Text = z.string().max(10_000);
+// CloudWatch bounds these (a composite AlarmRule is at most 10,240 characters); twice that is generous.
+const Text = z.string().max(20_480);
 const State = z.enum(ALARM_STATES);
 
 /** `arn:<partition>:cloudwatch:<region>:<account>:alarm:<name>`. */
