@@ -18,6 +18,7 @@ import { budgetShardOf } from './config/naming';
 import type { GuardrailsPolicy } from './config/schema';
 import { AUTO_STOP_TOPIC_NAME, AutoStopStack } from './stacks/auto-stop-stack';
 import { BudgetsStack } from './stacks/budgets-stack';
+import { PagingStack } from './stacks/paging-stack';
 import { TagComplianceStack } from './stacks/tag-compliance-stack';
 
 export const STACK_PREFIX = 'MlGuardrails';
@@ -45,6 +46,7 @@ export interface GuardrailsApp {
   readonly autoStop: AutoStopStack;
   readonly budgets: BudgetsStack[];
   readonly tagCompliance: TagComplianceStack;
+  readonly paging: PagingStack;
   /** Every stack, for tests and checks. */
   readonly stacks: Stack[];
 }
@@ -89,11 +91,18 @@ export function createGuardrailsApp(props: GuardrailsAppProps): GuardrailsApp {
     description: 'ml-guardrails: AWS Config tag rules, SageMaker tag audit, model-artifact bucket',
   });
 
-  const stacks: Stack[] = [autoStop, ...budgets, tagCompliance];
+  const paging = new PagingStack(app, `${STACK_PREFIX}-Paging`, {
+    env,
+    policy,
+    policyFile: props.policyFile,
+    description: 'ml-guardrails: CloudWatch alarms to PagerDuty by the RACI and on-call policy',
+  });
+
+  const stacks: Stack[] = [autoStop, ...budgets, tagCompliance, paging];
   for (const [key, value] of Object.entries(policy.organisation.tags)) Tags.of(app).add(key, value);
   Aspects.of(app).add(new RequiredTagsChecker(policy.organisation.requiredTags.map((t) => t.key)), {
     priority: AspectPriority.READONLY,
   });
   if (props.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  return { app, autoStop, budgets, tagCompliance, stacks };
+  return { app, autoStop, budgets, tagCompliance, paging, stacks };
 }

@@ -7,12 +7,14 @@ import { type CliCommand, type CliIo, UsageError } from './command';
 import { apiContractCheckCommand } from './commands/api-contract';
 import { prrCheckCommand, prrInitCommand } from './commands/prr';
 import { raciCommand } from './commands/raci';
+import { routeCommand } from './commands/route';
 import { tagsAuditCommand } from './commands/tags-audit';
 import { validateCommand } from './commands/validate';
 
 /** Every command the CLI offers; a new command is one module and one line here. */
 export const COMMANDS: readonly CliCommand[] = [
   validateCommand,
+  routeCommand,
   tagsAuditCommand,
   raciCommand,
   prrInitCommand,

@@ -239,6 +239,14 @@ export const PagingSchema = z.strictObject({
   defaultIncidentType: z.string().optional(),
   /** Team that owns the guardrails themselves and receives unclassified alarms. */
   platformTeam: z.string(),
+  /** Route every alarm state change in the account through an EventBridge rule (besides the alarms topic). */
+  eventBridge: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      /** Alarms whose name starts with this are not routed (target-tracking alarms flap by design). */
+      excludeAlarmNamePrefix: z.string().min(1).default('TargetTracking-'),
+    })
+    .prefault({}),
 });
 
 export const TagComplianceSchema = z.strictObject({

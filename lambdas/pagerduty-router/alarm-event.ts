@@ -1,0 +1,352 @@
+/**
+ * Parses what reaches the router into one normalised {@link AlarmChange} per alarm record:
+ * SNS-wrapped CloudWatch alarm messages (single metric, metric math, composite) and EventBridge
+ * `CloudWatch Alarm State Change` events. Every record is parsed, not only `Records[0]`, and a
+ * record that cannot be understood is reported with the path of the bad field, never skipped.
+ *
+ * Shapes: DOMAIN-NOTES.md "CloudWatch alarms" and the CloudWatch user guide, "Alarm events and
+ * EventBridge" (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-and-eventbridge.html).
+ */
+import { z } from 'zod';
+
+export const ALARM_STATES = ['ALARM', 'OK', 'INSUFFICIENT_DATA'] as const;
+export type AlarmState = (typeof ALARM_STATES)[number];
+
+/** One metric an alarm watches; a metric-math alarm has several, a composite alarm none. */
+export interface AlarmMetric {
+  readonly namespace?: string;
+  readonly metricName?: string;
+  readonly dimensions: Readonly<Record<string, string>>;
+}
+
+/** A CloudWatch alarm state change, whichever way it arrived. */
+export interface AlarmChange {
+  readonly alarmName: string;
+  readonly alarmArn: string;
+  readonly accountId: string;
+  /** Region code (`eu-west-1`), taken from the alarm ARN, not the SNS display name. */
+  readonly region: string;
+  readonly state: AlarmState;
+  readonly previousState?: AlarmState;
+  readonly reason: string;
+  /** ISO 8601 (UTC) time of the state change. */
+  readonly stateChangeTime: string;
+  readonly description?: string;
+  readonly kind: 'metric' | 'metric-math' | 'composite';
+  readonly metrics: readonly AlarmMetric[];
+  /** Composite alarms only: the rule expression. */
+  readonly alarmRule?: string;
+  readonly via: 'sns' | 'eventbridge' | 'direct';
+}
+
+/** Raised for input that is not a CloudWatch alarm state change; the message names the field. */
+export class AlarmParseError extends Error {
+  override readonly name = 'AlarmParseError';
+}
+
+/** What one incoming record became: an alarm, a deliberately ignored event, or a parse failure. */
+export type ParsedRecord =
+  | { readonly kind: 'alarm'; readonly index: number; readonly alarm: AlarmChange }
+  | { readonly kind: 'ignored'; readonly index: number; readonly reason: string }
+  | { readonly kind: 'invalid'; readonly index: number; readonly error: AlarmParseError };
+
+// CloudWatch alarm names are at most 255 characters; bound everything we keep so a hostile
+// message cannot blow up summaries or logs.
+const Name = z.string().min(1).max(1024);
+// CloudWatch bounds these (a composite AlarmRule is at most 10,240 characters); twice that is generous.
+const Text = z.string().max(20_480);
+const State = z.enum(ALARM_STATES);
+
+/** `arn:<partition>:cloudwatch:<region>:<account>:alarm:<name>`. */
+const ALARM_ARN = /^arn:aws[a-z-]*:cloudwatch:([a-z]{2}(?:-[a-z]+)+-\d+):(\d{12}):alarm:(.+)$/;
+
+const SnsDimension = z.object({ name: z.string().max(255), value: z.string().max(1024) });
+const SnsMetricStat = z.object({
+  Metric: z.object({
+    Namespace: z.string().max(255).optional(),
+    MetricName: z.string().max(255).optional(),
+    Dimensions: z.array(SnsDimension).max(30).default([]),
+  }),
+});
+const SnsTrigger = z.object({
+  MetricName: z.string().max(255).nullish(),
+  Namespace: z.string().max(255).nullish(),
+  Dimensions: z.array(SnsDimension).max(30).nullish(),
+  Metrics: z
+    .array(z.object({ Id: z.string().optional(), MetricStat: SnsMetricStat.optional() }))
+    .max(50)
+    .nullish(),
+});
+
+/** The JSON inside `Records[].Sns.Message` that CloudWatch publishes for an alarm action. */
+export const SnsAlarmMessageSchema = z.object({
+  AlarmName: Name,
+  AlarmDescription: Text.nullish(),
+  AWSAccountId: z.string().regex(/^\d{12}$/),
+  NewStateValue: State,
+  OldStateValue: State.nullish(),
+  NewStateReason: Text.default(''),
+  StateChangeTime: z.string().max(64),
+  AlarmArn: z.string().regex(ALARM_ARN, { message: 'is not a CloudWatch alarm ARN' }),
+  Trigger: SnsTrigger.nullish(),
+  AlarmRule: Text.nullish(),
+});
+
+const SnsRecordSchema = z.object({
+  EventSource: z.literal('aws:sns'),
+  Sns: z.object({ Message: z.string().max(262_144), MessageId: z.string().optional() }),
+});
+
+const EbMetricSchema = z.object({
+  metricStat: z
+    .object({
+      metric: z.object({
+        namespace: z.string().max(255).optional(),
+        name: z.string().max(255).optional(),
+        dimensions: z.record(z.string().max(255), z.string().max(1024)).default({}),
+      }),
+    })
+    .optional(),
+});
+
+const EbStateSchema = z.object({
+  value: State,
+  reason: Text.default(''),
+  timestamp: z.string().max(64).optional(),
+});
+
+/** `detail` of an EventBridge `CloudWatch Alarm State Change` event. */
+const EbDetailSchema = z.object({
+  alarmName: Name,
+  state: EbStateSchema,
+  previousState: EbStateSchema.partial().optional(),
+  configuration: z
+    .object({
+      description: Text.nullish(),
+      metrics: z.array(EbMetricSchema).max(50).optional(),
+      alarmRule: Text.optional(),
+    })
+    .default({}),
+});
+
+const EbEventSchema = z.object({
+  'detail-type': z.string(),
+  source: z.string(),
+  account: z.string().regex(/^\d{12}$/),
+  time: z.string().max(64),
+  region: z.string().max(32),
+  resources: z.array(z.string()).default([]),
+  detail: z.unknown(),
+});
+
+export const EVENTBRIDGE_STATE_CHANGE = 'CloudWatch Alarm State Change';
+export const EVENTBRIDGE_CONFIGURATION_CHANGE = 'CloudWatch Alarm Configuration Change';
+
+function issuesText(error: z.ZodError, prefix: string): string {
+  return error.issues
+    .slice(0, 5)
+    .map((i) => `${[prefix, ...i.path.map(String)].filter(Boolean).join('.')}: ${i.message}`)
+    .join('; ');
+}
+
+/** CloudWatch writes `2026-11-26T03:12:45.123+0000`; `Date` wants `+00:00`. */
+export function normaliseTimestamp(value: string, path: string): string {
+  const iso = value.replace(/([+-]\d{2})(\d{2})$/, '$1:$2');
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) throw new AlarmParseError(`${path}: "${value.slice(0, 64)}" is not a time`);
+  return new Date(ms).toISOString();
+}
+
+/** Dimensions into a prototype-free map, so a dimension called `__proto__` is just a name. */
+function dimensionMap(entries: Iterable<readonly [string, string]>): Record<string, string> {
+  const out: Record<string, string> = Object.create(null);
+  for (const [k, v] of entries) out[k] = v;
+  return out;
+}
+
+function parseArn(arn: string, path: string): { region: string; accountId: string } {
+  const m = ALARM_ARN.exec(arn);
+  if (!m)
+    throw new AlarmParseError(`${path}: "${arn.slice(0, 256)}" is not a CloudWatch alarm ARN`);
+  return { region: m[1] as string, accountId: m[2] as string };
+}
+
+/** Parses the JSON text of an SNS alarm message (the `Sns.Message` string). */
+export function parseSnsAlarmMessage(
+  message: string,
+  path = 'Sns.Message',
+  via: AlarmChange['via'] = 'sns',
+): AlarmChange {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(message);
+  } catch {
+    throw new AlarmParseError(`${path}: not JSON (is this a CloudWatch alarm notification?)`);
+  }
+  const parsed = SnsAlarmMessageSchema.safeParse(raw);
+  if (!parsed.success) throw new AlarmParseError(issuesText(parsed.error, path));
+  const m = parsed.data;
+  const { region, accountId } = parseArn(m.AlarmArn, `${path}.AlarmArn`);
+  const trigger = m.Trigger ?? undefined;
+  let kind: AlarmChange['kind'];
+  let metrics: AlarmMetric[];
+  if (m.AlarmRule) {
+    kind = 'composite';
+    metrics = [];
+  } else if (trigger?.Metrics && trigger.Metrics.length > 0) {
+    kind = 'metric-math';
+    metrics = trigger.Metrics.flatMap((x) =>
+      x.MetricStat
+        ? [
+            {
+              namespace: x.MetricStat.Metric.Namespace,
+              metricName: x.MetricStat.Metric.MetricName,
+              dimensions: dimensionMap(
+                x.MetricStat.Metric.Dimensions.map((d) => [d.name, d.value] as const),
+              ),
+            },
+          ]
+        : [],
+    );
+  } else if (trigger) {
+    kind = 'metric';
+    metrics = [
+      {
+        namespace: trigger.Namespace ?? undefined,
+        metricName: trigger.MetricName ?? undefined,
+        dimensions: dimensionMap((trigger.Dimensions ?? []).map((d) => [d.name, d.value] as const)),
+      },
+    ];
+  } else {
+    throw new AlarmParseError(`${path}: has neither Trigger nor AlarmRule`);
+  }
+  return {
+    alarmName: m.AlarmName,
+    alarmArn: m.AlarmArn,
+    // The ARN is authoritative; AWSAccountId is the same account for a genuine alarm.
+    accountId,
+    region,
+    state: m.NewStateValue,
+    previousState: m.OldStateValue ?? undefined,
+    reason: m.NewStateReason,
+    stateChangeTime: normaliseTimestamp(m.StateChangeTime, `${path}.StateChangeTime`),
+    description: m.AlarmDescription ?? undefined,
+    kind,
+    metrics,
+    alarmRule: m.AlarmRule ?? undefined,
+    via,
+  };
+}
+
+/** Parses one EventBridge event; configuration-change events are `ignored`, other types invalid. */
+export function parseEventBridgeEvent(event: unknown, index = 0): ParsedRecord {
+  const envelope = EbEventSchema.safeParse(event);
+  if (!envelope.success)
+    return { kind: 'invalid', index, error: new AlarmParseError(issuesText(envelope.error, '')) };
+  const e = envelope.data;
+  if (e['detail-type'] === EVENTBRIDGE_CONFIGURATION_CHANGE)
+    return { kind: 'ignored', index, reason: 'alarm configuration change (not a state change)' };
+  if (e['detail-type'] !== EVENTBRIDGE_STATE_CHANGE || e.source !== 'aws.cloudwatch')
+    return {
+      kind: 'invalid',
+      index,
+      error: new AlarmParseError(
+        `detail-type: "${e['detail-type'].slice(0, 100)}" from "${e.source.slice(0, 100)}" is not a CloudWatch alarm state change`,
+      ),
+    };
+  const detail = EbDetailSchema.safeParse(e.detail);
+  if (!detail.success)
+    return {
+      kind: 'invalid',
+      index,
+      error: new AlarmParseError(issuesText(detail.error, 'detail')),
+    };
+  const d = detail.data;
+  try {
+    const arn = e.resources.find((r) => ALARM_ARN.test(r));
+    if (!arn) throw new AlarmParseError('resources: no CloudWatch alarm ARN');
+    const { region, accountId } = parseArn(arn, 'resources');
+    const metrics: AlarmMetric[] = (d.configuration.metrics ?? []).flatMap((m) =>
+      m.metricStat
+        ? [
+            {
+              namespace: m.metricStat.metric.namespace,
+              metricName: m.metricStat.metric.name,
+              dimensions: dimensionMap(Object.entries(m.metricStat.metric.dimensions)),
+            },
+          ]
+        : [],
+    );
+    const composite = d.configuration.alarmRule !== undefined;
+    const count = d.configuration.metrics?.length ?? 0;
+    const alarm: AlarmChange = {
+      alarmName: d.alarmName,
+      alarmArn: arn,
+      accountId,
+      region,
+      state: d.state.value,
+      previousState: d.previousState?.value,
+      reason: d.state.reason,
+      stateChangeTime: normaliseTimestamp(d.state.timestamp ?? e.time, 'detail.state.timestamp'),
+      description: d.configuration.description ?? undefined,
+      kind: composite ? 'composite' : count > 1 ? 'metric-math' : 'metric',
+      metrics,
+      alarmRule: d.configuration.alarmRule,
+      via: 'eventbridge',
+    };
+    return { kind: 'alarm', index, alarm };
+  } catch (err) {
+    if (err instanceof AlarmParseError) return { kind: 'invalid', index, error: err };
+    throw err;
+  }
+}
+
+/**
+ * Every alarm record in what the function received: an SNS event (each of `Records[]`), an
+ * EventBridge event, or (CLI, tests) a bare alarm message as CloudWatch publishes it to SNS.
+ */
+export function parseAlarmInput(input: unknown): ParsedRecord[] {
+  if (input === null || typeof input !== 'object')
+    return [{ kind: 'invalid', index: 0, error: new AlarmParseError('event: not an object') }];
+  const obj = input as Record<string, unknown>;
+  if ('Records' in obj) {
+    if (!Array.isArray(obj.Records))
+      return [{ kind: 'invalid', index: 0, error: new AlarmParseError('Records: not a list') }];
+    return obj.Records.map((record: unknown, index): ParsedRecord => {
+      const r = SnsRecordSchema.safeParse(record);
+      if (!r.success)
+        return {
+          kind: 'invalid',
+          index,
+          error: new AlarmParseError(issuesText(r.error, `Records.${index}`)),
+        };
+      try {
+        const alarm = parseSnsAlarmMessage(r.data.Sns.Message, `Records.${index}.Sns.Message`);
+        return { kind: 'alarm', index, alarm };
+      } catch (err) {
+        if (err instanceof AlarmParseError) return { kind: 'invalid', index, error: err };
+        throw err;
+      }
+    });
+  }
+  if ('detail-type' in obj) return [parseEventBridgeEvent(obj, 0)];
+  if ('AlarmName' in obj) {
+    try {
+      return [
+        { kind: 'alarm', index: 0, alarm: parseSnsAlarmMessage(JSON.stringify(obj), '', 'direct') },
+      ];
+    } catch (err) {
+      if (err instanceof AlarmParseError) return [{ kind: 'invalid', index: 0, error: err }];
+      throw err;
+    }
+  }
+  return [
+    {
+      kind: 'invalid',
+      index: 0,
+      error: new AlarmParseError(
+        'event: neither an SNS event (Records), an EventBridge event (detail-type) nor an alarm message (AlarmName)',
+      ),
+    },
+  ];
+}

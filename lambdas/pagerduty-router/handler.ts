@@ -1,0 +1,72 @@
+/**
+ * PagerDuty router: CloudWatch alarm state changes (SNS topic, EventBridge rule) and held pages
+ * (hold queue) in, PagerDuty Events API v2 out. Thin: wiring only; see `router.ts`.
+ */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { optionalEnv, requireEnv } from '../shared/env';
+import { loadRuntimePolicy } from '../shared/policy';
+import { logger, metrics, tracer } from '../shared/powertools';
+import { SqsDynamoHoldStore } from './hold';
+import { routingKeyFromSecret } from './pagerduty';
+import { handleAlarmEvent, handleHoldBatch, isSqsEvent, type RouterDeps } from './router';
+
+const sqs = tracer.captureAWSv3Client(new SQSClient({}));
+const ddb = DynamoDBDocumentClient.from(tracer.captureAWSv3Client(new DynamoDBClient({})));
+const policy = loadRuntimePolicy();
+const hold = new SqsDynamoHoldStore(
+  sqs,
+  ddb,
+  requireEnv('HOLD_QUEUE_URL'),
+  requireEnv('HOLD_TABLE_NAME'),
+);
+/** Seconds a routing key stays cached (Powertools parameters cache). */
+const SECRET_MAX_AGE = Number(optionalEnv('ROUTING_KEY_CACHE_SECONDS', '300'));
+/** Time kept back from the Lambda timeout for logging and metrics after the last retry. */
+const SAFETY_MS = 3000;
+
+async function routingKey(secretName: string): Promise<string> {
+  return routingKeyFromSecret(await getSecret(secretName, { maxAge: SECRET_MAX_AGE }), secretName);
+}
+
+function deps(context: Context): RouterDeps {
+  return {
+    policy,
+    routingKey,
+    fetch: globalThis.fetch,
+    eventsApiUrl: policy.paging.eventsApiUrl,
+    hold,
+    now: () => new Date(),
+    budgetMs: () => Math.max(0, context.getRemainingTimeInMillis() - SAFETY_MS),
+    logger: {
+      info: (message, extra) => logger.info(message, { ...extra }),
+      warn: (message, extra) => logger.warn(message, { ...extra }),
+      error: (message, extra) =>
+        extra instanceof Error ? logger.error(message, extra) : logger.error(message, { ...extra }),
+    },
+    count: (metric, value = 1) => metrics.addMetric(metric, MetricUnit.Count, value),
+  };
+}
+
+export async function run(event: unknown, context: Context) {
+  if (isSqsEvent(event)) return handleHoldBatch(event, deps(context));
+  const summary = await handleAlarmEvent(event, deps(context));
+  return {
+    records: summary.records,
+    ignored: summary.ignored,
+    decisions: summary.decisions.length,
+  };
+}
+
+export const handler = middy(run)
+  .use(injectLambdaContext(logger, { clearState: true }))
+  .use(logMetrics(metrics, { captureColdStartMetric: true }))
+  .use(captureLambdaHandler(tracer));
