@@ -27,7 +27,7 @@ describe('PagingStack: inputs', () => {
             Principal: { Service: 'cloudwatch.amazonaws.com' },
             Action: 'sns:Publish',
             Condition: {
-              StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+              StringEquals: { 'aws:SourceAccount': '111122223333' },
               ArnLike: {
                 'aws:SourceArn': {
                   'Fn::Join': [
@@ -35,11 +35,7 @@ describe('PagingStack: inputs', () => {
                     [
                       'arn:',
                       { Ref: 'AWS::Partition' },
-                      ':cloudwatch:',
-                      { Ref: 'AWS::Region' },
-                      ':',
-                      { Ref: 'AWS::AccountId' },
-                      ':alarm:*',
+                      ':cloudwatch:eu-west-1:111122223333:alarm:*',
                     ],
                   ],
                 },
