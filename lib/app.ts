@@ -98,6 +98,9 @@ export function createGuardrailsApp(props: GuardrailsAppProps): GuardrailsApp {
     description: 'ml-guardrails: CloudWatch alarms to PagerDuty by the RACI and on-call policy',
   });
 
+  // Alarms in the other stacks notify the paging stack's topic: deploy it first.
+  tagCompliance.addStackDependency(paging);
+
   const stacks: Stack[] = [autoStop, ...budgets, tagCompliance, paging];
   for (const [key, value] of Object.entries(policy.organisation.tags)) Tags.of(app).add(key, value);
   Aspects.of(app).add(new RequiredTagsChecker(policy.organisation.requiredTags.map((t) => t.key)), {

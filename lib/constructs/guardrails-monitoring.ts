@@ -26,6 +26,11 @@ export interface GuardrailsMonitoringProps {
   readonly alarmNamePrefix?: string;
   /** CloudWatch dashboard name. @default 'ml-guardrails' */
   readonly dashboardName?: string;
+  /**
+   * Create the dashboard. Only one stack (paging) does; other stacks watch their own functions
+   * and queues with alarms only, so no construct is shared across stacks. @default true
+   */
+  readonly dashboard?: boolean;
   /** Namespace of the guardrails' business metrics. @default 'MlGuardrails' */
   readonly namespace?: string;
   /** @default { metricName: 'notificationsReceived', service: 'auto-stop' } */
@@ -63,7 +68,8 @@ function kebab(id: string): string {
  * monitoring.watch(autoStopFunction.failureQueue);
  */
 export class GuardrailsMonitoring extends Construct {
-  public readonly dashboard: cloudwatch.Dashboard;
+  /** The dashboard, unless `dashboard: false`. */
+  public readonly dashboard?: cloudwatch.Dashboard;
   /** Every alarm created so far. */
   public readonly alarms: cloudwatch.Alarm[] = [];
   private readonly action: SnsAction;
@@ -114,6 +120,7 @@ export class GuardrailsMonitoring extends Construct {
       title: 'Queue depths (dead-letter and hold queues)',
       width: 12,
     });
+    if (props.dashboard === false) return;
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
       dashboardName: props.dashboardName ?? 'ml-guardrails',
       defaultInterval: Duration.days(7),
@@ -136,6 +143,20 @@ export class GuardrailsMonitoring extends Construct {
           }),
         ],
         [this.queuesWidget, this.functionsWidget],
+        [
+          new cloudwatch.GraphWidget({
+            title: 'All ml-guardrails functions: errors (every stack)',
+            width: 24,
+            // Functions of the other stacks, found by name without cross-stack references.
+            left: [
+              new cloudwatch.MathExpression({
+                expression: `SEARCH('{AWS/Lambda,FunctionName} MetricName="Errors" "MlGuardrails-"', 'Sum', 300)`,
+                label: '',
+                usingMetrics: {},
+              }),
+            ],
+          }),
+        ],
       ],
     });
   }

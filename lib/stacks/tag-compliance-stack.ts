@@ -1,11 +1,14 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import type * as config from 'aws-cdk-lib/aws-config';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import type { GuardrailsPolicy } from '../config/schema';
 import { ConfigRecorder } from '../constructs/config-recorder';
+import { GuardrailsMonitoring } from '../constructs/guardrails-monitoring';
 import { ModelArtifactBucket } from '../constructs/model-artifact-bucket';
 import { RequiredTagsRule } from '../constructs/required-tags-rule';
 import { TagAuditRule } from '../constructs/tag-audit-rule';
+import { alarmsTopicArn } from './paging-stack';
 
 export interface TagComplianceStackProps extends StackProps {
   readonly policy: GuardrailsPolicy;
@@ -23,6 +26,8 @@ export class TagComplianceStack extends Stack {
   public readonly tagAudit: TagAuditRule;
   public readonly modelArtifacts?: ModelArtifactBucket;
   public readonly recorder?: ConfigRecorder;
+  /** Alarms on the audit function and its failure queue, paging the platform team. */
+  public readonly monitoring: GuardrailsMonitoring;
 
   constructor(scope: Construct, id: string, props: TagComplianceStackProps) {
     super(scope, id, props);
@@ -42,6 +47,14 @@ export class TagComplianceStack extends Stack {
       ownerTeams: policy.teams.flatMap((t) => (t.email ? [{ id: t.id, email: t.email }] : [])),
     });
     if (this.recorder) this.tagAudit.rule.node.addDependency(this.recorder.deliveryChannel);
+
+    // Watching the watchers: the alarms topic is found by name, so no cross-stack export.
+    this.monitoring = new GuardrailsMonitoring(this, 'Monitoring', {
+      alarmTopic: sns.Topic.fromTopicArn(this, 'AlarmsTopic', alarmsTopicArn(this)),
+      dashboard: false,
+    });
+    this.monitoring.watch(this.tagAudit.fn, { name: 'tag-audit' });
+    this.monitoring.watch(this.tagAudit.fn.failureQueue, { name: 'tag-audit-failures' });
 
     if (settings.modelArtifactBucket.create)
       this.modelArtifacts = new ModelArtifactBucket(this, 'ModelArtifacts', {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { type App, Stack, Tags } from 'aws-cdk-lib';
-import { Annotations } from 'aws-cdk-lib/assertions';
+import { Annotations, Template } from 'aws-cdk-lib/assertions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { describe, expect, it } from 'vitest';
 import { RequiredTagsChecker } from '../../lib/aspects/required-tags';
@@ -100,5 +100,39 @@ describe('CloudFormation template validation (CDK built-in, opt-in on synth)', (
     // 43,200 s (12 h) is SQS's maximum visibility timeout.
     new sqs.CfnQueue(new Stack(app, 'Broken'), 'Q', { visibilityTimeout: 99_999 });
     expect(findings(app).join('\n')).toMatch(/CloudFormation Validate .*VisibilityTimeout/);
+  });
+});
+
+describe('watching the watchers across stacks', () => {
+  it('alarms on the tag audit function and its failure queue notify the alarms topic by name', () => {
+    // Prepare
+    const { tagCompliance, paging } = buildTestApp();
+    const template = Template.fromStack(tagCompliance);
+    const alarmsTopic = {
+      'Fn::Join': [
+        '',
+        ['arn:', { Ref: 'AWS::Partition' }, ':sns:eu-west-1:111122223333:ml-guardrails-alarms'],
+      ],
+    };
+    // Assess
+    for (const name of ['tag-audit-errors', 'tag-audit-throttles', 'tag-audit-failures-depth'])
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmName: `ml-guardrails-tag-compliance-${name}`,
+        AlarmActions: [alarmsTopic],
+        OKActions: [alarmsTopic],
+      });
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 0);
+    expect(tagCompliance.dependencies).toContain(paging);
+  });
+
+  it('one dashboard, in the paging stack, also charts every guardrails function by name', () => {
+    const template = Template.fromStack(buildTestApp().paging);
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    const body = JSON.stringify(
+      Object.values(template.findResources('AWS::CloudWatch::Dashboard'))[0]?.Properties
+        .DashboardBody,
+    );
+    expect(body).toContain('SEARCH(');
+    expect(body).toContain('MlGuardrails-');
   });
 });
