@@ -5,6 +5,7 @@ import {
   DescribeScalingPoliciesCommand,
   RegisterScalableTargetCommand,
 } from '@aws-sdk/client-application-auto-scaling';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DeleteEndpointCommand,
   DescribeEndpointCommand,
@@ -14,7 +15,6 @@ import {
   SageMakerClient,
   UpdateInferenceComponentRuntimeConfigCommand,
 } from '@aws-sdk/client-sagemaker';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -44,11 +44,15 @@ function clients(): EndpointClients {
 
 const awsError = (name: string, message: string) => Object.assign(new Error(message), { name });
 const notFound = (what: string) => awsError('ValidationException', `Could not find ${what}.`);
-const tagged = (name: string) => ({ arn: endpointArn(name), tags: { Project: 'fraud-detection', Team: 'risk', 'aws:cloudformation:stack-name': 'ml' } });
+const tagged = (name: string) => ({
+  arn: endpointArn(name),
+  tags: { Project: 'fraud-detection', Team: 'risk', 'aws:cloudformation:stack-name': 'ml' },
+});
 
 function act(res: Resource): Extract<Decision, { type: 'act' }> {
   const decision = endpointHandler.plan(res, settings('park'));
-  if (decision.type !== 'act') throw new Error(`expected act, got ${decision.type}: ${decision.reason}`);
+  if (decision.type !== 'act')
+    throw new Error(`expected act, got ${decision.type}: ${decision.reason}`);
   return decision;
 }
 
@@ -72,78 +76,209 @@ describe('discover', () => {
   beforeEach(() => {
     // Prepare: one endpoint of each kind, and one the tagging API still lists but is deleted.
     sm.on(DescribeEndpointCommand, { EndpointName: 'classic-ep' }).resolves({
-      EndpointName: 'classic-ep', EndpointArn: endpointArn('classic-ep'), EndpointConfigName: 'classic-cfg', EndpointStatus: 'InService',
-      ProductionVariants: [{ VariantName: 'AllTraffic', CurrentInstanceCount: 2, DesiredInstanceCount: 2 }],
+      EndpointName: 'classic-ep',
+      EndpointArn: endpointArn('classic-ep'),
+      EndpointConfigName: 'classic-cfg',
+      EndpointStatus: 'InService',
+      ProductionVariants: [
+        { VariantName: 'AllTraffic', CurrentInstanceCount: 2, DesiredInstanceCount: 2 },
+      ],
     });
     sm.on(DescribeEndpointConfigCommand, { EndpointConfigName: 'classic-cfg' }).resolves({
-      EndpointConfigName: 'classic-cfg', ProductionVariants: [{ VariantName: 'AllTraffic', ModelName: 'm1', InstanceType: 'ml.m5.xlarge', InitialInstanceCount: 2 }],
+      EndpointConfigName: 'classic-cfg',
+      ProductionVariants: [
+        {
+          VariantName: 'AllTraffic',
+          ModelName: 'm1',
+          InstanceType: 'ml.m5.xlarge',
+          InitialInstanceCount: 2,
+        },
+      ],
     });
     sm.on(DescribeEndpointCommand, { EndpointName: 'async-ep' }).resolves({
-      EndpointName: 'async-ep', EndpointArn: endpointArn('async-ep'), EndpointConfigName: 'async-cfg', EndpointStatus: 'InService',
+      EndpointName: 'async-ep',
+      EndpointArn: endpointArn('async-ep'),
+      EndpointConfigName: 'async-cfg',
+      EndpointStatus: 'InService',
       ProductionVariants: [{ VariantName: 'AllTraffic', CurrentInstanceCount: 1 }],
     });
     sm.on(DescribeEndpointConfigCommand, { EndpointConfigName: 'async-cfg' }).resolves({
-      EndpointConfigName: 'async-cfg', AsyncInferenceConfig: { OutputConfig: { S3OutputPath: 's3://b/o' } },
-      ProductionVariants: [{ VariantName: 'AllTraffic', ModelName: 'm2', InstanceType: 'ml.g4dn.xlarge', InitialInstanceCount: 1 }],
+      EndpointConfigName: 'async-cfg',
+      AsyncInferenceConfig: { OutputConfig: { S3OutputPath: 's3://b/o' } },
+      ProductionVariants: [
+        {
+          VariantName: 'AllTraffic',
+          ModelName: 'm2',
+          InstanceType: 'ml.g4dn.xlarge',
+          InitialInstanceCount: 1,
+        },
+      ],
     });
     sm.on(DescribeEndpointCommand, { EndpointName: 'ic-ep' }).resolves({
-      EndpointName: 'ic-ep', EndpointArn: endpointArn('ic-ep'), EndpointConfigName: 'ic-cfg', EndpointStatus: 'InService',
+      EndpointName: 'ic-ep',
+      EndpointArn: endpointArn('ic-ep'),
+      EndpointConfigName: 'ic-cfg',
+      EndpointStatus: 'InService',
       ProductionVariants: [{ VariantName: 'AllTraffic', CurrentInstanceCount: 1 }],
     });
     sm.on(DescribeEndpointConfigCommand, { EndpointConfigName: 'ic-cfg' }).resolves({
       EndpointConfigName: 'ic-cfg',
-      ProductionVariants: [{ VariantName: 'AllTraffic', InstanceType: 'ml.g5.2xlarge', InitialInstanceCount: 1, ManagedInstanceScaling: { Status: 'ENABLED', MinInstanceCount: 1, MaxInstanceCount: 4 } }],
+      ProductionVariants: [
+        {
+          VariantName: 'AllTraffic',
+          InstanceType: 'ml.g5.2xlarge',
+          InitialInstanceCount: 1,
+          ManagedInstanceScaling: { Status: 'ENABLED', MinInstanceCount: 1, MaxInstanceCount: 4 },
+        },
+      ],
     });
     sm.on(ListInferenceComponentsCommand).resolves({ InferenceComponents: [] });
     sm.on(ListInferenceComponentsCommand, { EndpointNameEquals: 'ic-ep' })
-      .resolvesOnce({ InferenceComponents: [{ InferenceComponentName: 'ic-a', EndpointName: 'ic-ep', VariantName: 'AllTraffic', EndpointArn: '', InferenceComponentArn: '', CreationTime: new Date(), LastModifiedTime: new Date() }], NextToken: 'p2' })
-      .resolvesOnce({ InferenceComponents: [{ InferenceComponentName: 'ic-b', EndpointName: 'ic-ep', VariantName: 'AllTraffic', EndpointArn: '', InferenceComponentArn: '', CreationTime: new Date(), LastModifiedTime: new Date() }] });
-    sm.on(DescribeInferenceComponentCommand, { InferenceComponentName: 'ic-a' }).resolves({ InferenceComponentName: 'ic-a', InferenceComponentStatus: 'InService', RuntimeConfig: { DesiredCopyCount: 2, CurrentCopyCount: 2 } });
-    sm.on(DescribeInferenceComponentCommand, { InferenceComponentName: 'ic-b' }).resolves({ InferenceComponentName: 'ic-b', InferenceComponentStatus: 'InService', RuntimeConfig: { DesiredCopyCount: 1 } });
+      .resolvesOnce({
+        InferenceComponents: [
+          {
+            InferenceComponentName: 'ic-a',
+            EndpointName: 'ic-ep',
+            VariantName: 'AllTraffic',
+            EndpointArn: '',
+            InferenceComponentArn: '',
+            CreationTime: new Date(),
+            LastModifiedTime: new Date(),
+          },
+        ],
+        NextToken: 'p2',
+      })
+      .resolvesOnce({
+        InferenceComponents: [
+          {
+            InferenceComponentName: 'ic-b',
+            EndpointName: 'ic-ep',
+            VariantName: 'AllTraffic',
+            EndpointArn: '',
+            InferenceComponentArn: '',
+            CreationTime: new Date(),
+            LastModifiedTime: new Date(),
+          },
+        ],
+      });
+    sm.on(DescribeInferenceComponentCommand, { InferenceComponentName: 'ic-a' }).resolves({
+      InferenceComponentName: 'ic-a',
+      InferenceComponentStatus: 'InService',
+      RuntimeConfig: { DesiredCopyCount: 2, CurrentCopyCount: 2 },
+    });
+    sm.on(DescribeInferenceComponentCommand, { InferenceComponentName: 'ic-b' }).resolves({
+      InferenceComponentName: 'ic-b',
+      InferenceComponentStatus: 'InService',
+      RuntimeConfig: { DesiredCopyCount: 1 },
+    });
     sm.on(DescribeEndpointCommand, { EndpointName: 'sls-ep' }).resolves({
-      EndpointName: 'sls-ep', EndpointArn: endpointArn('sls-ep'), EndpointConfigName: 'sls-cfg', EndpointStatus: 'InService',
-      ProductionVariants: [{ VariantName: 'AllTraffic', CurrentServerlessConfig: { MemorySizeInMB: 2048, MaxConcurrency: 5 } }],
+      EndpointName: 'sls-ep',
+      EndpointArn: endpointArn('sls-ep'),
+      EndpointConfigName: 'sls-cfg',
+      EndpointStatus: 'InService',
+      ProductionVariants: [
+        {
+          VariantName: 'AllTraffic',
+          CurrentServerlessConfig: { MemorySizeInMB: 2048, MaxConcurrency: 5 },
+        },
+      ],
     });
     sm.on(DescribeEndpointConfigCommand, { EndpointConfigName: 'sls-cfg' }).resolves({
-      EndpointConfigName: 'sls-cfg', ProductionVariants: [{ VariantName: 'AllTraffic', ModelName: 'm3', ServerlessConfig: { MemorySizeInMB: 2048, MaxConcurrency: 5 } }],
+      EndpointConfigName: 'sls-cfg',
+      ProductionVariants: [
+        {
+          VariantName: 'AllTraffic',
+          ModelName: 'm3',
+          ServerlessConfig: { MemorySizeInMB: 2048, MaxConcurrency: 5 },
+        },
+      ],
     });
-    sm.on(DescribeEndpointCommand, { EndpointName: 'gone-ep' }).rejects(notFound('endpoint "gone-ep"'));
+    sm.on(DescribeEndpointCommand, { EndpointName: 'gone-ep' }).rejects(
+      notFound('endpoint "gone-ep"'),
+    );
     aas.on(DescribeScalableTargetsCommand).resolves({
       ScalableTargets: [
-        { ServiceNamespace: 'sagemaker', ResourceId: 'endpoint/async-ep/variant/AllTraffic', ScalableDimension: VARIANT_DIMENSION, MinCapacity: 1, MaxCapacity: 4, RoleARN: 'r', CreationTime: new Date() },
-        { ServiceNamespace: 'sagemaker', ResourceId: 'inference-component/ic-a', ScalableDimension: COPY_COUNT_DIMENSION, MinCapacity: 1, MaxCapacity: 6, RoleARN: 'r', CreationTime: new Date() },
+        {
+          ServiceNamespace: 'sagemaker',
+          ResourceId: 'endpoint/async-ep/variant/AllTraffic',
+          ScalableDimension: VARIANT_DIMENSION,
+          MinCapacity: 1,
+          MaxCapacity: 4,
+          RoleARN: 'r',
+          CreationTime: new Date(),
+        },
+        {
+          ServiceNamespace: 'sagemaker',
+          ResourceId: 'inference-component/ic-a',
+          ScalableDimension: COPY_COUNT_DIMENSION,
+          MinCapacity: 1,
+          MaxCapacity: 6,
+          RoleARN: 'r',
+          CreationTime: new Date(),
+        },
       ],
     });
   });
 
   it('classifies each endpoint and drops the one that no longer exists', async () => {
     // Act
-    const found = await endpointHandler.discover(clients(), ['classic-ep', 'async-ep', 'ic-ep', 'sls-ep', 'gone-ep'].map(tagged), runContext());
+    const found = await endpointHandler.discover(
+      clients(),
+      ['classic-ep', 'async-ep', 'ic-ep', 'sls-ep', 'gone-ep'].map(tagged),
+      runContext(),
+    );
     // Assess
-    const kinds = Object.fromEntries(found.map((r) => [r.name, (r.details as unknown as EndpointDetails).endpointKind]));
-    expect(kinds).toEqual({ 'classic-ep': 'classic', 'async-ep': 'async', 'ic-ep': 'inference-components', 'sls-ep': 'serverless' });
+    const kinds = Object.fromEntries(
+      found.map((r) => [r.name, (r.details as unknown as EndpointDetails).endpointKind]),
+    );
+    expect(kinds).toEqual({
+      'classic-ep': 'classic',
+      'async-ep': 'async',
+      'ic-ep': 'inference-components',
+      'sls-ep': 'serverless',
+    });
     expect(found.every((r) => r.kind === 'endpoint' && r.status === 'InService')).toBe(true);
   });
 
   it('reads every page of inference components and their copy counts, and the managed minimum', async () => {
     const found = await endpointHandler.discover(clients(), [tagged('ic-ep')], runContext());
     const d = found[0]?.details as unknown as EndpointDetails;
-    expect(d.inferenceComponents.map((c) => [c.name, c.desiredCopyCount])).toEqual([['ic-a', 2], ['ic-b', 1]]);
+    expect(d.inferenceComponents.map((c) => [c.name, c.desiredCopyCount])).toEqual([
+      ['ic-a', 2],
+      ['ic-b', 1],
+    ]);
     expect(d.variants[0]?.managedMinInstanceCount).toBe(1);
-    expect(d.scalableTargets).toEqual([expect.objectContaining({ resourceId: 'inference-component/ic-a', minCapacity: 1, maxCapacity: 6 })]);
+    expect(d.scalableTargets).toEqual([
+      expect.objectContaining({
+        resourceId: 'inference-component/ic-a',
+        minCapacity: 1,
+        maxCapacity: 6,
+      }),
+    ]);
   });
 
   it('lists inference components only for endpoints that can host them', async () => {
-    await endpointHandler.discover(clients(), ['classic-ep', 'async-ep', 'sls-ep'].map(tagged), runContext());
+    await endpointHandler.discover(
+      clients(),
+      ['classic-ep', 'async-ep', 'sls-ep'].map(tagged),
+      runContext(),
+    );
     expect(sm).toHaveReceivedCommandTimes(ListInferenceComponentsCommand, 1); // classic only
-    expect(sm).not.toHaveReceivedCommandWith(ListInferenceComponentsCommand, { EndpointNameEquals: 'async-ep' });
+    expect(sm).not.toHaveReceivedCommandWith(ListInferenceComponentsCommand, {
+      EndpointNameEquals: 'async-ep',
+    });
   });
 
   it('asks Application Auto Scaling once for up to 50 resource ids across endpoints', async () => {
     // Prepare: 60 classic endpoints -> 60 variant resource ids -> 2 calls.
     const names = Array.from({ length: 60 }, (_, i) => `c${i}`);
     for (const n of names) {
-      sm.on(DescribeEndpointCommand, { EndpointName: n }).resolves({ EndpointName: n, EndpointConfigName: 'classic-cfg', EndpointStatus: 'InService', ProductionVariants: [{ VariantName: 'AllTraffic' }] });
+      sm.on(DescribeEndpointCommand, { EndpointName: n }).resolves({
+        EndpointName: n,
+        EndpointConfigName: 'classic-cfg',
+        EndpointStatus: 'InService',
+        ProductionVariants: [{ VariantName: 'AllTraffic' }],
+      });
     }
     sm.on(ListInferenceComponentsCommand).resolves({ InferenceComponents: [] });
     // Act
@@ -151,27 +286,40 @@ describe('discover', () => {
     // Assess
     expect(found).toHaveLength(60);
     expect(aas).toHaveReceivedCommandTimes(DescribeScalableTargetsCommand, 2);
-    expect(aas.commandCalls(DescribeScalableTargetsCommand)[0]?.args[0].input.ResourceIds).toHaveLength(50);
+    expect(
+      aas.commandCalls(DescribeScalableTargetsCommand)[0]?.args[0].input.ResourceIds,
+    ).toHaveLength(50);
   });
 
   it('retries a throttled DescribeEndpoint and succeeds', async () => {
     sm.on(DescribeEndpointCommand, { EndpointName: 'sls-ep' })
       .rejectsOnce(awsError('ThrottlingException', 'Rate exceeded'))
       .rejectsOnce(awsError('ThrottlingException', 'Rate exceeded'))
-      .resolves({ EndpointName: 'sls-ep', EndpointConfigName: 'sls-cfg', EndpointStatus: 'InService', ProductionVariants: [] });
+      .resolves({
+        EndpointName: 'sls-ep',
+        EndpointConfigName: 'sls-cfg',
+        EndpointStatus: 'InService',
+        ProductionVariants: [],
+      });
     const found = await endpointHandler.discover(clients(), [tagged('sls-ep')], runContext());
     expect(found.map((r) => r.name)).toEqual(['sls-ep']);
     expect(sm).toHaveReceivedCommandTimes(DescribeEndpointCommand, 3);
   });
 
   it('gives up on an endpoint that stays throttled and lets the error escape', async () => {
-    sm.on(DescribeEndpointCommand, { EndpointName: 'sls-ep' }).rejects(awsError('ThrottlingException', 'Rate exceeded'));
-    await expect(endpointHandler.discover(clients(), [tagged('sls-ep')], runContext())).rejects.toThrow(/Rate exceeded/);
+    sm.on(DescribeEndpointCommand, { EndpointName: 'sls-ep' }).rejects(
+      awsError('ThrottlingException', 'Rate exceeded'),
+    );
+    await expect(
+      endpointHandler.discover(clients(), [tagged('sls-ep')], runContext()),
+    ).rejects.toThrow(/Rate exceeded/);
     expect(sm).toHaveReceivedCommandTimes(DescribeEndpointCommand, 8);
   });
 
   it('keeps an endpoint whose config was deleted, marked so it is never parked', async () => {
-    sm.on(DescribeEndpointConfigCommand, { EndpointConfigName: 'classic-cfg' }).rejects(notFound('endpoint configuration "classic-cfg"'));
+    sm.on(DescribeEndpointConfigCommand, { EndpointConfigName: 'classic-cfg' }).rejects(
+      notFound('endpoint configuration "classic-cfg"'),
+    );
     sm.on(ListInferenceComponentsCommand).resolves({});
     const found = await endpointHandler.discover(clients(), [tagged('classic-ep')], runContext());
     const d = found[0]?.details as unknown as EndpointDetails;
@@ -182,29 +330,64 @@ describe('discover', () => {
 
 describe('act: asynchronous endpoint', () => {
   const asyncRes = (targets: EndpointDetails['scalableTargets'] = []) =>
-    resource({
-      endpointKind: 'async', endpointName: 'async-ep', endpointConfigName: 'async-cfg',
-      variants: [{ variantName: 'AllTraffic', instanceType: 'ml.g4dn.xlarge', currentInstanceCount: 3, serverless: false, modelName: 'm2' }],
-      scalableTargets: targets,
-    }, 'InService', { Project: 'fraud-detection', 'aws:cloudformation:stack-name': 's' });
+    resource(
+      {
+        endpointKind: 'async',
+        endpointName: 'async-ep',
+        endpointConfigName: 'async-cfg',
+        variants: [
+          {
+            variantName: 'AllTraffic',
+            instanceType: 'ml.g4dn.xlarge',
+            currentInstanceCount: 3,
+            serverless: false,
+            modelName: 'm2',
+          },
+        ],
+        scalableTargets: targets,
+      },
+      'InService',
+      { Project: 'fraud-detection', 'aws:cloudformation:stack-name': 's' },
+    );
 
   it('saves the previous scaling, then holds the variant target at [0, 0]', async () => {
     // Prepare
     aas.on(RegisterScalableTargetCommand).resolves({});
-    const target = { resourceId: 'endpoint/async-ep/variant/AllTraffic', scalableDimension: VARIANT_DIMENSION, minCapacity: 1, maxCapacity: 4, suspendedState: { DynamicScalingInSuspended: false } };
+    const target = {
+      resourceId: 'endpoint/async-ep/variant/AllTraffic',
+      scalableDimension: VARIANT_DIMENSION,
+      minCapacity: 1,
+      maxCapacity: 4,
+      suspendedState: { DynamicScalingInSuspended: false },
+    };
     // Act
     const outcome = await endpointHandler.act(clients(), act(asyncRes([target])), runContext());
     // Assess
-    expect(outcome).toMatchObject({ result: 'done', action: 'scale-async-to-zero', priorState: 'InService (async)' });
+    expect(outcome).toMatchObject({
+      result: 'done',
+      action: 'scale-async-to-zero',
+      priorState: 'InService (async)',
+    });
     expect(aas).toHaveReceivedCommandWith(RegisterScalableTargetCommand, {
-      ServiceNamespace: 'sagemaker', ResourceId: 'endpoint/async-ep/variant/AllTraffic', ScalableDimension: VARIANT_DIMENSION, MinCapacity: 0, MaxCapacity: 0,
+      ServiceNamespace: 'sagemaker',
+      ResourceId: 'endpoint/async-ep/variant/AllTraffic',
+      ScalableDimension: VARIANT_DIMENSION,
+      MinCapacity: 0,
+      MaxCapacity: 0,
     });
     const [saved] = table.savedItems();
     expect(saved).toMatchObject({
-      pk: 'PROJECT#fraud-detection', sk: 'SAVED#async-ep', kind: 'async', action: 'scale-async-to-zero',
-      tags: { Project: 'fraud-detection' }, notificationId: 'sns-message-1', parkedAt: '2026-11-26T10:00:00.000Z',
+      pk: 'PROJECT#fraud-detection',
+      sk: 'SAVED#async-ep',
+      kind: 'async',
+      action: 'scale-async-to-zero',
+      tags: { Project: 'fraud-detection' },
+      notificationId: 'sns-message-1',
+      parkedAt: '2026-11-26T10:00:00.000Z',
       scalableTargets: [{ ...target, policies: [], createdByGuardrails: false }],
-      variants: [{ variantName: 'AllTraffic', instanceType: 'ml.g4dn.xlarge', desiredInstanceCount: 3 }],
+      variants: [
+        { variantName: 'AllTraffic', instanceType: 'ml.g4dn.xlarge', desiredInstanceCount: 3 },
+      ],
     });
     expect(saved?.tags).not.toHaveProperty('aws:cloudformation:stack-name');
   });
@@ -212,38 +395,76 @@ describe('act: asynchronous endpoint', () => {
   it('registers a [0, 0] target for an async endpoint without scaling and marks it as its own', async () => {
     aas.on(RegisterScalableTargetCommand).resolves({});
     await endpointHandler.act(clients(), act(asyncRes()), runContext());
-    expect(table.savedItems()[0]?.scalableTargets).toEqual([expect.objectContaining({ createdByGuardrails: true })]);
-    expect(aas).toHaveReceivedCommandWith(RegisterScalableTargetCommand, { MinCapacity: 0, MaxCapacity: 0 });
+    expect(table.savedItems()[0]?.scalableTargets).toEqual([
+      expect.objectContaining({ createdByGuardrails: true }),
+    ]);
+    expect(aas).toHaveReceivedCommandWith(RegisterScalableTargetCommand, {
+      MinCapacity: 0,
+      MaxCapacity: 0,
+    });
   });
 
   it('never overwrites the first saved state on a second notification', async () => {
     aas.on(RegisterScalableTargetCommand).resolves({});
-    const original = { resourceId: 'endpoint/async-ep/variant/AllTraffic', scalableDimension: VARIANT_DIMENSION, minCapacity: 2, maxCapacity: 8 };
+    const original = {
+      resourceId: 'endpoint/async-ep/variant/AllTraffic',
+      scalableDimension: VARIANT_DIMENSION,
+      minCapacity: 2,
+      maxCapacity: 8,
+    };
     await endpointHandler.act(clients(), act(asyncRes([original])), runContext());
     // Second delivery sees min 0, max 4 (someone raised max by hand): still acts, keeps the original save.
-    const outcome = await endpointHandler.act(clients(), act(asyncRes([{ ...original, minCapacity: 0, maxCapacity: 4 }])), runContext());
+    const outcome = await endpointHandler.act(
+      clients(),
+      act(asyncRes([{ ...original, minCapacity: 0, maxCapacity: 4 }])),
+      runContext(),
+    );
     expect(outcome.reason).toMatch(/already saved by an earlier run/);
-    expect(table.savedItems()[0]?.scalableTargets).toEqual([expect.objectContaining({ minCapacity: 2, maxCapacity: 8 })]);
+    expect(table.savedItems()[0]?.scalableTargets).toEqual([
+      expect.objectContaining({ minCapacity: 2, maxCapacity: 8 }),
+    ]);
   });
 
   it('reports a failed Application Auto Scaling call as failed with the error, state already saved', async () => {
-    aas.on(RegisterScalableTargetCommand).rejects(awsError('AccessDeniedException', 'not authorized'));
+    aas
+      .on(RegisterScalableTargetCommand)
+      .rejects(awsError('AccessDeniedException', 'not authorized'));
     const outcome = await endpointHandler.act(clients(), act(asyncRes()), runContext());
-    expect(outcome).toMatchObject({ result: 'failed', error: 'AccessDeniedException: not authorized' });
+    expect(outcome).toMatchObject({
+      result: 'failed',
+      error: 'AccessDeniedException: not authorized',
+    });
     expect(table.savedItems()).toHaveLength(1);
   });
 });
 
 describe('act: inference components', () => {
   const icRes = resource({
-    endpointKind: 'inference-components', endpointName: 'ic-ep', endpointConfigName: 'ic-cfg',
-    variants: [{ variantName: 'AllTraffic', instanceType: 'ml.g5.2xlarge', currentInstanceCount: 2, serverless: false, managedMinInstanceCount: 0 }],
+    endpointKind: 'inference-components',
+    endpointName: 'ic-ep',
+    endpointConfigName: 'ic-cfg',
+    variants: [
+      {
+        variantName: 'AllTraffic',
+        instanceType: 'ml.g5.2xlarge',
+        currentInstanceCount: 2,
+        serverless: false,
+        managedMinInstanceCount: 0,
+      },
+    ],
     inferenceComponents: [
       { name: 'ic-a', status: 'InService', desiredCopyCount: 2 },
       { name: 'ic-b', status: 'InService', desiredCopyCount: 3 },
       { name: 'ic-c', status: 'InService', desiredCopyCount: 0 },
     ],
-    scalableTargets: [{ resourceId: 'inference-component/ic-a', scalableDimension: COPY_COUNT_DIMENSION, minCapacity: 1, maxCapacity: 6 }],
+    scalableTargets: [
+      {
+        resourceId: 'inference-component/ic-a',
+        scalableDimension: COPY_COUNT_DIMENSION,
+        minCapacity: 1,
+        maxCapacity: 6,
+      },
+    ],
   });
 
   it('holds a component with a scalable target at [0, 0] and sets the others to CopyCount 0', async () => {
@@ -254,36 +475,81 @@ describe('act: inference components', () => {
     const outcome = await endpointHandler.act(clients(), act(icRes), runContext());
     // Assess
     expect(outcome.result).toBe('done');
-    expect(aas).toHaveReceivedCommandWith(RegisterScalableTargetCommand, { ResourceId: 'inference-component/ic-a', ScalableDimension: COPY_COUNT_DIMENSION, MinCapacity: 0, MaxCapacity: 0 });
-    expect(sm).toHaveReceivedCommandWith(UpdateInferenceComponentRuntimeConfigCommand, { InferenceComponentName: 'ic-b', DesiredRuntimeConfig: { CopyCount: 0 } });
-    expect(sm).not.toHaveReceivedCommandWith(UpdateInferenceComponentRuntimeConfigCommand, { InferenceComponentName: 'ic-a' });
-    expect(sm).not.toHaveReceivedCommandWith(UpdateInferenceComponentRuntimeConfigCommand, { InferenceComponentName: 'ic-c' });
+    expect(aas).toHaveReceivedCommandWith(RegisterScalableTargetCommand, {
+      ResourceId: 'inference-component/ic-a',
+      ScalableDimension: COPY_COUNT_DIMENSION,
+      MinCapacity: 0,
+      MaxCapacity: 0,
+    });
+    expect(sm).toHaveReceivedCommandWith(UpdateInferenceComponentRuntimeConfigCommand, {
+      InferenceComponentName: 'ic-b',
+      DesiredRuntimeConfig: { CopyCount: 0 },
+    });
+    expect(sm).not.toHaveReceivedCommandWith(UpdateInferenceComponentRuntimeConfigCommand, {
+      InferenceComponentName: 'ic-a',
+    });
+    expect(sm).not.toHaveReceivedCommandWith(UpdateInferenceComponentRuntimeConfigCommand, {
+      InferenceComponentName: 'ic-c',
+    });
     expect(table.savedItems()[0]).toMatchObject({
-      inferenceComponents: [{ name: 'ic-a', desiredCopyCount: 2 }, { name: 'ic-b', desiredCopyCount: 3 }, { name: 'ic-c', desiredCopyCount: 0 }],
-      scalableTargets: [expect.objectContaining({ resourceId: 'inference-component/ic-a', minCapacity: 1, maxCapacity: 6 })],
+      inferenceComponents: [
+        { name: 'ic-a', desiredCopyCount: 2 },
+        { name: 'ic-b', desiredCopyCount: 3 },
+        { name: 'ic-c', desiredCopyCount: 0 },
+      ],
+      scalableTargets: [
+        expect.objectContaining({
+          resourceId: 'inference-component/ic-a',
+          minCapacity: 1,
+          maxCapacity: 6,
+        }),
+      ],
     });
   });
 
   it('treats a component deleted meanwhile as done', async () => {
     aas.on(RegisterScalableTargetCommand).resolves({});
-    sm.on(UpdateInferenceComponentRuntimeConfigCommand).rejects(notFound('inference component "ic-b"'));
+    sm.on(UpdateInferenceComponentRuntimeConfigCommand).rejects(
+      notFound('inference component "ic-b"'),
+    );
     const outcome = await endpointHandler.act(clients(), act(icRes), runContext());
     expect(outcome.result).toBe('done');
   });
 });
 
 describe('act: park a classic endpoint', () => {
-  const target = { resourceId: 'endpoint/fraud-rt/variant/AllTraffic', scalableDimension: VARIANT_DIMENSION, minCapacity: 2, maxCapacity: 10 };
-  const classicRes = resource({ scalableTargets: [target] }, 'InService', { Project: 'fraud-detection', Team: 'risk' });
+  const target = {
+    resourceId: 'endpoint/fraud-rt/variant/AllTraffic',
+    scalableDimension: VARIANT_DIMENSION,
+    minCapacity: 2,
+    maxCapacity: 10,
+  };
+  const classicRes = resource({ scalableTargets: [target] }, 'InService', {
+    Project: 'fraud-detection',
+    Team: 'risk',
+  });
   const policy = {
-    PolicyARN: 'arn:p', PolicyName: 'invocations', ServiceNamespace: 'sagemaker' as const, ResourceId: target.resourceId, ScalableDimension: VARIANT_DIMENSION as never,
-    PolicyType: 'TargetTrackingScaling' as const, CreationTime: new Date(),
-    TargetTrackingScalingPolicyConfiguration: { TargetValue: 70, PredefinedMetricSpecification: { PredefinedMetricType: 'SageMakerVariantInvocationsPerInstance' as const } },
+    PolicyARN: 'arn:p',
+    PolicyName: 'invocations',
+    ServiceNamespace: 'sagemaker' as const,
+    ResourceId: target.resourceId,
+    ScalableDimension: VARIANT_DIMENSION as never,
+    PolicyType: 'TargetTrackingScaling' as const,
+    CreationTime: new Date(),
+    TargetTrackingScalingPolicyConfiguration: {
+      TargetValue: 70,
+      PredefinedMetricSpecification: {
+        PredefinedMetricType: 'SageMakerVariantInvocationsPerInstance' as const,
+      },
+    },
     Alarms: [{ AlarmName: 'a', AlarmARN: 'arn:a' }],
   };
 
   beforeEach(() => {
-    aas.on(DescribeScalingPoliciesCommand).resolvesOnce({ ScalingPolicies: [policy], NextToken: 't' }).resolves({ ScalingPolicies: [] });
+    aas
+      .on(DescribeScalingPoliciesCommand)
+      .resolvesOnce({ ScalingPolicies: [policy], NextToken: 't' })
+      .resolves({ ScalingPolicies: [] });
     aas.on(DeregisterScalableTargetCommand).resolves({});
     sm.on(DeleteEndpointCommand).resolves({});
   });
@@ -293,16 +559,36 @@ describe('act: park a classic endpoint', () => {
     const outcome = await endpointHandler.act(clients(), act(classicRes), runContext());
     // Assess
     expect(outcome).toMatchObject({ result: 'done', action: 'park-endpoint' });
-    expect(outcome.reason).toMatch(/guardrails restore --project fraud-detection --endpoint fraud-rt/);
+    expect(outcome.reason).toMatch(
+      /guardrails restore --project fraud-detection --endpoint fraud-rt/,
+    );
     expect(table.savedItems()[0]).toMatchObject({
-      endpointName: 'fraud-rt', endpointConfigName: 'fraud-rt-config', modelNames: ['fraud-model'], tags: { Project: 'fraud-detection', Team: 'risk' },
-      scalableTargets: [{ ...target, createdByGuardrails: false, policies: [{ policyName: 'invocations', policyType: 'TargetTrackingScaling', targetTracking: policy.TargetTrackingScalingPolicyConfiguration }] }],
+      endpointName: 'fraud-rt',
+      endpointConfigName: 'fraud-rt-config',
+      modelNames: ['fraud-model'],
+      tags: { Project: 'fraud-detection', Team: 'risk' },
+      scalableTargets: [
+        {
+          ...target,
+          createdByGuardrails: false,
+          policies: [
+            {
+              policyName: 'invocations',
+              policyType: 'TargetTrackingScaling',
+              targetTracking: policy.TargetTrackingScalingPolicyConfiguration,
+            },
+          ],
+        },
+      ],
     });
-    expect(aas).toHaveReceivedCommandWith(DeregisterScalableTargetCommand, { ResourceId: target.resourceId, ScalableDimension: VARIANT_DIMENSION });
+    expect(aas).toHaveReceivedCommandWith(DeregisterScalableTargetCommand, {
+      ResourceId: target.resourceId,
+      ScalableDimension: VARIANT_DIMENSION,
+    });
     expect(sm).toHaveReceivedCommandWith(DeleteEndpointCommand, { EndpointName: 'fraud-rt' });
-    const deregisteredAt = aas.commandCalls(DeregisterScalableTargetCommand)[0]?.callId ?? Infinity;
-    const deletedAt = sm.commandCalls(DeleteEndpointCommand)[0]?.callId ?? -1;
-    expect(deregisteredAt).toBeLessThan(deletedAt);
+    const deregister = aas.commandCalls(DeregisterScalableTargetCommand)[0];
+    const deletion = sm.commandCalls(DeleteEndpointCommand)[0];
+    expect(deregister && deletion && deregister.calledBefore(deletion)).toBe(true);
   });
 
   it('counts an endpoint deleted meanwhile as already done', async () => {
@@ -312,13 +598,17 @@ describe('act: park a classic endpoint', () => {
   });
 
   it('counts a scalable target already gone as deregistered', async () => {
-    aas.on(DeregisterScalableTargetCommand).rejects(awsError('ObjectNotFoundException', 'No scalable target registered'));
+    aas
+      .on(DeregisterScalableTargetCommand)
+      .rejects(awsError('ObjectNotFoundException', 'No scalable target registered'));
     const outcome = await endpointHandler.act(clients(), act(classicRes), runContext());
     expect(outcome.result).toBe('done');
   });
 
   it('retries a throttled DeleteEndpoint', async () => {
-    sm.on(DeleteEndpointCommand).rejectsOnce(awsError('ThrottlingException', 'Rate exceeded')).resolves({});
+    sm.on(DeleteEndpointCommand)
+      .rejectsOnce(awsError('ThrottlingException', 'Rate exceeded'))
+      .resolves({});
     const outcome = await endpointHandler.act(clients(), act(classicRes), runContext());
     expect(outcome.result).toBe('done');
     expect(sm).toHaveReceivedCommandTimes(DeleteEndpointCommand, 2);

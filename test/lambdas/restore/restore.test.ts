@@ -44,7 +44,10 @@ const clients = (): EndpointClients => ({
 const awsError = (name: string, message: string) => Object.assign(new Error(message), { name });
 const notFound = (what: string) => awsError('ValidationException', `Could not find ${what}.`);
 let clock = 0;
-const ctx = () => ({ now: () => new Date(Date.UTC(2026, 11, 1, 8, 0, clock++)), runId: `run-${clock}` });
+const ctx = () => ({
+  now: () => new Date(Date.UTC(2026, 11, 1, 8, 0, clock++)),
+  runId: `run-${clock}`,
+});
 
 async function autoStop(res: Resource): Promise<void> {
   const decision = endpointHandler.plan(res, settings('park'));
@@ -68,14 +71,41 @@ afterEach(() => {
 });
 
 describe('park then restore (round trip)', () => {
-  const target = { resourceId: 'endpoint/fraud-rt/variant/AllTraffic', scalableDimension: VARIANT_DIMENSION, minCapacity: 2, maxCapacity: 10, suspendedState: { ScheduledScalingSuspended: true } };
-  const trackingConfig = { TargetValue: 70, PredefinedMetricSpecification: { PredefinedMetricType: 'SageMakerVariantInvocationsPerInstance' as const }, ScaleInCooldown: 300 };
-  const classic = resource({ scalableTargets: [target] }, 'InService', { Project: 'fraud-detection', Team: 'risk', 'aws:cloudformation:stack-name': 'ml' });
+  const target = {
+    resourceId: 'endpoint/fraud-rt/variant/AllTraffic',
+    scalableDimension: VARIANT_DIMENSION,
+    minCapacity: 2,
+    maxCapacity: 10,
+    suspendedState: { ScheduledScalingSuspended: true },
+  };
+  const trackingConfig = {
+    TargetValue: 70,
+    PredefinedMetricSpecification: {
+      PredefinedMetricType: 'SageMakerVariantInvocationsPerInstance' as const,
+    },
+    ScaleInCooldown: 300,
+  };
+  const classic = resource({ scalableTargets: [target] }, 'InService', {
+    Project: 'fraud-detection',
+    Team: 'risk',
+    'aws:cloudformation:stack-name': 'ml',
+  });
 
   beforeEach(async () => {
     // Prepare: auto-stop parks the classic endpoint (policies read, target deregistered, deleted).
     aas.on(DescribeScalingPoliciesCommand).resolves({
-      ScalingPolicies: [{ PolicyARN: 'arn:p', PolicyName: 'invocations', ServiceNamespace: 'sagemaker', ResourceId: target.resourceId, ScalableDimension: VARIANT_DIMENSION, PolicyType: 'TargetTrackingScaling', TargetTrackingScalingPolicyConfiguration: trackingConfig, CreationTime: new Date() }],
+      ScalingPolicies: [
+        {
+          PolicyARN: 'arn:p',
+          PolicyName: 'invocations',
+          ServiceNamespace: 'sagemaker',
+          ResourceId: target.resourceId,
+          ScalableDimension: VARIANT_DIMENSION,
+          PolicyType: 'TargetTrackingScaling',
+          TargetTrackingScalingPolicyConfiguration: trackingConfig,
+          CreationTime: new Date(),
+        },
+      ],
     });
     sm.on(DeleteEndpointCommand).resolves({});
     await autoStop(classic);
@@ -89,25 +119,39 @@ describe('park then restore (round trip)', () => {
     sm.on(CreateEndpointCommand).resolves({ EndpointArn: 'arn' });
     const first = await runRestore(clients(), { projectId: 'fraud-detection' }, ctx());
     // Assess 1
-    expect(first.outcomes).toEqual([expect.objectContaining({ endpointName: 'fraud-rt', result: 'recreated' })]);
+    expect(first.outcomes).toEqual([
+      expect.objectContaining({ endpointName: 'fraud-rt', result: 'recreated' }),
+    ]);
     expect(sm).toHaveReceivedCommandWith(CreateEndpointCommand, {
       EndpointName: 'fraud-rt',
       EndpointConfigName: 'fraud-rt-config',
-      Tags: [{ Key: 'Project', Value: 'fraud-detection' }, { Key: 'Team', Value: 'risk' }],
+      Tags: [
+        { Key: 'Project', Value: 'fraud-detection' },
+        { Key: 'Team', Value: 'risk' },
+      ],
     });
     expect(aas).not.toHaveReceivedCommand(RegisterScalableTargetCommand); // not InService yet
 
     // Act 2: once InService, the saved target and policy are put back.
-    sm.on(DescribeEndpointCommand).resolves({ EndpointName: 'fraud-rt', EndpointStatus: 'InService' });
+    sm.on(DescribeEndpointCommand).resolves({
+      EndpointName: 'fraud-rt',
+      EndpointStatus: 'InService',
+    });
     const second = await runRestore(clients(), { projectId: 'fraud-detection' }, ctx());
     // Assess 2
     expect(second.outcomes[0]).toMatchObject({ result: 'restored' });
     expect(aas).toHaveReceivedCommandWith(RegisterScalableTargetCommand, {
-      ServiceNamespace: 'sagemaker', ResourceId: target.resourceId, ScalableDimension: VARIANT_DIMENSION,
-      MinCapacity: 2, MaxCapacity: 10, SuspendedState: { ScheduledScalingSuspended: true },
+      ServiceNamespace: 'sagemaker',
+      ResourceId: target.resourceId,
+      ScalableDimension: VARIANT_DIMENSION,
+      MinCapacity: 2,
+      MaxCapacity: 10,
+      SuspendedState: { ScheduledScalingSuspended: true },
     });
     expect(aas).toHaveReceivedCommandWith(PutScalingPolicyCommand, {
-      PolicyName: 'invocations', PolicyType: 'TargetTrackingScaling', ResourceId: target.resourceId,
+      PolicyName: 'invocations',
+      PolicyType: 'TargetTrackingScaling',
+      ResourceId: target.resourceId,
       TargetTrackingScalingPolicyConfiguration: trackingConfig,
     });
     expect(sm).toHaveReceivedCommandTimes(CreateEndpointCommand, 1);
@@ -121,14 +165,31 @@ describe('park then restore (round trip)', () => {
     expect(sm.calls()).toHaveLength(0);
     expect(aas.calls()).toHaveLength(0);
     expect(table.auditItems().map((i) => i.result)).toEqual(['recreated', 'restored']);
-    expect(table.auditItems()[0]).toMatchObject({ pk: 'PROJECT#fraud-detection', kind: 'endpoint', action: 'restore:recreate', notificationId: expect.stringMatching(/^restore:run-/) });
-    expect(String(table.auditItems()[0]?.sk)).toMatch(/^AUDIT#2026-12-01T08:00:\d\d\.000Z#arn:aws:sagemaker:/);
+    expect(table.auditItems()[0]).toMatchObject({
+      pk: 'PROJECT#fraud-detection',
+      kind: 'endpoint',
+      action: 'restore:recreate',
+      notificationId: expect.stringMatching(/^restore:run-/),
+    });
+    expect(String(table.auditItems()[0]?.sk)).toMatch(
+      /^AUDIT#2026-12-01T08:00:\d\d\.000Z#arn:aws:sagemaker:/,
+    );
   });
 
   it('never overwrites an endpoint re-created by hand and keeps the saved state', async () => {
-    sm.on(DescribeEndpointCommand).resolves({ EndpointName: 'fraud-rt', EndpointStatus: 'InService' });
-    const report = await runRestore(clients(), { projectId: 'fraud-detection', endpointName: 'fraud-rt' }, ctx());
-    expect(report.outcomes[0]).toMatchObject({ result: 'skipped', reason: expect.stringMatching(/by hand/) });
+    sm.on(DescribeEndpointCommand).resolves({
+      EndpointName: 'fraud-rt',
+      EndpointStatus: 'InService',
+    });
+    const report = await runRestore(
+      clients(),
+      { projectId: 'fraud-detection', endpointName: 'fraud-rt' },
+      ctx(),
+    );
+    expect(report.outcomes[0]).toMatchObject({
+      result: 'skipped',
+      reason: expect.stringMatching(/by hand/),
+    });
     expect(sm).not.toHaveReceivedCommand(CreateEndpointCommand);
     expect(aas).not.toHaveReceivedCommand(RegisterScalableTargetCommand);
     expect(table.savedItems()).toHaveLength(1);
@@ -136,9 +197,14 @@ describe('park then restore (round trip)', () => {
 
   it('reports an endpoint whose config was deleted, and keeps its state', async () => {
     sm.on(DescribeEndpointCommand).rejects(notFound('endpoint'));
-    sm.on(DescribeEndpointConfigCommand).rejects(notFound('endpoint configuration "fraud-rt-config"'));
+    sm.on(DescribeEndpointConfigCommand).rejects(
+      notFound('endpoint configuration "fraud-rt-config"'),
+    );
     const report = await runRestore(clients(), { projectId: 'fraud-detection' }, ctx());
-    expect(report.outcomes[0]).toMatchObject({ result: 'blocked', reason: expect.stringMatching(/config fraud-rt-config was deleted/) });
+    expect(report.outcomes[0]).toMatchObject({
+      result: 'blocked',
+      reason: expect.stringMatching(/config fraud-rt-config was deleted/),
+    });
     expect(sm).not.toHaveReceivedCommand(CreateEndpointCommand);
     expect(table.savedItems()).toHaveLength(1);
   });
@@ -147,12 +213,17 @@ describe('park then restore (round trip)', () => {
     sm.on(DescribeEndpointCommand).rejects(notFound('endpoint'));
     sm.on(DescribeModelCommand).rejects(notFound('model "fraud-model"'));
     const report = await runRestore(clients(), { projectId: 'fraud-detection' }, ctx());
-    expect(report.outcomes[0]).toMatchObject({ result: 'blocked', reason: expect.stringMatching(/fraud-model/) });
+    expect(report.outcomes[0]).toMatchObject({
+      result: 'blocked',
+      reason: expect.stringMatching(/fraud-model/),
+    });
   });
 
   it('skips when someone creates the endpoint between the check and CreateEndpoint', async () => {
     sm.on(DescribeEndpointCommand).rejects(notFound('endpoint'));
-    sm.on(CreateEndpointCommand).rejects(awsError('ValidationException', 'Cannot create already existing endpoint "fraud-rt".'));
+    sm.on(CreateEndpointCommand).rejects(
+      awsError('ValidationException', 'Cannot create already existing endpoint "fraud-rt".'),
+    );
     const report = await runRestore(clients(), { projectId: 'fraud-detection' }, ctx());
     expect(report.outcomes[0]).toMatchObject({ result: 'skipped' });
     expect(table.savedItems()[0]?.recreatedAt).toBeUndefined();
@@ -162,14 +233,22 @@ describe('park then restore (round trip)', () => {
     sm.on(DescribeEndpointCommand).rejects(notFound('endpoint'));
     sm.on(CreateEndpointCommand).rejects(awsError('ResourceLimitExceeded', 'instance quota'));
     const report = await runRestore(clients(), { projectId: 'fraud-detection' }, ctx());
-    expect(report.outcomes[0]).toMatchObject({ result: 'failed', error: 'ResourceLimitExceeded: instance quota' });
+    expect(report.outcomes[0]).toMatchObject({
+      result: 'failed',
+      error: 'ResourceLimitExceeded: instance quota',
+    });
     expect(table.savedItems()).toHaveLength(1);
-    expect(table.auditItems()[0]).toMatchObject({ result: 'failed', error: 'ResourceLimitExceeded: instance quota' });
+    expect(table.auditItems()[0]).toMatchObject({
+      result: 'failed',
+      error: 'ResourceLimitExceeded: instance quota',
+    });
   });
 
   it('retries a throttled CreateEndpoint', async () => {
     sm.on(DescribeEndpointCommand).rejects(notFound('endpoint'));
-    sm.on(CreateEndpointCommand).rejectsOnce(awsError('ThrottlingException', 'Rate exceeded')).resolves({});
+    sm.on(CreateEndpointCommand)
+      .rejectsOnce(awsError('ThrottlingException', 'Rate exceeded'))
+      .resolves({});
     const report = await runRestore(clients(), { projectId: 'fraud-detection' }, ctx());
     expect(report.outcomes[0]?.result).toBe('recreated');
     expect(sm).toHaveReceivedCommandTimes(CreateEndpointCommand, 2);
@@ -179,45 +258,100 @@ describe('park then restore (round trip)', () => {
 describe('restore of endpoints scaled in place', () => {
   it('puts an async variant target back to its saved minimum, maximum and suspended state', async () => {
     // Prepare
-    const target = { resourceId: 'endpoint/async-ep/variant/AllTraffic', scalableDimension: VARIANT_DIMENSION, minCapacity: 1, maxCapacity: 4, suspendedState: { DynamicScalingInSuspended: false } };
-    await autoStop(resource({ endpointKind: 'async', endpointName: 'async-ep', scalableTargets: [target] }));
+    const target = {
+      resourceId: 'endpoint/async-ep/variant/AllTraffic',
+      scalableDimension: VARIANT_DIMENSION,
+      minCapacity: 1,
+      maxCapacity: 4,
+      suspendedState: { DynamicScalingInSuspended: false },
+    };
+    await autoStop(
+      resource({ endpointKind: 'async', endpointName: 'async-ep', scalableTargets: [target] }),
+    );
     aas.resetHistory();
-    sm.on(DescribeEndpointCommand).resolves({ EndpointName: 'async-ep', EndpointStatus: 'InService' });
+    sm.on(DescribeEndpointCommand).resolves({
+      EndpointName: 'async-ep',
+      EndpointStatus: 'InService',
+    });
     // Act
-    const report = await runRestore(clients(), { projectId: 'fraud-detection', endpointName: 'async-ep' }, ctx());
+    const report = await runRestore(
+      clients(),
+      { projectId: 'fraud-detection', endpointName: 'async-ep' },
+      ctx(),
+    );
     // Assess
     expect(report.outcomes[0]?.result).toBe('restored');
-    expect(aas).toHaveReceivedCommandWith(RegisterScalableTargetCommand, { ResourceId: target.resourceId, MinCapacity: 1, MaxCapacity: 4, SuspendedState: { DynamicScalingInSuspended: false } });
+    expect(aas).toHaveReceivedCommandWith(RegisterScalableTargetCommand, {
+      ResourceId: target.resourceId,
+      MinCapacity: 1,
+      MaxCapacity: 4,
+      SuspendedState: { DynamicScalingInSuspended: false },
+    });
     expect(aas).not.toHaveReceivedCommand(PutScalingPolicyCommand); // registering again keeps policies
     expect(table.savedItems()).toHaveLength(0);
   });
 
   it('removes the [0, 0] target it added to an async endpoint and puts the instance count back', async () => {
-    await autoStop(resource({ endpointKind: 'async', endpointName: 'async-ep', variants: [{ variantName: 'AllTraffic', currentInstanceCount: 2, serverless: false }] }));
+    await autoStop(
+      resource({
+        endpointKind: 'async',
+        endpointName: 'async-ep',
+        variants: [{ variantName: 'AllTraffic', currentInstanceCount: 2, serverless: false }],
+      }),
+    );
     aas.resetHistory();
-    sm.on(DescribeEndpointCommand).resolves({ EndpointName: 'async-ep', EndpointStatus: 'InService' });
+    sm.on(DescribeEndpointCommand).resolves({
+      EndpointName: 'async-ep',
+      EndpointStatus: 'InService',
+    });
     sm.on(UpdateEndpointWeightsAndCapacitiesCommand).resolves({});
     await runRestore(clients(), { projectId: 'fraud-detection' }, ctx());
-    expect(aas).toHaveReceivedCommandWith(DeregisterScalableTargetCommand, { ResourceId: 'endpoint/async-ep/variant/AllTraffic' });
+    expect(aas).toHaveReceivedCommandWith(DeregisterScalableTargetCommand, {
+      ResourceId: 'endpoint/async-ep/variant/AllTraffic',
+    });
     expect(aas).not.toHaveReceivedCommand(RegisterScalableTargetCommand);
-    expect(sm).toHaveReceivedCommandWith(UpdateEndpointWeightsAndCapacitiesCommand, { EndpointName: 'async-ep', DesiredWeightsAndCapacities: [{ VariantName: 'AllTraffic', DesiredInstanceCount: 2 }] });
+    expect(sm).toHaveReceivedCommandWith(UpdateEndpointWeightsAndCapacitiesCommand, {
+      EndpointName: 'async-ep',
+      DesiredWeightsAndCapacities: [{ VariantName: 'AllTraffic', DesiredInstanceCount: 2 }],
+    });
   });
 
   it('puts inference component copy counts and targets back', async () => {
     aas.on(RegisterScalableTargetCommand).resolves({});
     sm.on(UpdateInferenceComponentRuntimeConfigCommand).resolves({});
-    await autoStop(resource({
-      endpointKind: 'inference-components', endpointName: 'ic-ep',
-      inferenceComponents: [{ name: 'ic-a', status: 'InService', desiredCopyCount: 2 }, { name: 'ic-b', status: 'InService', desiredCopyCount: 3 }],
-      scalableTargets: [{ resourceId: 'inference-component/ic-a', scalableDimension: COPY_COUNT_DIMENSION, minCapacity: 1, maxCapacity: 6 }],
-    }));
+    await autoStop(
+      resource({
+        endpointKind: 'inference-components',
+        endpointName: 'ic-ep',
+        inferenceComponents: [
+          { name: 'ic-a', status: 'InService', desiredCopyCount: 2 },
+          { name: 'ic-b', status: 'InService', desiredCopyCount: 3 },
+        ],
+        scalableTargets: [
+          {
+            resourceId: 'inference-component/ic-a',
+            scalableDimension: COPY_COUNT_DIMENSION,
+            minCapacity: 1,
+            maxCapacity: 6,
+          },
+        ],
+      }),
+    );
     aas.resetHistory();
     sm.resetHistory();
     sm.on(DescribeEndpointCommand).resolves({ EndpointName: 'ic-ep', EndpointStatus: 'InService' });
     const report = await runRestore(clients(), { projectId: 'fraud-detection' }, ctx());
     expect(report.outcomes[0]?.result).toBe('restored');
-    expect(aas).toHaveReceivedCommandWith(RegisterScalableTargetCommand, { ResourceId: 'inference-component/ic-a', ScalableDimension: COPY_COUNT_DIMENSION, MinCapacity: 1, MaxCapacity: 6 });
-    expect(sm).toHaveReceivedCommandWith(UpdateInferenceComponentRuntimeConfigCommand, { InferenceComponentName: 'ic-b', DesiredRuntimeConfig: { CopyCount: 3 } });
+    expect(aas).toHaveReceivedCommandWith(RegisterScalableTargetCommand, {
+      ResourceId: 'inference-component/ic-a',
+      ScalableDimension: COPY_COUNT_DIMENSION,
+      MinCapacity: 1,
+      MaxCapacity: 6,
+    });
+    expect(sm).toHaveReceivedCommandWith(UpdateInferenceComponentRuntimeConfigCommand, {
+      InferenceComponentName: 'ic-b',
+      DesiredRuntimeConfig: { CopyCount: 3 },
+    });
     expect(sm).toHaveReceivedCommandTimes(UpdateInferenceComponentRuntimeConfigCommand, 1);
   });
 });
@@ -225,7 +359,11 @@ describe('restore of endpoints scaled in place', () => {
 describe('restore with nothing saved', () => {
   it('reports nothing saved and calls neither SageMaker nor Application Auto Scaling', async () => {
     const report = await runRestore(clients(), { projectId: 'fraud-detection' }, ctx());
-    expect(report).toMatchObject({ projectId: 'fraud-detection', nothingSaved: true, outcomes: [] });
+    expect(report).toMatchObject({
+      projectId: 'fraud-detection',
+      nothingSaved: true,
+      outcomes: [],
+    });
     expect(sm.calls()).toHaveLength(0);
     expect(aas.calls()).toHaveLength(0);
     expect(table.auditItems()).toHaveLength(0);
@@ -236,7 +374,11 @@ describe('restore handler input', () => {
   it.each([
     ['a missing projectId', {}, /projectId/],
     ['an unknown project', { projectId: 'nope' }, /"nope" is not a project of the policy/],
-    ['an endpoint name longer than 63 characters', { projectId: 'fraud-detection', endpointName: 'x'.repeat(64) }, /endpointName/],
+    [
+      'an endpoint name longer than 63 characters',
+      { projectId: 'fraud-detection', endpointName: 'x'.repeat(64) },
+      /endpointName/,
+    ],
     ['an unknown key', { projectId: 'fraud-detection', project: 'x' }, /project/],
   ])('rejects %s with a message naming it', (_name, event, message) => {
     expect(() => parseRestoreEvent(event, ['fraud-detection'])).toThrow(RestoreInputError);
@@ -244,7 +386,10 @@ describe('restore handler input', () => {
   });
 
   it('runs a restore for a valid event', async () => {
-    const report = await run({ projectId: 'fraud-detection' }, { clients: clients(), projectIds: ['fraud-detection'], runId: 'req-1' });
+    const report = await run(
+      { projectId: 'fraud-detection' },
+      { clients: clients(), projectIds: ['fraud-detection'], runId: 'req-1' },
+    );
     expect(report).toMatchObject({ runId: 'req-1', nothingSaved: true });
   });
 });
