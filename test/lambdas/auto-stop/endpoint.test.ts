@@ -38,7 +38,7 @@ function clients(): EndpointClients {
     autoscaling: new ApplicationAutoScalingClient({}),
     ddb: DynamoDBDocumentClient.from(new DynamoDBClient({})),
     tableName: 'audit',
-    retry: { baseMs: 1, maxMs: 2 },
+    retry: { baseMs: 1, maxMs: 2, attempts: 8 },
   };
 }
 
