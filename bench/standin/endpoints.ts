@@ -226,7 +226,7 @@ export function leftRunning(world: EndpointWorld): string[] {
     if (ep.kind === 'classic') left.push(ep.name);
     if (ep.kind === 'async') {
       const t = world.targets.get(`endpoint/${ep.name}/variant/AllTraffic`);
-      if (!t || t.MaxCapacity !== 0) left.push(ep.name);
+      if (t?.MaxCapacity !== 0) left.push(ep.name);
     }
     if (ep.kind === 'inference-components')
       for (const c of ep.components) {
