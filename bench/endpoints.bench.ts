@@ -5,8 +5,8 @@
  *
  * The throttle-imposed minimum is, per phase (discover, act), the slowest operation's
  * (calls - burst) / rate, summed over the two phases; the goal is wall time <= 1.5x that.
- * Clients use the SDK's adaptive retry mode (AWS_RETRY_MODE=adaptive, a documented SDK setting),
- * the same way the function is configured, plus the handler's own backoff.
+ * Clients use the SDK defaults with AWS_MAX_ATTEMPTS=1 (a standard SDK setting), so the handler's
+ * own capped, jittered backoff is the only retry layer (see RetryOptions in endpoint-aws.ts).
  */
 import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -69,6 +69,17 @@ function phaseMinimum(stats: Stats): number {
 const sum = (stats: Stats, key: 'calls' | 'throttled') =>
   [...stats.values()].reduce((n, s) => n + s[key], 0);
 
+/** Round-robin over groups, so no group's operations are left idle while another runs. */
+function interleave<T>(items: readonly T[], group: (t: T) => string): T[] {
+  const groups = new Map<string, T[]>();
+  for (const t of items) groups.set(group(t), [...(groups.get(group(t)) ?? []), t]);
+  const queues = [...groups.values()];
+  const out: T[] = [];
+  for (let i = 0; out.length < items.length; i++)
+    for (const q of queues) if (i < q.length) out.push(q[i] as T);
+  return out;
+}
+
 async function runOnce(n: number) {
   const policy = loadPolicyFile('config/guardrails.yaml');
   const base = policy.projects[0];
@@ -101,10 +112,12 @@ async function runOnce(n: number) {
     const afterDiscover = snapshot(standin.stats);
     const discovered = performance.now();
     const decisions = resources.map((r) => endpointHandler.plan(r, ctx.settings));
-    // Longest chains on the slowest operation (park: policies, save, deregister, delete) first.
-    const acts = decisions
-      .filter((d): d is Extract<Decision, { type: 'act' }> => d.type === 'act')
-      .sort((a, b) => Number(b.action === 'park-endpoint') - Number(a.action === 'park-endpoint'));
+    // Interleave actions of different kinds so each kind's rate-limited operation (DeleteEndpoint
+    // for parks, RegisterScalableTarget for scaling) is busy for the whole phase.
+    const acts = interleave(
+      decisions.filter((d): d is Extract<Decision, { type: 'act' }> => d.type === 'act'),
+      (d) => d.action,
+    );
     const outcomes: Outcome[] = await mapLimit(acts, ACT_CONCURRENCY, (d) =>
       endpointHandler.act(clients, d, ctx),
     );
