@@ -2,6 +2,8 @@
  * Pure restore decisions: given what auto-stop saved about an endpoint and what exists now, what
  * restore does. No SDK, no clock: table-tested in test/lambdas/restore/plan.test.ts.
  */
+
+import { minZeroConfigName } from '../auto-stop/kinds/endpoint-config-name';
 import { TRANSITIONAL_STATUSES } from '../auto-stop/kinds/endpoint-plan';
 import { ENDPOINT_ACTIONS, type SavedEndpoint } from '../auto-stop/kinds/endpoint-types';
 
@@ -9,8 +11,10 @@ import { ENDPOINT_ACTIONS, type SavedEndpoint } from '../auto-stop/kinds/endpoin
 export interface LiveFacts {
   /** DescribeEndpoint status; undefined when no endpoint of that name exists. */
   readonly endpointStatus?: string;
+  /** The endpoint's current config (DescribeEndpoint). */
+  readonly endpointConfigName?: string;
   readonly failureReason?: string;
-  /** The saved endpoint config still exists (only read for parked endpoints). */
+  /** The saved endpoint config still exists (read for parked endpoints and config copies). */
   readonly configExists: boolean;
   /** Models of the saved config that no longer exist. */
   readonly missingModels: readonly string[];
@@ -28,6 +32,8 @@ export type RestoreDecision =
       readonly type: 'restore-scaling';
       readonly saved: SavedEndpoint;
       readonly reason: string;
+      /** Point the endpoint back at this config first (auto-stop moved it to a min-0 copy). */
+      readonly switchBackToConfig?: string;
     }
   | {
       /** Not yet possible (endpoint changing): the next run does it. */
@@ -116,15 +122,27 @@ export function planRestore(saved: SavedEndpoint, live: LiveFacts): RestoreDecis
       forget: true,
       reason: `endpoint ${saved.endpointName} no longer exists: nothing to restore, saved state dropped`,
     };
-  if (status === 'InService')
+  if (status === 'InService') {
+    const onCopy =
+      live.endpointConfigName !== undefined &&
+      live.endpointConfigName !== saved.endpointConfigName &&
+      live.endpointConfigName === minZeroConfigName(saved.endpointConfigName);
+    if (onCopy && !live.configExists)
+      return {
+        type: 'blocked',
+        saved,
+        reason: `endpoint runs on ${live.endpointConfigName} (managed minimum 0) and its original config ${saved.endpointConfigName} was deleted: cannot put the minimum back; saved state kept`,
+      };
     return {
       type: 'restore-scaling',
       saved,
       reason:
         saved.action === ENDPOINT_ACTIONS.scaleAsync
           ? 'put back the variant scaling (min, max, suspended state) saved before auto-stop'
-          : 'put back the inference component copy counts and scaling saved before auto-stop',
+          : `${onCopy ? `switch back to config ${saved.endpointConfigName} (managed minimum), then ` : ''}put back the inference component copy counts and scaling saved before auto-stop`,
+      ...(onCopy ? { switchBackToConfig: saved.endpointConfigName } : {}),
     };
+  }
   if (isTransitional(status))
     return {
       type: 'wait',

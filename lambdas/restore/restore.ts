@@ -14,11 +14,13 @@ import {
   DescribeEndpointCommand,
   DescribeEndpointConfigCommand,
   DescribeModelCommand,
+  UpdateEndpointCommand,
   UpdateEndpointWeightsAndCapacitiesCommand,
   UpdateInferenceComponentRuntimeConfigCommand,
 } from '@aws-sdk/client-sagemaker';
 import type { EndpointClients } from '../auto-stop/kinds/endpoint';
 import { isNotFound, withRetry } from '../auto-stop/kinds/endpoint-aws';
+import { minZeroConfigName } from '../auto-stop/kinds/endpoint-config-name';
 import {
   deleteSavedEndpoint,
   loadSavedEndpoints,
@@ -75,6 +77,7 @@ export interface RestoreContext {
 async function liveFacts(clients: EndpointClients, saved: SavedEndpoint): Promise<LiveFacts> {
   const sm = clients.sagemaker;
   let endpointStatus: string | undefined;
+  let endpointConfigName: string | undefined;
   let failureReason: string | undefined;
   try {
     const ep = await withRetry(
@@ -82,13 +85,19 @@ async function liveFacts(clients: EndpointClients, saved: SavedEndpoint): Promis
       clients.retry,
     );
     endpointStatus = ep.EndpointStatus ?? 'Unknown';
+    endpointConfigName = ep.EndpointConfigName;
     failureReason = ep.FailureReason;
   } catch (err) {
     if (!isNotFound(err)) throw err;
   }
-  // Config and models only matter when the endpoint has to be created again.
-  if (saved.action !== ENDPOINT_ACTIONS.park || endpointStatus !== undefined)
-    return { endpointStatus, failureReason, configExists: true, missingModels: [] };
+  const onCopy =
+    endpointConfigName !== undefined &&
+    endpointConfigName !== saved.endpointConfigName &&
+    endpointConfigName === minZeroConfigName(saved.endpointConfigName);
+  // Config and models only matter when the endpoint has to be created again, or switched back.
+  const live = { endpointStatus, endpointConfigName, failureReason };
+  if (!onCopy && (saved.action !== ENDPOINT_ACTIONS.park || endpointStatus !== undefined))
+    return { ...live, configExists: true, missingModels: [] };
   let configExists = true;
   try {
     await withRetry(
@@ -102,6 +111,7 @@ async function liveFacts(clients: EndpointClients, saved: SavedEndpoint): Promis
     if (!isNotFound(err)) throw err;
     configExists = false;
   }
+  if (onCopy) return { ...live, configExists, missingModels: [] };
   const missingModels: string[] = [];
   for (const model of saved.modelNames) {
     try {
@@ -111,7 +121,7 @@ async function liveFacts(clients: EndpointClients, saved: SavedEndpoint): Promis
       missingModels.push(model);
     }
   }
-  return { endpointStatus, configExists, missingModels };
+  return { ...live, configExists, missingModels };
 }
 
 async function recreate(clients: EndpointClients, saved: SavedEndpoint): Promise<void> {
@@ -273,6 +283,19 @@ async function carryOut(
       };
     }
     case 'restore-scaling': {
+      const configName = decision.switchBackToConfig;
+      // Managed minimum first: it is the capacity floor the copy counts go back onto.
+      if (configName)
+        await withRetry(
+          () =>
+            clients.sagemaker.send(
+              new UpdateEndpointCommand({
+                EndpointName: saved.endpointName,
+                EndpointConfigName: configName,
+              }),
+            ),
+          clients.retry,
+        );
       const done = await restoreScaling(clients, saved);
       await deleteSavedEndpoint(clients, saved);
       return { result: 'restored', reason: `${decision.reason}: ${done}` };

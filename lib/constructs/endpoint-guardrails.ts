@@ -92,6 +92,19 @@ function scalingStatements(
       conditions: tagged,
     }),
     new iam.PolicyStatement({
+      sid: 'SwitchTaggedEndpointConfig',
+      // The tag condition is on the endpoint; the config it moves to is allowed below.
+      actions: ['sagemaker:UpdateEndpoint'],
+      resources: [a.endpoint],
+      conditions: tagged,
+    }),
+    new iam.PolicyStatement({
+      // In case UpdateEndpoint is also authorised on the config it names (not verified live).
+      sid: 'UseEndpointConfigs',
+      actions: ['sagemaker:UpdateEndpoint'],
+      resources: [a.endpointConfig],
+    }),
+    new iam.PolicyStatement({
       sid: 'ApplicationAutoScaling',
       actions: [
         'application-autoscaling:DescribeScalableTargets',
@@ -134,6 +147,15 @@ export function endpointAutoStopStatements(
   const a = arns(scope);
   return [
     ...scalingStatements(scope, props),
+    new iam.PolicyStatement({
+      sid: 'CopyConfigWithMinimumZero',
+      // The min-0 copy of an inference-component endpoint's config, created with the project tag.
+      actions: ['sagemaker:CreateEndpointConfig', 'sagemaker:AddTags'],
+      resources: [a.endpointConfig],
+      conditions: {
+        StringEquals: { [`aws:RequestTag/${props.projectTagKey}`]: [...props.projectIds] },
+      },
+    }),
     new iam.PolicyStatement({
       sid: 'ParkTaggedEndpoints',
       // Park deletes only the endpoint; its config and model are kept (no Delete* on them).

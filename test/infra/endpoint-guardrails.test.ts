@@ -128,6 +128,31 @@ describe('endpointAutoStopStatements', () => {
     });
   });
 
+  it('switches endpoint configs only on tagged endpoints and creates config copies only with the tag', () => {
+    const { template } = build();
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyName: Match.stringLikeRegexp('AutoStopEndpoints'),
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Sid: 'SwitchTaggedEndpointConfig',
+            Action: 'sagemaker:UpdateEndpoint',
+            Condition: {
+              StringEquals: { 'aws:ResourceTag/Project': ['fraud-detection', 'churn-prediction'] },
+            },
+          }),
+          Match.objectLike({
+            Sid: 'CopyConfigWithMinimumZero',
+            Action: ['sagemaker:CreateEndpointConfig', 'sagemaker:AddTags'],
+            Condition: {
+              StringEquals: { 'aws:RequestTag/Project': ['fraud-detection', 'churn-prediction'] },
+            },
+          }),
+        ]),
+      },
+    });
+  });
+
   it('never grants sagemaker:* nor deletes endpoint configs or models', () => {
     const actions = statementsOf(build().template).flatMap((s) => [s.Action].flat());
     expect(actions).not.toContain('sagemaker:*');
@@ -136,10 +161,13 @@ describe('endpointAutoStopStatements', () => {
   });
 
   it('every mutating SageMaker action carries a tag condition', () => {
+    // UpdateEndpoint on endpoint-config/* is the one exception: the same action on the endpoint
+    // itself carries the tag condition.
     const mutating = /^sagemaker:(Delete|Update|Create|AddTags)/;
     for (const s of statementsOf(build().template)) {
       const actions = [s.Action].flat() as string[];
-      if (actions.some((a) => mutating.test(a))) expect(s.Condition).toBeDefined();
+      if (s.Sid === 'UseEndpointConfigs') continue;
+      if (actions.some((a) => mutating.test(a))) expect(s.Condition, String(s.Sid)).toBeDefined();
     }
   });
 

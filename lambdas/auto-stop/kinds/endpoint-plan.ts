@@ -64,8 +64,10 @@ function describeVariants(variants: readonly VariantInfo[]): string {
 function managedMinimumNote(details: EndpointDetails): string {
   const kept = details.variants.filter((v) => (v.managedMinInstanceCount ?? 0) > 0);
   if (kept.length === 0) return '';
-  const list = kept.map((v) => `${v.variantName} keeps ${v.managedMinInstanceCount}`).join(', ');
-  return `; ManagedInstanceScaling.MinInstanceCount is above 0 (${list} instance(s), still billed): it lives in the endpoint config and is not changed automatically`;
+  const list = kept.map((v) => `${v.variantName}: ${v.managedMinInstanceCount}`).join(', ');
+  if (!details.configExists)
+    return `; ManagedInstanceScaling.MinInstanceCount stays above 0 (${list} instance(s), still billed): the endpoint config is gone, so it cannot be copied with a minimum of 0`;
+  return `; ManagedInstanceScaling.MinInstanceCount to 0 (${list}) through a copy of the endpoint config, so idle instances are released`;
 }
 
 /** True when every scalable target of `dimension` is held at [0, 0] (what auto-stop sets). */
@@ -136,7 +138,10 @@ export function planEndpoint(resource: Resource, settings: AutoStopSettings): De
           reason: `inference component(s) ${busy.map((c) => `${c.name} (${c.status})`).join(', ')} changing: not touched, retried later`,
         };
       const note = managedMinimumNote(details);
+      const minimumKept =
+        details.configExists && details.variants.some((v) => (v.managedMinInstanceCount ?? 0) > 0);
       const allZero =
+        !minimumKept &&
         details.inferenceComponents.every((c) => c.desiredCopyCount === 0) &&
         (details.scalableTargets.every((t) => t.scalableDimension !== COPY_COUNT_DIMENSION) ||
           heldAtZero(details, COPY_COUNT_DIMENSION));

@@ -19,6 +19,11 @@
  *   InferenceComponentRuntimeConfig: "Minimum value of 0").
  * - DeregisterScalableTarget "deletes the scaling policies and the scheduled actions" of the
  *   target (Application Auto Scaling API Reference), so `park` saves the policies first.
+ * - An endpoint scales to zero instances only if it hosts inference components and its variant's
+ *   `ManagedInstanceScaling.MinInstanceCount` is 0 in the endpoint config (SageMaker Developer
+ *   Guide, "Scale an endpoint to zero instances"). The minimum lives in the endpoint config, and
+ *   UpdateEndpoint / UpdateEndpointWeightsAndCapacities take no minimum, so auto-stop creates a
+ *   copy of the config with the minimum at 0 and points the endpoint at it.
  */
 import {
   type ApplicationAutoScalingClient,
@@ -26,6 +31,7 @@ import {
   RegisterScalableTargetCommand,
 } from '@aws-sdk/client-application-auto-scaling';
 import {
+  CreateEndpointConfigCommand,
   DeleteEndpointCommand,
   DescribeEndpointCommand,
   type DescribeEndpointCommandOutput,
@@ -34,6 +40,7 @@ import {
   DescribeInferenceComponentCommand,
   ListInferenceComponentsCommand,
   type SageMakerClient,
+  UpdateEndpointCommand,
   UpdateInferenceComponentRuntimeConfigCommand,
 } from '@aws-sdk/client-sagemaker';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -55,6 +62,7 @@ import {
   type RetryOptions,
   withRetry,
 } from './endpoint-aws';
+import { minZeroConfigName } from './endpoint-config-name';
 import { classifyEndpoint, planEndpoint } from './endpoint-plan';
 import { saveEndpointState } from './endpoint-state';
 import {
@@ -387,6 +395,63 @@ async function scaleAsync(
   return `${targets.length} variant scalable target(s) held at [0, 0] (instances scale to 0; requests queue until restore); previous scaling ${saved === 'saved' ? 'saved' : 'already saved by an earlier run'}`;
 }
 
+/** Point the endpoint at a copy of its config with every managed-instance minimum at 0. */
+async function lowerManagedMinimum(
+  clients: EndpointClients,
+  resource: Resource,
+  details: EndpointDetails,
+): Promise<string> {
+  const config = await withRetry(
+    () =>
+      clients.sagemaker.send(
+        new DescribeEndpointConfigCommand({ EndpointConfigName: details.endpointConfigName }),
+      ),
+    clients.retry,
+  );
+  const copyName = minZeroConfigName(details.endpointConfigName);
+  const variants = (config.ProductionVariants ?? []).map((v) =>
+    v.ManagedInstanceScaling && (v.ManagedInstanceScaling.MinInstanceCount ?? 0) > 0
+      ? { ...v, ManagedInstanceScaling: { ...v.ManagedInstanceScaling, MinInstanceCount: 0 } }
+      : v,
+  );
+  try {
+    await withRetry(
+      () =>
+        clients.sagemaker.send(
+          new CreateEndpointConfigCommand({
+            EndpointConfigName: copyName,
+            ProductionVariants: variants,
+            DataCaptureConfig: config.DataCaptureConfig,
+            KmsKeyId: config.KmsKeyId,
+            AsyncInferenceConfig: config.AsyncInferenceConfig,
+            ExplainerConfig: config.ExplainerConfig,
+            ShadowProductionVariants: config.ShadowProductionVariants,
+            ExecutionRoleArn: config.ExecutionRoleArn,
+            VpcConfig: config.VpcConfig,
+            EnableNetworkIsolation: config.EnableNetworkIsolation,
+            MetricsConfig: config.MetricsConfig,
+            Tags: Object.entries(userTags(resource.tags)).map(([Key, Value]) => ({ Key, Value })),
+          }),
+        ),
+      clients.retry,
+    );
+  } catch (err) {
+    // Made by an earlier run that failed before UpdateEndpoint: reuse it.
+    if (!/already exist/i.test(errorMessage(err))) throw err;
+  }
+  await withRetry(
+    () =>
+      clients.sagemaker.send(
+        new UpdateEndpointCommand({
+          EndpointName: details.endpointName,
+          EndpointConfigName: copyName,
+        }),
+      ),
+    clients.retry,
+  );
+  return `; endpoint moved to config ${copyName} (ManagedInstanceScaling.MinInstanceCount 0), original ${details.endpointConfigName} kept`;
+}
+
 async function scaleComponents(
   clients: EndpointClients,
   resource: Resource,
@@ -428,7 +493,10 @@ async function scaleComponents(
       if (!isNotFound(err)) throw err;
     }
   }
-  return `${targets.length} component scalable target(s) held at [0, 0], ${updated} component(s) set to CopyCount 0; previous copy counts ${saved === 'saved' ? 'saved' : 'already saved by an earlier run'}`;
+  const lowerMinimum =
+    details.configExists && details.variants.some((v) => (v.managedMinInstanceCount ?? 0) > 0);
+  const minimum = lowerMinimum ? await lowerManagedMinimum(clients, resource, details) : '';
+  return `${targets.length} component scalable target(s) held at [0, 0], ${updated} component(s) set to CopyCount 0; previous copy counts ${saved === 'saved' ? 'saved' : 'already saved by an earlier run'}${minimum}`;
 }
 
 async function park(

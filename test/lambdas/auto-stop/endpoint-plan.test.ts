@@ -178,14 +178,37 @@ describe('planEndpoint', () => {
       /copy counts to 0/,
     ],
     [
-      'names a managed-instance minimum that stays billed',
+      'lowers a managed-instance minimum through a config copy',
       resource({
         ...icEp,
         variants: [{ variantName: 'AllTraffic', serverless: false, managedMinInstanceCount: 1 }],
       }),
       'park',
       'act',
-      /MinInstanceCount is above 0 \(AllTraffic keeps 1/,
+      /MinInstanceCount to 0 \(AllTraffic: 1\) through a copy of the endpoint config/,
+    ],
+    [
+      'acts on components at 0 copies while the managed minimum keeps instances',
+      resource({
+        ...icEp,
+        inferenceComponents: [{ name: 'llm-ic', status: 'InService', desiredCopyCount: 0 }],
+        variants: [{ variantName: 'AllTraffic', serverless: false, managedMinInstanceCount: 2 }],
+      }),
+      'park',
+      'act',
+      /MinInstanceCount to 0/,
+    ],
+    [
+      'names a managed minimum it cannot lower when the config is gone',
+      resource({
+        ...icEp,
+        configExists: false,
+        inferenceComponents: [{ name: 'llm-ic', status: 'InService', desiredCopyCount: 0 }],
+        variants: [{ variantName: 'AllTraffic', serverless: false, managedMinInstanceCount: 2 }],
+      }),
+      'park',
+      'report',
+      /stays above 0 \(AllTraffic: 2.*still billed/,
     ],
     [
       'skips inference components that are updating',

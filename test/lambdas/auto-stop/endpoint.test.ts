@@ -7,18 +7,21 @@ import {
 } from '@aws-sdk/client-application-auto-scaling';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
+  CreateEndpointConfigCommand,
   DeleteEndpointCommand,
   DescribeEndpointCommand,
   DescribeEndpointConfigCommand,
   DescribeInferenceComponentCommand,
   ListInferenceComponentsCommand,
   SageMakerClient,
+  UpdateEndpointCommand,
   UpdateInferenceComponentRuntimeConfigCommand,
 } from '@aws-sdk/client-sagemaker';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type EndpointClients, endpointHandler } from '../../../lambdas/auto-stop/kinds/endpoint';
+import { minZeroConfigName } from '../../../lambdas/auto-stop/kinds/endpoint-config-name';
 import {
   COPY_COUNT_DIMENSION,
   type EndpointDetails,
@@ -514,6 +517,101 @@ describe('act: inference components', () => {
     );
     const outcome = await endpointHandler.act(clients(), act(icRes), runContext());
     expect(outcome.result).toBe('done');
+  });
+});
+
+describe('act: managed-instance minimum (Scale an endpoint to zero instances: MinInstanceCount 0)', () => {
+  const icMin = resource(
+    {
+      endpointKind: 'inference-components',
+      endpointName: 'ic-ep',
+      endpointConfigName: 'ic-cfg',
+      variants: [{ variantName: 'AllTraffic', serverless: false, managedMinInstanceCount: 1 }],
+      inferenceComponents: [{ name: 'ic-a', status: 'InService', desiredCopyCount: 2 }],
+    },
+    'InService',
+    { Project: 'fraud-detection', 'aws:cloudformation:stack-name': 's' },
+  );
+  const originalVariant = {
+    VariantName: 'AllTraffic',
+    InstanceType: 'ml.g5.2xlarge' as const,
+    InitialInstanceCount: 1,
+    ManagedInstanceScaling: {
+      Status: 'ENABLED' as const,
+      MinInstanceCount: 1,
+      MaxInstanceCount: 4,
+    },
+  };
+
+  beforeEach(() => {
+    sm.on(UpdateInferenceComponentRuntimeConfigCommand).resolves({});
+    sm.on(DescribeEndpointConfigCommand, { EndpointConfigName: 'ic-cfg' }).resolves({
+      EndpointConfigName: 'ic-cfg',
+      ProductionVariants: [originalVariant],
+      ExecutionRoleArn: 'arn:aws:iam::111122223333:role/sm',
+      EnableNetworkIsolation: true,
+    });
+    sm.on(CreateEndpointConfigCommand).resolves({});
+    sm.on(UpdateEndpointCommand).resolves({});
+  });
+
+  it('copies the config with the minimum at 0 and points the endpoint at the copy, after the copies', async () => {
+    // Act
+    const outcome = await endpointHandler.act(clients(), act(icMin), runContext());
+    // Assess
+    expect(outcome).toMatchObject({
+      result: 'done',
+      reason: expect.stringMatching(/moved to config ic-cfg-gr-min0/),
+    });
+    expect(sm).toHaveReceivedCommandWith(CreateEndpointConfigCommand, {
+      EndpointConfigName: 'ic-cfg-gr-min0',
+      ProductionVariants: [
+        {
+          ...originalVariant,
+          ManagedInstanceScaling: {
+            ...originalVariant.ManagedInstanceScaling,
+            MinInstanceCount: 0,
+          },
+        },
+      ],
+      ExecutionRoleArn: 'arn:aws:iam::111122223333:role/sm',
+      EnableNetworkIsolation: true,
+      Tags: [{ Key: 'Project', Value: 'fraud-detection' }],
+    });
+    expect(sm).toHaveReceivedCommandWith(UpdateEndpointCommand, {
+      EndpointName: 'ic-ep',
+      EndpointConfigName: 'ic-cfg-gr-min0',
+    });
+    const copies = sm.commandCalls(UpdateInferenceComponentRuntimeConfigCommand)[0];
+    const update = sm.commandCalls(UpdateEndpointCommand)[0];
+    expect(copies && update && copies.calledBefore(update)).toBe(true);
+    expect(table.savedItems()[0]).toMatchObject({
+      endpointConfigName: 'ic-cfg',
+      variants: [{ variantName: 'AllTraffic', managedMinInstanceCount: 1 }],
+    });
+  });
+
+  it('reuses a copy left by an earlier run', async () => {
+    sm.on(CreateEndpointConfigCommand).rejects(
+      awsError(
+        'ValidationException',
+        'Cannot create already existing endpoint configuration "ic-cfg-gr-min0".',
+      ),
+    );
+    const outcome = await endpointHandler.act(clients(), act(icMin), runContext());
+    expect(outcome.result).toBe('done');
+    expect(sm).toHaveReceivedCommandWith(UpdateEndpointCommand, {
+      EndpointConfigName: 'ic-cfg-gr-min0',
+    });
+  });
+
+  it.each([
+    ['ic-cfg', 'ic-cfg-gr-min0'],
+    ['ic-cfg-gr-min0', 'ic-cfg-gr-min0'],
+    ['x'.repeat(63), `${'x'.repeat(55)}-gr-min0`],
+  ])('names the copy of %s within 63 characters', (name, expected) => {
+    expect(minZeroConfigName(name)).toBe(expected);
+    expect(minZeroConfigName(name).length).toBeLessThanOrEqual(63);
   });
 });
 

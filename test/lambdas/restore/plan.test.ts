@@ -136,6 +136,33 @@ describe('planRestore', () => {
     expect(decision.reason).toMatch(reason);
   });
 
+  it('switches back from the min-0 config copy auto-stop made', () => {
+    const s = saved({
+      kind: 'inference-components',
+      action: 'scale-inference-components-to-zero',
+      endpointConfigName: 'ic-cfg',
+    });
+    const decision = planRestore(
+      s,
+      live({ endpointStatus: 'InService', endpointConfigName: 'ic-cfg-gr-min0' }),
+    );
+    expect(decision).toMatchObject({ type: 'restore-scaling', switchBackToConfig: 'ic-cfg' });
+  });
+
+  it('leaves the config alone when someone changed it to another one', () => {
+    const s = saved({
+      kind: 'inference-components',
+      action: 'scale-inference-components-to-zero',
+      endpointConfigName: 'ic-cfg',
+    });
+    const decision = planRestore(
+      s,
+      live({ endpointStatus: 'InService', endpointConfigName: 'ic-cfg-v2' }),
+    );
+    expect(decision.type).toBe('restore-scaling');
+    expect(decision).not.toHaveProperty('switchBackToConfig');
+  });
+
   it('forgets only the state of an endpoint that no longer exists', () => {
     const gone = planRestore(saved({ action: 'scale-async-to-zero' }), live());
     const byHand = planRestore(saved(), live({ endpointStatus: 'InService' }));

@@ -8,11 +8,13 @@ import {
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   CreateEndpointCommand,
+  CreateEndpointConfigCommand,
   DeleteEndpointCommand,
   DescribeEndpointCommand,
   DescribeEndpointConfigCommand,
   DescribeModelCommand,
   SageMakerClient,
+  UpdateEndpointCommand,
   UpdateEndpointWeightsAndCapacitiesCommand,
   UpdateInferenceComponentRuntimeConfigCommand,
 } from '@aws-sdk/client-sagemaker';
@@ -353,6 +355,63 @@ describe('restore of endpoints scaled in place', () => {
       DesiredRuntimeConfig: { CopyCount: 3 },
     });
     expect(sm).toHaveReceivedCommandTimes(UpdateInferenceComponentRuntimeConfigCommand, 1);
+  });
+});
+
+describe('restore of a lowered managed-instance minimum', () => {
+  beforeEach(async () => {
+    sm.on(UpdateInferenceComponentRuntimeConfigCommand).resolves({});
+    sm.on(DescribeEndpointConfigCommand).resolves({
+      EndpointConfigName: 'ic-cfg',
+      ProductionVariants: [],
+    });
+    sm.on(CreateEndpointConfigCommand).resolves({});
+    sm.on(UpdateEndpointCommand).resolves({});
+    await autoStop(
+      resource({
+        endpointKind: 'inference-components',
+        endpointName: 'ic-ep',
+        endpointConfigName: 'ic-cfg',
+        variants: [{ variantName: 'AllTraffic', serverless: false, managedMinInstanceCount: 1 }],
+        inferenceComponents: [{ name: 'ic-a', status: 'InService', desiredCopyCount: 2 }],
+      }),
+    );
+    sm.resetHistory();
+    sm.on(DescribeEndpointCommand).resolves({
+      EndpointName: 'ic-ep',
+      EndpointStatus: 'InService',
+      EndpointConfigName: 'ic-cfg-gr-min0',
+    });
+  });
+
+  it('switches the endpoint back to its original config, then restores the copy counts', async () => {
+    const report = await runRestore(clients(), { projectId: 'fraud-detection' }, ctx());
+    expect(report.outcomes[0]).toMatchObject({
+      result: 'restored',
+      reason: expect.stringMatching(/switch back to config ic-cfg/),
+    });
+    expect(sm).toHaveReceivedCommandWith(UpdateEndpointCommand, {
+      EndpointName: 'ic-ep',
+      EndpointConfigName: 'ic-cfg',
+    });
+    const update = sm.commandCalls(UpdateEndpointCommand)[0];
+    const copies = sm.commandCalls(UpdateInferenceComponentRuntimeConfigCommand)[0];
+    expect(update && copies && update.calledBefore(copies)).toBe(true);
+    expect(copies?.args[0].input).toEqual({
+      InferenceComponentName: 'ic-a',
+      DesiredRuntimeConfig: { CopyCount: 2 },
+    });
+  });
+
+  it('is blocked when the original config was deleted', async () => {
+    sm.on(DescribeEndpointConfigCommand).rejects(notFound('endpoint configuration "ic-cfg"'));
+    const report = await runRestore(clients(), { projectId: 'fraud-detection' }, ctx());
+    expect(report.outcomes[0]).toMatchObject({
+      result: 'blocked',
+      reason: expect.stringMatching(/original config ic-cfg was deleted/),
+    });
+    expect(sm).not.toHaveReceivedCommand(UpdateEndpointCommand);
+    expect(table.savedItems()).toHaveLength(1);
   });
 });
 
