@@ -30,6 +30,7 @@ const LIMITS: Record<string, OperationLimits> = {
   'SageMaker.UpdateInferenceComponentRuntimeConfig': { ratePerSecond: 10 },
   'AnyScaleFrontendService.DescribeScalableTargets': { ratePerSecond: 5 },
   'AnyScaleFrontendService.DescribeScalingPolicies': { ratePerSecond: 20 },
+  'AnyScaleFrontendService.DescribeScheduledActions': { ratePerSecond: 20 },
   'AnyScaleFrontendService.RegisterScalableTarget': { ratePerSecond: 20 },
   'AnyScaleFrontendService.DeregisterScalableTarget': { ratePerSecond: 20 },
   'DynamoDB_20120810.PutItem': { ratePerSecond: 200 },

@@ -193,6 +193,7 @@ export function serveEndpoints(standin: AwsStandin, world: EndpointWorld): void 
           ]
         : [],
     }))
+    .on('AnyScaleFrontendService.DescribeScheduledActions', () => ({ ScheduledActions: [] }))
     .on('AnyScaleFrontendService.RegisterScalableTarget', (input) => {
       const id = String(input.ResourceId);
       world.targets.set(id, {

@@ -7,6 +7,7 @@
 import {
   DeregisterScalableTargetCommand,
   PutScalingPolicyCommand,
+  PutScheduledActionCommand,
   RegisterScalableTargetCommand,
 } from '@aws-sdk/client-application-auto-scaling';
 import {
@@ -143,6 +144,7 @@ async function restoreScaling(clients: EndpointClients, saved: SavedEndpoint): P
   const aas = clients.autoscaling;
   let targets = 0;
   let policies = 0;
+  let scheduled = 0;
   for (const t of saved.scalableTargets) {
     if (t.createdByGuardrails) {
       // Auto-stop registered this target only to hold the variant at 0: remove it and put the
@@ -224,6 +226,26 @@ async function restoreScaling(clients: EndpointClients, saved: SavedEndpoint): P
       );
       policies++;
     }
+    for (const a of t.scheduledActions ?? []) {
+      await withRetry(
+        () =>
+          aas.send(
+            new PutScheduledActionCommand({
+              ServiceNamespace: 'sagemaker',
+              ResourceId: t.resourceId,
+              ScalableDimension: t.scalableDimension as never,
+              ScheduledActionName: a.name,
+              Schedule: a.schedule,
+              ...(a.timezone ? { Timezone: a.timezone } : {}),
+              ...(a.startTime ? { StartTime: new Date(a.startTime) } : {}),
+              ...(a.endTime ? { EndTime: new Date(a.endTime) } : {}),
+              ScalableTargetAction: { MinCapacity: a.minCapacity, MaxCapacity: a.maxCapacity },
+            }),
+          ),
+        clients.retry,
+      );
+      scheduled++;
+    }
   }
   let copies = 0;
   const withTarget = new Set(
@@ -250,7 +272,7 @@ async function restoreScaling(clients: EndpointClients, saved: SavedEndpoint): P
         if (!isNotFound(err)) throw err;
       }
     }
-  return `${targets} scalable target(s) and ${policies} scaling polic(ies) put back, ${copies} component copy count(s) restored`;
+  return `${targets} scalable target(s), ${policies} scaling polic(ies) and ${scheduled} scheduled action(s) put back, ${copies} component copy count(s) restored`;
 }
 
 async function carryOut(

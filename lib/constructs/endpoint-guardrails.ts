@@ -113,6 +113,8 @@ function scalingStatements(
         'application-autoscaling:DeregisterScalableTarget',
         'application-autoscaling:PutScalingPolicy',
         'application-autoscaling:DeleteScalingPolicy',
+        'application-autoscaling:DescribeScheduledActions',
+        'application-autoscaling:PutScheduledAction',
       ],
       resources: ['*'],
     }),

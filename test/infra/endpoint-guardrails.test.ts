@@ -111,6 +111,8 @@ describe('endpointAutoStopStatements', () => {
               'application-autoscaling:DeregisterScalableTarget',
               'application-autoscaling:PutScalingPolicy',
               'application-autoscaling:DeleteScalingPolicy',
+              'application-autoscaling:DescribeScheduledActions',
+              'application-autoscaling:PutScheduledAction',
             ],
             Resource: '*',
           }),

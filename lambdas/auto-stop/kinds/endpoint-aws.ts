@@ -7,9 +7,10 @@ import {
   type ApplicationAutoScalingClient,
   DescribeScalableTargetsCommand,
   DescribeScalingPoliciesCommand,
+  DescribeScheduledActionsCommand,
 } from '@aws-sdk/client-application-auto-scaling';
 import { awsErrorName, errorMessage } from '../../shared/errors';
-import type { ScalableTargetInfo, ScalingPolicyInfo } from './endpoint-types';
+import type { ScalableTargetInfo, ScalingPolicyInfo, ScheduledActionInfo } from './endpoint-types';
 
 /**
  * Backoff for throttled and transient errors. Short, capped, fully jittered waits keep callers
@@ -190,6 +191,48 @@ export async function describeScalingPolicies(
           : {}),
         ...(p.PredictiveScalingPolicyConfiguration
           ? { predictiveScaling: { ...p.PredictiveScalingPolicyConfiguration } }
+          : {}),
+      });
+    }
+    token = page.NextToken;
+  } while (token);
+  return out;
+}
+
+/** The scheduled actions of one scalable target, in the shape PutScheduledAction takes back. */
+export async function describeScheduledActions(
+  autoscaling: ApplicationAutoScalingClient,
+  target: Pick<ScalableTargetInfo, 'resourceId' | 'scalableDimension'>,
+  retry?: RetryOptions,
+): Promise<ScheduledActionInfo[]> {
+  const out: ScheduledActionInfo[] = [];
+  let token: string | undefined;
+  do {
+    const page = await withRetry(
+      () =>
+        autoscaling.send(
+          new DescribeScheduledActionsCommand({
+            ServiceNamespace: 'sagemaker',
+            ResourceId: target.resourceId,
+            ScalableDimension: target.scalableDimension as never,
+            NextToken: token,
+          }),
+        ),
+      retry,
+    );
+    for (const a of page.ScheduledActions ?? []) {
+      if (!a.ScheduledActionName || !a.Schedule) continue;
+      out.push({
+        name: a.ScheduledActionName,
+        schedule: a.Schedule,
+        ...(a.Timezone ? { timezone: a.Timezone } : {}),
+        ...(a.StartTime ? { startTime: new Date(a.StartTime).toISOString() } : {}),
+        ...(a.EndTime ? { endTime: new Date(a.EndTime).toISOString() } : {}),
+        ...(a.ScalableTargetAction?.MinCapacity !== undefined
+          ? { minCapacity: a.ScalableTargetAction.MinCapacity }
+          : {}),
+        ...(a.ScalableTargetAction?.MaxCapacity !== undefined
+          ? { maxCapacity: a.ScalableTargetAction.MaxCapacity }
           : {}),
       });
     }

@@ -47,6 +47,17 @@ export interface ScalingPolicyInfo {
   readonly predictiveScaling?: Record<string, unknown>;
 }
 
+/** A scheduled action as needed to put it back with PutScheduledAction (times as ISO strings). */
+export interface ScheduledActionInfo {
+  readonly name: string;
+  readonly schedule: string;
+  readonly timezone?: string;
+  readonly startTime?: string;
+  readonly endTime?: string;
+  readonly minCapacity?: number;
+  readonly maxCapacity?: number;
+}
+
 /** A registered Application Auto Scaling target of a variant or an inference component. */
 export interface ScalableTargetInfo {
   readonly resourceId: string;
@@ -96,6 +107,8 @@ export interface EndpointDetails {
 export interface SavedScalableTarget extends ScalableTargetInfo {
   /** Kept for `park` (DeregisterScalableTarget deletes the target's policies). */
   readonly policies: readonly ScalingPolicyInfo[];
+  /** Kept for `park` (DeregisterScalableTarget deletes the target's scheduled actions too). */
+  readonly scheduledActions?: readonly ScheduledActionInfo[];
   /** True when auto-stop registered this target itself; restore deregisters it. */
   readonly createdByGuardrails: boolean;
 }

@@ -57,6 +57,7 @@ import type {
 import {
   describeScalableTargets,
   describeScalingPolicies,
+  describeScheduledActions,
   isNotFound,
   mapLimit,
   type RetryOptions,
@@ -505,12 +506,13 @@ async function park(
   details: EndpointDetails,
   ctx: RunContext,
 ): Promise<{ result: 'done' | 'already-done'; reason: string }> {
-  // Policies go with DeregisterScalableTarget: read them before saving.
+  // Policies and scheduled actions go with DeregisterScalableTarget: read them before saving.
   const targets: SavedScalableTarget[] = [];
   for (const t of details.scalableTargets)
     targets.push({
       ...t,
       policies: await describeScalingPolicies(clients.autoscaling, t, clients.retry),
+      scheduledActions: await describeScheduledActions(clients.autoscaling, t, clients.retry),
       createdByGuardrails: false,
     });
   const saved = await saveEndpointState(

@@ -3,6 +3,7 @@ import {
   DeregisterScalableTargetCommand,
   DescribeScalableTargetsCommand,
   DescribeScalingPoliciesCommand,
+  DescribeScheduledActionsCommand,
   RegisterScalableTargetCommand,
 } from '@aws-sdk/client-application-auto-scaling';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -648,6 +649,22 @@ describe('act: park a classic endpoint', () => {
       .on(DescribeScalingPoliciesCommand)
       .resolvesOnce({ ScalingPolicies: [policy], NextToken: 't' })
       .resolves({ ScalingPolicies: [] });
+    aas.on(DescribeScheduledActionsCommand).resolves({
+      ScheduledActions: [
+        {
+          ScheduledActionName: 'weekday-floor',
+          ScheduledActionARN: 'arn:s',
+          ServiceNamespace: 'sagemaker',
+          Schedule: 'cron(0 7 ? * MON-FRI *)',
+          Timezone: 'Europe/Paris',
+          ResourceId: target.resourceId,
+          ScalableDimension: VARIANT_DIMENSION,
+          StartTime: new Date('2026-01-01T00:00:00Z'),
+          ScalableTargetAction: { MinCapacity: 3 },
+          CreationTime: new Date(),
+        },
+      ],
+    });
     aas.on(DeregisterScalableTargetCommand).resolves({});
     sm.on(DeleteEndpointCommand).resolves({});
   });

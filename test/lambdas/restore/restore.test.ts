@@ -2,7 +2,9 @@ import {
   ApplicationAutoScalingClient,
   DeregisterScalableTargetCommand,
   DescribeScalingPoliciesCommand,
+  DescribeScheduledActionsCommand,
   PutScalingPolicyCommand,
+  PutScheduledActionCommand,
   RegisterScalableTargetCommand,
 } from '@aws-sdk/client-application-auto-scaling';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -63,6 +65,7 @@ beforeEach(() => {
   aas.on(RegisterScalableTargetCommand).resolves({});
   aas.on(DeregisterScalableTargetCommand).resolves({});
   aas.on(PutScalingPolicyCommand).resolves({});
+  aas.on(PutScheduledActionCommand).resolves({});
   sm.on(DescribeEndpointConfigCommand).resolves({ EndpointConfigName: 'fraud-rt-config' });
   sm.on(DescribeModelCommand).resolves({ ModelName: 'fraud-model' });
 });
@@ -105,6 +108,20 @@ describe('park then restore (round trip)', () => {
           ScalableDimension: VARIANT_DIMENSION,
           PolicyType: 'TargetTrackingScaling',
           TargetTrackingScalingPolicyConfiguration: trackingConfig,
+          CreationTime: new Date(),
+        },
+      ],
+    });
+    aas.on(DescribeScheduledActionsCommand).resolves({
+      ScheduledActions: [
+        {
+          ScheduledActionName: 'weekday-floor',
+          ScheduledActionARN: 'arn:s',
+          ServiceNamespace: 'sagemaker',
+          Schedule: 'cron(0 7 ? * MON-FRI *)',
+          ResourceId: target.resourceId,
+          ScalableDimension: VARIANT_DIMENSION,
+          ScalableTargetAction: { MinCapacity: 3, MaxCapacity: 10 },
           CreationTime: new Date(),
         },
       ],
@@ -155,6 +172,12 @@ describe('park then restore (round trip)', () => {
       PolicyType: 'TargetTrackingScaling',
       ResourceId: target.resourceId,
       TargetTrackingScalingPolicyConfiguration: trackingConfig,
+    });
+    expect(aas).toHaveReceivedCommandWith(PutScheduledActionCommand, {
+      ResourceId: target.resourceId,
+      ScheduledActionName: 'weekday-floor',
+      Schedule: 'cron(0 7 ? * MON-FRI *)',
+      ScalableTargetAction: { MinCapacity: 3, MaxCapacity: 10 },
     });
     expect(sm).toHaveReceivedCommandTimes(CreateEndpointCommand, 1);
 
