@@ -81,6 +81,12 @@ export function planEndpoint(resource: Resource, settings: AutoStopSettings): De
   const details = endpointDetailsOf(resource.details);
   const status = resource.status;
 
+  if (details.readError)
+    return {
+      type: 'skip',
+      resource,
+      reason: `endpoint could not be read (${details.readError}): not touched; the next notification or the CLI retries`,
+    };
   if ((TRANSITIONAL_STATUSES as readonly string[]).includes(status))
     return {
       type: 'skip',

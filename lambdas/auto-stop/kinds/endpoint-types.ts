@@ -98,6 +98,8 @@ export interface EndpointDetails {
   /** False when the endpoint config was deleted: a parked endpoint could not be re-created. */
   readonly configExists: boolean;
   readonly failureReason?: string;
+  /** Set when the endpoint could not be read (after retries): it is skipped and reported. */
+  readonly readError?: string;
   readonly variants: readonly VariantInfo[];
   readonly inferenceComponents: readonly InferenceComponentInfo[];
   readonly scalableTargets: readonly ScalableTargetInfo[];

@@ -261,8 +261,34 @@ async function describeEndpoint(
   };
 }
 
+/** One unreadable endpoint must not hide the others: it becomes a resource the plan skips. */
+async function describeOrReport(
+  clients: EndpointClients,
+  tagged: TaggedResource,
+): Promise<Described | undefined> {
+  try {
+    return await describeEndpoint(clients, tagged);
+  } catch (err) {
+    const name = endpointNameFromArn(tagged.arn) ?? tagged.arn;
+    return {
+      tagged,
+      arn: tagged.arn,
+      status: 'Unknown',
+      details: {
+        endpointKind: 'classic',
+        endpointName: name,
+        endpointConfigName: '',
+        configExists: false,
+        readError: `${awsErrorName(err) ?? 'Error'}: ${errorMessage(err)}`,
+        variants: [],
+        inferenceComponents: [],
+      },
+    };
+  }
+}
+
 function scalableResourceIds(d: Described['details']): string[] {
-  if (d.endpointKind === 'serverless') return [];
+  if (d.endpointKind === 'serverless' || d.readError) return [];
   return [
     ...d.variants.map((v) => variantResourceId(d.endpointName, v.variantName)),
     ...d.inferenceComponents.map((c) => componentResourceId(c.name)),
@@ -276,7 +302,7 @@ export async function discoverEndpoints(
 ): Promise<Resource[]> {
   const endpoints = tagged.filter((t) => endpointNameFromArn(t.arn) !== undefined);
   const described = (
-    await mapLimit(endpoints, clients.concurrency ?? 8, (t) => describeEndpoint(clients, t))
+    await mapLimit(endpoints, clients.concurrency ?? 8, (t) => describeOrReport(clients, t))
   ).filter((d): d is Described => d !== undefined);
   // One DescribeScalableTargets call covers up to 50 resource ids across endpoints.
   const ids = described.flatMap((d) => scalableResourceIds(d.details));

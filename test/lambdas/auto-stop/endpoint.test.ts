@@ -310,14 +310,26 @@ describe('discover', () => {
     expect(sm).toHaveReceivedCommandTimes(DescribeEndpointCommand, 3);
   });
 
-  it('gives up on an endpoint that stays throttled and lets the error escape', async () => {
+  it('reports an endpoint that stays throttled as skipped and still returns the others', async () => {
+    // Prepare
     sm.on(DescribeEndpointCommand, { EndpointName: 'sls-ep' }).rejects(
       awsError('ThrottlingException', 'Rate exceeded'),
     );
-    await expect(
-      endpointHandler.discover(clients(), [tagged('sls-ep')], runContext()),
-    ).rejects.toThrow(/Rate exceeded/);
-    expect(sm).toHaveReceivedCommandTimes(DescribeEndpointCommand, 8);
+    // Act
+    const found = await endpointHandler.discover(
+      clients(),
+      [tagged('sls-ep'), tagged('async-ep')],
+      runContext(),
+    );
+    // Assess
+    expect(sm).toHaveReceivedCommandTimes(DescribeEndpointCommand, 8 + 1);
+    expect(found.map((r) => r.name)).toEqual(['sls-ep', 'async-ep']);
+    const decision = endpointHandler.plan(found[0] as Resource, settings('park'));
+    expect(decision).toMatchObject({
+      type: 'skip',
+      reason: expect.stringMatching(/could not be read \(ThrottlingException: Rate exceeded\)/),
+    });
+    expect(endpointHandler.plan(found[1] as Resource, settings('park')).type).toBe('act');
   });
 
   it('keeps an endpoint whose config was deleted, marked so it is never parked', async () => {
