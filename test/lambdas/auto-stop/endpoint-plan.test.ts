@@ -92,6 +92,13 @@ describe('planEndpoint', () => {
       /Failed \(image not found\)/,
     ],
     [
+      'skips an endpoint that could not be read, with the error',
+      resource({ readError: 'AccessDeniedException: no' }, 'Unknown'),
+      'park',
+      'skip',
+      /could not be read \(AccessDeniedException: no\)/,
+    ],
+    [
       'skips an OutOfService endpoint',
       resource({}, 'OutOfService'),
       'park',
