@@ -103,6 +103,12 @@ export function serveEndpoints(standin: AwsStandin, world: EndpointWorld): void 
         ],
       };
     })
+    .on('SageMaker.ListEndpoints', () => ({
+      Endpoints: [...world.endpoints.values()].map((e) => ({
+        EndpointName: e.name,
+        EndpointArn: ARN(e.name),
+      })),
+    }))
     .on('SageMaker.DescribeEndpointConfig', (input) => {
       const ep = get(String(input.EndpointConfigName).replace(/-config$/, ''));
       const variant =

@@ -77,8 +77,9 @@ function scalingStatements(
       resources: [a.endpoint, a.endpointConfig, a.component],
     }),
     new iam.PolicyStatement({
-      sid: 'ListInferenceComponents',
-      actions: ['sagemaker:ListInferenceComponents'],
+      sid: 'ListEndpointsAndComponents',
+      // ListEndpoints resolves names whose ARN (lower case) does not match DescribeEndpoint.
+      actions: ['sagemaker:ListEndpoints', 'sagemaker:ListInferenceComponents'],
       resources: ['*'],
     }),
     new iam.PolicyStatement({
@@ -193,7 +194,7 @@ export function acknowledgeEndpointWildcards(scope: Construct): void {
   const reasons: [string, string][] = [
     [
       'AwsSolutions-IAM5[Resource::*]',
-      'ListInferenceComponents, Application Auto Scaling actions and cloudwatch:DescribeAlarms do not support resource-level permissions (Application Auto Scaling policy examples use "*"); iam:CreateServiceLinkedRole is limited by iam:AWSServiceName to the SageMaker scaling role.',
+      'ListEndpoints, ListInferenceComponents, Application Auto Scaling actions and cloudwatch:DescribeAlarms do not support resource-level permissions (Application Auto Scaling policy examples use "*"); iam:CreateServiceLinkedRole is limited by iam:AWSServiceName to the SageMaker scaling role.',
     ],
     [
       iam5(nagArn(scope, 'sagemaker', 'endpoint/*')),

@@ -38,6 +38,7 @@ import {
   DescribeEndpointConfigCommand,
   type DescribeEndpointConfigCommandOutput,
   DescribeInferenceComponentCommand,
+  ListEndpointsCommand,
   ListInferenceComponentsCommand,
   type SageMakerClient,
   UpdateEndpointCommand,
@@ -202,8 +203,9 @@ type Described = {
 async function describeEndpoint(
   clients: EndpointClients,
   tagged: TaggedResource,
+  knownName?: string,
 ): Promise<Described | undefined> {
-  const name = endpointNameFromArn(tagged.arn);
+  const name = knownName ?? endpointNameFromArn(tagged.arn);
   if (!name) return undefined;
   let endpoint: DescribeEndpointCommandOutput;
   try {
@@ -261,13 +263,30 @@ async function describeEndpoint(
   };
 }
 
+/** Every endpoint of the account by lower-cased ARN, read to the last page. */
+async function endpointNamesByArn(clients: EndpointClients): Promise<Map<string, string>> {
+  const names = new Map<string, string>();
+  let token: string | undefined;
+  do {
+    const page = await withRetry(
+      () => clients.sagemaker.send(new ListEndpointsCommand({ MaxResults: 100, NextToken: token })),
+      clients.retry,
+    );
+    for (const e of page.Endpoints ?? [])
+      if (e.EndpointArn && e.EndpointName) names.set(e.EndpointArn.toLowerCase(), e.EndpointName);
+    token = page.NextToken;
+  } while (token);
+  return names;
+}
+
 /** One unreadable endpoint must not hide the others: it becomes a resource the plan skips. */
 async function describeOrReport(
   clients: EndpointClients,
   tagged: TaggedResource,
+  knownName?: string,
 ): Promise<Described | undefined> {
   try {
-    return await describeEndpoint(clients, tagged);
+    return await describeEndpoint(clients, tagged, knownName);
   } catch (err) {
     const name = endpointNameFromArn(tagged.arn) ?? tagged.arn;
     return {
@@ -301,9 +320,21 @@ export async function discoverEndpoints(
   tagged: readonly TaggedResource[],
 ): Promise<Resource[]> {
   const endpoints = tagged.filter((t) => endpointNameFromArn(t.arn) !== undefined);
-  const described = (
-    await mapLimit(endpoints, clients.concurrency ?? 8, (t) => describeOrReport(clients, t))
-  ).filter((d): d is Described => d !== undefined);
+  const first = await mapLimit(endpoints, clients.concurrency ?? 8, (t) =>
+    describeOrReport(clients, t),
+  );
+  // SageMaker ARNs carry the name in lower case (public reports: boto3 #4606,
+  // yet-another-cloudwatch-exporter #1178), so "not found" may only mean the real name has
+  // capitals. Before dropping such endpoints as deleted, look their names up once.
+  const missing = endpoints.filter((_, i) => first[i] === undefined);
+  const names = missing.length ? await endpointNamesByArn(clients) : new Map<string, string>();
+  const second = await mapLimit(missing, clients.concurrency ?? 8, async (t) => {
+    const real = names.get(t.arn.toLowerCase());
+    return real && real !== endpointNameFromArn(t.arn)
+      ? describeOrReport(clients, t, real)
+      : undefined;
+  });
+  const described = [...first, ...second].filter((d): d is Described => d !== undefined);
   // One DescribeScalableTargets call covers up to 50 resource ids across endpoints.
   const ids = described.flatMap((d) => scalableResourceIds(d.details));
   const targets = ids.length

@@ -13,6 +13,7 @@ import {
   DescribeEndpointCommand,
   DescribeEndpointConfigCommand,
   DescribeInferenceComponentCommand,
+  ListEndpointsCommand,
   ListInferenceComponentsCommand,
   SageMakerClient,
   UpdateEndpointCommand,
@@ -200,6 +201,15 @@ describe('discover', () => {
     sm.on(DescribeEndpointCommand, { EndpointName: 'gone-ep' }).rejects(
       notFound('endpoint "gone-ep"'),
     );
+    sm.on(ListEndpointsCommand).resolves({
+      Endpoints: ['classic-ep', 'async-ep', 'ic-ep', 'sls-ep'].map((n) => ({
+        EndpointName: n,
+        EndpointArn: endpointArn(n),
+        EndpointStatus: 'InService' as const,
+        CreationTime: new Date(),
+        LastModifiedTime: new Date(),
+      })),
+    });
     aas.on(DescribeScalableTargetsCommand).resolves({
       ScalableTargets: [
         {
@@ -242,6 +252,43 @@ describe('discover', () => {
       'sls-ep': 'serverless',
     });
     expect(found.every((r) => r.kind === 'endpoint' && r.status === 'InService')).toBe(true);
+  });
+
+  it('finds an endpoint whose name has capitals although its ARN is lower case', async () => {
+    // Prepare: SageMaker ARNs carry lower-case names (boto3 #4606, yace #1178).
+    sm.on(DescribeEndpointCommand, { EndpointName: 'fraudrt' }).rejects(
+      notFound('endpoint "fraudrt"'),
+    );
+    sm.on(DescribeEndpointCommand, { EndpointName: 'FraudRT' }).resolves({
+      EndpointName: 'FraudRT',
+      EndpointArn: endpointArn('fraudrt'),
+      EndpointConfigName: 'sls-cfg',
+      EndpointStatus: 'InService',
+      ProductionVariants: [],
+    });
+    sm.on(ListEndpointsCommand)
+      .resolvesOnce({ Endpoints: [], NextToken: 'p2' })
+      .resolves({
+        Endpoints: [
+          {
+            EndpointName: 'FraudRT',
+            EndpointArn: endpointArn('fraudrt'),
+            EndpointStatus: 'InService',
+            CreationTime: new Date(),
+            LastModifiedTime: new Date(),
+          },
+        ],
+      });
+    // Act
+    const found = await endpointHandler.discover(clients(), [tagged('fraudrt')], runContext());
+    // Assess
+    expect(found.map((r) => r.name)).toEqual(['FraudRT']);
+    expect(sm).toHaveReceivedCommandTimes(ListEndpointsCommand, 2);
+  });
+
+  it('lists endpoints only when an endpoint was not found', async () => {
+    await endpointHandler.discover(clients(), [tagged('sls-ep')], runContext());
+    expect(sm).not.toHaveReceivedCommand(ListEndpointsCommand);
   });
 
   it('reads every page of inference components and their copy counts, and the managed minimum', async () => {
