@@ -24,6 +24,7 @@ import { type RestoreReport, runRestore } from './restore';
 export const RestoreEventSchema = z.strictObject({
   projectId: z.string().min(1),
   endpointName: z.string().min(1).max(63).optional(),
+  dryRun: z.boolean().optional(),
 });
 export type RestoreEvent = z.infer<typeof RestoreEventSchema>;
 

@@ -44,7 +44,15 @@ export const RESTORE_SAGEMAKER_READ_ACTIONS = [
   'sagemaker:DescribeModel',
 ] as const;
 
-export type RestoreResult = 'recreated' | 'restored' | 'waiting' | 'skipped' | 'blocked' | 'failed';
+/** `planned` is a dry run's result: `decision` is what a real run would do. */
+export type RestoreResult =
+  | 'planned'
+  | 'recreated'
+  | 'restored'
+  | 'waiting'
+  | 'skipped'
+  | 'blocked'
+  | 'failed';
 
 export interface RestoreOutcome {
   readonly endpointName: string;
@@ -67,6 +75,8 @@ export interface RestoreReport {
 export interface RestoreInput {
   readonly projectId: string;
   readonly endpointName?: string;
+  /** Read and plan only: nothing is changed and no audit record is written. @default false */
+  readonly dryRun?: boolean;
 }
 
 export interface RestoreContext {
@@ -345,7 +355,9 @@ export async function runRestore(
     let decision: RestoreDecision | undefined;
     try {
       decision = planRestore(s, await liveFacts(clients, s));
-      const { result, reason } = await carryOut(clients, decision, ctx);
+      const { result, reason } = input.dryRun
+        ? { result: 'planned' as const, reason: decision.reason }
+        : await carryOut(clients, decision, ctx);
       outcome = {
         endpointName: s.endpointName,
         endpointArn: s.endpointArn,
@@ -366,6 +378,7 @@ export async function runRestore(
       };
     }
     outcomes.push(outcome);
+    if (input.dryRun) continue;
     await writeAuditRecord(clients, {
       projectId: input.projectId,
       resourceArn: s.endpointArn,

@@ -101,6 +101,26 @@ describe('guardrails restore', () => {
     });
   });
 
+  it('plans without changing anything with --dry-run', async () => {
+    await park();
+    sm.on(DescribeEndpointCommand).rejects(
+      Object.assign(new Error('Could not find endpoint "fraud-rt".'), {
+        name: 'ValidationException',
+      }),
+    );
+    sm.on(DescribeEndpointConfigCommand).resolves({});
+    sm.on(DescribeModelCommand).resolves({});
+    const { io, out } = capture();
+    const code = await main([...base, '--project', 'fraud-detection', '--dry-run'], io);
+    expect(code).toBe(0);
+    expect(out.join('\n')).toMatch(
+      /fraud-rt\s+planned\s+re-create fraud-rt from config fraud-rt-config/,
+    );
+    expect(sm).not.toHaveReceivedCommand(CreateEndpointCommand);
+    expect(table.auditItems()).toHaveLength(0);
+    expect(table.savedItems()).toHaveLength(1);
+  });
+
   it('exits 1 when an endpoint needs a person (config deleted)', async () => {
     await park();
     const missing = (m: string) =>

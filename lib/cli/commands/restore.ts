@@ -27,7 +27,7 @@ export function createRestoreCommand(
   return {
     path: ['restore'],
     summary: 'Bring back endpoints that auto-stop parked or scaled to zero',
-    usage: `Usage: guardrails restore --project <id> [--endpoint <name>] [--json]
+    usage: `Usage: guardrails restore --project <id> [--endpoint <name>] [--dry-run] [--json]
                           [--table <audit table>] [--policy <file>]
 
 Re-creates parked endpoints from their kept endpoint config with their tags, and puts back the
@@ -38,6 +38,7 @@ re-created endpoint gets its scaling back on the next run once it is InService.
 Options:
   --project <id>     project whose endpoints to restore (required; must be in the policy)
   --endpoint <name>  only this endpoint
+  --dry-run          show what restore would do (result "planned"); change nothing
   --json             print the report as JSON (stable: see README "Endpoints")
   --table <name>     audit table (default: $${AUDIT_TABLE_ENV})
   --policy <file>    policy file (default: ${DEFAULT_POLICY_FILE})
@@ -50,6 +51,7 @@ Exit code 0 when nothing needs a person, 1 when an endpoint is blocked or failed
           project: { type: 'string' },
           endpoint: { type: 'string' },
           json: { type: 'boolean' },
+          'dry-run': { type: 'boolean' },
           table: { type: 'string' },
           policy: { type: 'string' },
         },
@@ -67,6 +69,7 @@ Exit code 0 when nothing needs a person, 1 when an endpoint is blocked or failed
         {
           projectId: values.project,
           ...(values.endpoint ? { endpointName: values.endpoint } : {}),
+          ...(values['dry-run'] ? { dryRun: true } : {}),
         },
         { now, runId: `cli:${now().toISOString()}` },
       );
