@@ -74,7 +74,9 @@ Exit code 0 when nothing needs a person, 1 when an endpoint is blocked or failed
         { now, runId: `cli:${now().toISOString()}` },
       );
       io.out(values.json ? JSON.stringify(report, null, 2) : formatReport(report));
-      return report.outcomes.some((o) => o.result === 'failed' || o.result === 'blocked') ? 1 : 0;
+      const needsPerson = (o: RestoreReport['outcomes'][number]) =>
+        o.result === 'failed' || o.result === 'blocked' || o.decision === 'blocked';
+      return report.outcomes.some(needsPerson) ? 1 : 0;
     },
   };
 }
