@@ -7,6 +7,7 @@ import { type CliCommand, type CliIo, UsageError } from './command';
 import { apiContractCheckCommand } from './commands/api-contract';
 import { prrCheckCommand, prrInitCommand } from './commands/prr';
 import { raciCommand } from './commands/raci';
+import { restoreCommand } from './commands/restore';
 import { routeCommand } from './commands/route';
 import { tagsAuditCommand } from './commands/tags-audit';
 import { validateCommand } from './commands/validate';
@@ -16,6 +17,7 @@ export const COMMANDS: readonly CliCommand[] = [
   validateCommand,
   routeCommand,
   tagsAuditCommand,
+  restoreCommand,
   raciCommand,
   prrInitCommand,
   prrCheckCommand,

@@ -1,0 +1,157 @@
+/**
+ * Shapes shared by the endpoint handler, its planner, its state adapter and the restore function.
+ * They extend the auto-stop contract (`../types.ts`) without changing it: `EndpointDetails` is what
+ * `Resource.details` holds for an endpoint, `SavedEndpoint` is what is kept to bring it back.
+ */
+
+/** How an endpoint can reach zero cost; each kind has its own action (DOMAIN-NOTES.md, SageMaker). */
+export const ENDPOINT_KINDS = ['serverless', 'async', 'inference-components', 'classic'] as const;
+export type EndpointKind = (typeof ENDPOINT_KINDS)[number];
+
+/** Application Auto Scaling dimension of a production variant's instance count. */
+export const VARIANT_DIMENSION = 'sagemaker:variant:DesiredInstanceCount';
+/** Application Auto Scaling dimension of an inference component's copy count. */
+export const COPY_COUNT_DIMENSION = 'sagemaker:inference-component:DesiredCopyCount';
+
+/** Machine-readable actions (the `Decision.action` strings this handler emits). */
+export const ENDPOINT_ACTIONS = {
+  scaleAsync: 'scale-async-to-zero',
+  scaleComponents: 'scale-inference-components-to-zero',
+  park: 'park-endpoint',
+} as const;
+export type EndpointAction = (typeof ENDPOINT_ACTIONS)[keyof typeof ENDPOINT_ACTIONS];
+
+/** Application Auto Scaling resource id of a variant (`endpoint/<name>/variant/<variant>`). */
+export function variantResourceId(endpointName: string, variantName: string): string {
+  return `endpoint/${endpointName}/variant/${variantName}`;
+}
+
+/** Application Auto Scaling resource id of an inference component. */
+export function componentResourceId(componentName: string): string {
+  return `inference-component/${componentName}`;
+}
+
+export interface SuspendedStateInfo {
+  readonly DynamicScalingInSuspended?: boolean;
+  readonly DynamicScalingOutSuspended?: boolean;
+  readonly ScheduledScalingSuspended?: boolean;
+}
+
+/** A scaling policy as needed to put it back with PutScalingPolicy. */
+export interface ScalingPolicyInfo {
+  readonly policyName: string;
+  readonly policyType: string;
+  /** The policy's configuration object as DescribeScalingPolicies returned it. */
+  readonly targetTracking?: Record<string, unknown>;
+  readonly stepScaling?: Record<string, unknown>;
+  readonly predictiveScaling?: Record<string, unknown>;
+}
+
+/** A scheduled action as needed to put it back with PutScheduledAction (times as ISO strings). */
+export interface ScheduledActionInfo {
+  readonly name: string;
+  readonly schedule: string;
+  readonly timezone?: string;
+  readonly startTime?: string;
+  readonly endTime?: string;
+  readonly minCapacity?: number;
+  readonly maxCapacity?: number;
+}
+
+/** A registered Application Auto Scaling target of a variant or an inference component. */
+export interface ScalableTargetInfo {
+  readonly resourceId: string;
+  readonly scalableDimension: string;
+  readonly minCapacity: number;
+  readonly maxCapacity: number;
+  readonly suspendedState?: SuspendedStateInfo;
+}
+
+export interface VariantInfo {
+  readonly variantName: string;
+  readonly instanceType?: string;
+  readonly currentInstanceCount?: number;
+  readonly desiredInstanceCount?: number;
+  /** Serverless variant (config has ServerlessConfig). */
+  readonly serverless: boolean;
+  /** Provisioned concurrency of a serverless variant: billed while configured. */
+  readonly provisionedConcurrency?: number;
+  /** ManagedInstanceScaling minimum (inference-component endpoints), when enabled. */
+  readonly managedMinInstanceCount?: number;
+  /** Model the variant serves (classic and async); inference-component variants have none. */
+  readonly modelName?: string;
+}
+
+export interface InferenceComponentInfo {
+  readonly name: string;
+  readonly status: string;
+  readonly variantName?: string;
+  readonly desiredCopyCount: number;
+  readonly currentCopyCount?: number;
+}
+
+/** Live facts about one endpoint: the `details` of its `Resource`. */
+export interface EndpointDetails {
+  readonly endpointKind: EndpointKind;
+  readonly endpointName: string;
+  readonly endpointConfigName: string;
+  /** False when the endpoint config was deleted: a parked endpoint could not be re-created. */
+  readonly configExists: boolean;
+  readonly failureReason?: string;
+  /** Set when the endpoint could not be read (after retries): it is skipped and reported. */
+  readonly readError?: string;
+  readonly variants: readonly VariantInfo[];
+  readonly inferenceComponents: readonly InferenceComponentInfo[];
+  readonly scalableTargets: readonly ScalableTargetInfo[];
+}
+
+/** A scalable target as it was before auto-stop changed it, with its policies when parked. */
+export interface SavedScalableTarget extends ScalableTargetInfo {
+  /** Kept for `park` (DeregisterScalableTarget deletes the target's policies). */
+  readonly policies: readonly ScalingPolicyInfo[];
+  /** Kept for `park` (DeregisterScalableTarget deletes the target's scheduled actions too). */
+  readonly scheduledActions?: readonly ScheduledActionInfo[];
+  /** True when auto-stop registered this target itself; restore deregisters it. */
+  readonly createdByGuardrails: boolean;
+}
+
+/** Everything needed to bring one endpoint back, stored in the audit table. */
+export interface SavedEndpoint {
+  readonly projectId: string;
+  readonly endpointName: string;
+  readonly endpointArn: string;
+  readonly endpointConfigName: string;
+  readonly kind: EndpointKind;
+  readonly action: EndpointAction;
+  /** User tags to re-apply on CreateEndpoint (`aws:` system tags cannot be set and are left out). */
+  readonly tags: Readonly<Record<string, string>>;
+  readonly variants: readonly {
+    readonly variantName: string;
+    readonly instanceType?: string;
+    readonly desiredInstanceCount?: number;
+    readonly managedMinInstanceCount?: number;
+  }[];
+  /** Models the endpoint config refers to, checked before re-creating a parked endpoint. */
+  readonly modelNames: readonly string[];
+  readonly scalableTargets: readonly SavedScalableTarget[];
+  /** Copy counts before auto-stop set them to 0 (components without a scalable target). */
+  readonly inferenceComponents: readonly {
+    readonly name: string;
+    readonly desiredCopyCount: number;
+  }[];
+  readonly parkedAt: string;
+  readonly notificationId: string;
+  /** Set once restore has re-issued CreateEndpoint; scaling is put back when it is InService. */
+  readonly recreatedAt?: string;
+}
+
+/** Read `EndpointDetails` back from an untyped `Resource.details`. */
+export function endpointDetailsOf(
+  details: Readonly<Record<string, unknown>> | undefined,
+): EndpointDetails {
+  const d = details as Partial<EndpointDetails> | undefined;
+  if (!d || typeof d.endpointKind !== 'string' || typeof d.endpointName !== 'string') {
+    throw new TypeError('Resource.details is not an endpoint description (missing endpointKind)');
+  }
+  return d as EndpointDetails;
+}

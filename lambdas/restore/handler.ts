@@ -1,0 +1,97 @@
+/**
+ * The restore function: invoked directly by the platform team (for example when a new budget
+ * period starts) with `{ "projectId": "...", "endpointName": "..." }`, it brings back the endpoints
+ * auto-stop parked or scaled to zero. Settings: AUDIT_TABLE_NAME, GUARDRAILS_POLICY_FILE.
+ */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { z } from 'zod';
+import type { EndpointClients } from '../auto-stop/kinds/endpoint';
+import { requireEnv } from '../shared/env';
+import { loadRuntimePolicy } from '../shared/policy';
+import { logger, metrics, tracer } from '../shared/powertools';
+import { type RestoreReport, runRestore } from './restore';
+
+/** The invocation payload. */
+export const RestoreEventSchema = z.strictObject({
+  projectId: z.string().min(1),
+  endpointName: z.string().min(1).max(63).optional(),
+  dryRun: z.boolean().optional(),
+});
+export type RestoreEvent = z.infer<typeof RestoreEventSchema>;
+
+/** A payload that does not name a known project. */
+export class RestoreInputError extends Error {
+  override readonly name = 'RestoreInputError';
+}
+
+/** Validate the event against the schema and the policy's projects. */
+export function parseRestoreEvent(event: unknown, projectIds: readonly string[]): RestoreEvent {
+  const parsed = RestoreEventSchema.safeParse(event);
+  if (!parsed.success)
+    throw new RestoreInputError(
+      `Invalid restore event: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
+      { cause: parsed.error },
+    );
+  if (!projectIds.includes(parsed.data.projectId))
+    throw new RestoreInputError(
+      `Invalid restore event: projectId "${parsed.data.projectId}" is not a project of the policy (${projectIds.join(', ')})`,
+    );
+  return parsed.data;
+}
+
+/** Count restore results as business metrics. */
+export function recordMetrics(report: RestoreReport): void {
+  for (const o of report.outcomes)
+    metrics.addMetric(
+      `endpoints${o.result[0]?.toUpperCase()}${o.result.slice(1)}`,
+      MetricUnit.Count,
+      1,
+    );
+}
+
+/** Run one restore with the given clients (tests and local runs pass their own). */
+export async function run(
+  event: unknown,
+  deps: {
+    clients: EndpointClients;
+    projectIds: readonly string[];
+    now?: () => Date;
+    runId: string;
+  },
+): Promise<RestoreReport> {
+  const input = parseRestoreEvent(event, deps.projectIds);
+  logger.appendKeys({ projectId: input.projectId, endpointName: input.endpointName });
+  const report = await runRestore(deps.clients, input, {
+    now: deps.now ?? (() => new Date()),
+    runId: deps.runId,
+  });
+  recordMetrics(report);
+  logger.info('restore finished', { report });
+  return report;
+}
+
+const sagemaker = tracer.captureAWSv3Client(new SageMakerClient({}));
+const autoscaling = tracer.captureAWSv3Client(new ApplicationAutoScalingClient({}));
+const ddb = DynamoDBDocumentClient.from(tracer.captureAWSv3Client(new DynamoDBClient({})), {
+  marshallOptions: { removeUndefinedValues: true },
+});
+
+export const handler = middy((event: unknown, context: Context) =>
+  run(event, {
+    clients: { sagemaker, autoscaling, ddb, tableName: requireEnv('AUDIT_TABLE_NAME') },
+    projectIds: loadRuntimePolicy().projects.map((p) => p.id),
+    runId: context.awsRequestId,
+  }),
+)
+  .use(injectLambdaContext(logger, { clearState: true }))
+  .use(logMetrics(metrics, { captureColdStartMetric: true }))
+  .use(captureLambdaHandler(tracer));

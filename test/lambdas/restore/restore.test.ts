@@ -1,0 +1,477 @@
+import {
+  ApplicationAutoScalingClient,
+  DeregisterScalableTargetCommand,
+  DescribeScalingPoliciesCommand,
+  DescribeScheduledActionsCommand,
+  PutScalingPolicyCommand,
+  PutScheduledActionCommand,
+  RegisterScalableTargetCommand,
+} from '@aws-sdk/client-application-auto-scaling';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  CreateEndpointCommand,
+  CreateEndpointConfigCommand,
+  DeleteEndpointCommand,
+  DescribeEndpointCommand,
+  DescribeEndpointConfigCommand,
+  DescribeModelCommand,
+  SageMakerClient,
+  UpdateEndpointCommand,
+  UpdateEndpointWeightsAndCapacitiesCommand,
+  UpdateInferenceComponentRuntimeConfigCommand,
+} from '@aws-sdk/client-sagemaker';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type EndpointClients, endpointHandler } from '../../../lambdas/auto-stop/kinds/endpoint';
+import {
+  COPY_COUNT_DIMENSION,
+  VARIANT_DIMENSION,
+} from '../../../lambdas/auto-stop/kinds/endpoint-types';
+import type { Resource } from '../../../lambdas/auto-stop/types';
+import { parseRestoreEvent, RestoreInputError, run } from '../../../lambdas/restore/handler';
+import { runRestore } from '../../../lambdas/restore/restore';
+import { type FakeAuditTable, fakeAuditTable } from '../../helpers/fake-audit-table';
+import { resource, runContext, settings } from '../auto-stop/endpoint-fixtures';
+
+const sm = mockClient(SageMakerClient);
+const aas = mockClient(ApplicationAutoScalingClient);
+let table: FakeAuditTable;
+
+const clients = (): EndpointClients => ({
+  sagemaker: new SageMakerClient({}),
+  autoscaling: new ApplicationAutoScalingClient({}),
+  ddb: DynamoDBDocumentClient.from(new DynamoDBClient({})),
+  tableName: 'audit',
+  retry: { baseMs: 1, maxMs: 2 },
+});
+const awsError = (name: string, message: string) => Object.assign(new Error(message), { name });
+const notFound = (what: string) => awsError('ValidationException', `Could not find ${what}.`);
+let clock = 0;
+const ctx = () => ({
+  now: () => new Date(Date.UTC(2026, 11, 1, 8, 0, clock++)),
+  runId: `run-${clock}`,
+});
+
+async function autoStop(res: Resource): Promise<void> {
+  const decision = endpointHandler.plan(res, settings('park'));
+  if (decision.type !== 'act') throw new Error(decision.reason);
+  const outcome = await endpointHandler.act(clients(), decision, runContext());
+  expect(outcome.result).toBe('done');
+}
+
+beforeEach(() => {
+  table = fakeAuditTable();
+  aas.on(RegisterScalableTargetCommand).resolves({});
+  aas.on(DeregisterScalableTargetCommand).resolves({});
+  aas.on(PutScalingPolicyCommand).resolves({});
+  aas.on(PutScheduledActionCommand).resolves({});
+  sm.on(DescribeEndpointConfigCommand).resolves({ EndpointConfigName: 'fraud-rt-config' });
+  sm.on(DescribeModelCommand).resolves({ ModelName: 'fraud-model' });
+});
+afterEach(() => {
+  sm.reset();
+  aas.reset();
+  table.mock.reset();
+});
+
+describe('park then restore (round trip)', () => {
+  const target = {
+    resourceId: 'endpoint/fraud-rt/variant/AllTraffic',
+    scalableDimension: VARIANT_DIMENSION,
+    minCapacity: 2,
+    maxCapacity: 10,
+    suspendedState: { ScheduledScalingSuspended: true },
+  };
+  const trackingConfig = {
+    TargetValue: 70,
+    PredefinedMetricSpecification: {
+      PredefinedMetricType: 'SageMakerVariantInvocationsPerInstance' as const,
+    },
+    ScaleInCooldown: 300,
+  };
+  const classic = resource({ scalableTargets: [target] }, 'InService', {
+    Project: 'fraud-detection',
+    Team: 'risk',
+    'aws:cloudformation:stack-name': 'ml',
+  });
+
+  beforeEach(async () => {
+    // Prepare: auto-stop parks the classic endpoint (policies read, target deregistered, deleted).
+    aas.on(DescribeScalingPoliciesCommand).resolves({
+      ScalingPolicies: [
+        {
+          PolicyARN: 'arn:p',
+          PolicyName: 'invocations',
+          ServiceNamespace: 'sagemaker',
+          ResourceId: target.resourceId,
+          ScalableDimension: VARIANT_DIMENSION,
+          PolicyType: 'TargetTrackingScaling',
+          TargetTrackingScalingPolicyConfiguration: trackingConfig,
+          CreationTime: new Date(),
+        },
+      ],
+    });
+    aas.on(DescribeScheduledActionsCommand).resolves({
+      ScheduledActions: [
+        {
+          ScheduledActionName: 'weekday-floor',
+          ScheduledActionARN: 'arn:s',
+          ServiceNamespace: 'sagemaker',
+          Schedule: 'cron(0 7 ? * MON-FRI *)',
+          ResourceId: target.resourceId,
+          ScalableDimension: VARIANT_DIMENSION,
+          ScalableTargetAction: { MinCapacity: 3, MaxCapacity: 10 },
+          CreationTime: new Date(),
+        },
+      ],
+    });
+    sm.on(DeleteEndpointCommand).resolves({});
+    await autoStop(classic);
+    aas.resetHistory();
+    sm.resetHistory();
+  });
+
+  it('re-issues CreateEndpoint with the same config and tags, then the same scaling, then does nothing', async () => {
+    // Act 1: the endpoint is gone; restore re-creates it.
+    sm.on(DescribeEndpointCommand).rejectsOnce(notFound('endpoint "fraud-rt"'));
+    sm.on(CreateEndpointCommand).resolves({ EndpointArn: 'arn' });
+    const first = await runRestore(clients(), { projectId: 'fraud-detection' }, ctx());
+    // Assess 1
+    expect(first.outcomes).toEqual([
+      expect.objectContaining({ endpointName: 'fraud-rt', result: 'recreated' }),
+    ]);
+    expect(sm).toHaveReceivedCommandWith(CreateEndpointCommand, {
+      EndpointName: 'fraud-rt',
+      EndpointConfigName: 'fraud-rt-config',
+      Tags: [
+        { Key: 'Project', Value: 'fraud-detection' },
+        { Key: 'Team', Value: 'risk' },
+      ],
+    });
+    expect(aas).not.toHaveReceivedCommand(RegisterScalableTargetCommand); // not InService yet
+
+    // Act 2: once InService, the saved target and policy are put back.
+    sm.on(DescribeEndpointCommand).resolves({
+      EndpointName: 'fraud-rt',
+      EndpointStatus: 'InService',
+    });
+    const second = await runRestore(clients(), { projectId: 'fraud-detection' }, ctx());
+    // Assess 2
+    expect(second.outcomes[0]).toMatchObject({ result: 'restored' });
+    expect(aas).toHaveReceivedCommandWith(RegisterScalableTargetCommand, {
+      ServiceNamespace: 'sagemaker',
+      ResourceId: target.resourceId,
+      ScalableDimension: VARIANT_DIMENSION,
+      MinCapacity: 2,
+      MaxCapacity: 10,
+      SuspendedState: { ScheduledScalingSuspended: true },
+    });
+    expect(aas).toHaveReceivedCommandWith(PutScalingPolicyCommand, {
+      PolicyName: 'invocations',
+      PolicyType: 'TargetTrackingScaling',
+      ResourceId: target.resourceId,
+      TargetTrackingScalingPolicyConfiguration: trackingConfig,
+    });
+    expect(aas).toHaveReceivedCommandWith(PutScheduledActionCommand, {
+      ResourceId: target.resourceId,
+      ScheduledActionName: 'weekday-floor',
+      Schedule: 'cron(0 7 ? * MON-FRI *)',
+      ScalableTargetAction: { MinCapacity: 3, MaxCapacity: 10 },
+    });
+    expect(sm).toHaveReceivedCommandTimes(CreateEndpointCommand, 1);
+
+    // Act 3: idempotent, nothing left.
+    sm.resetHistory();
+    aas.resetHistory();
+    const third = await runRestore(clients(), { projectId: 'fraud-detection' }, ctx());
+    // Assess 3
+    expect(third).toMatchObject({ nothingSaved: true, outcomes: [] });
+    expect(sm.calls()).toHaveLength(0);
+    expect(aas.calls()).toHaveLength(0);
+    expect(table.auditItems().map((i) => i.result)).toEqual(['recreated', 'restored']);
+    expect(table.auditItems()[0]).toMatchObject({
+      pk: 'PROJECT#fraud-detection',
+      kind: 'endpoint',
+      action: 'restore:recreate',
+      notificationId: expect.stringMatching(/^restore:run-/),
+    });
+    expect(String(table.auditItems()[0]?.sk)).toMatch(
+      /^AUDIT#2026-12-01T08:00:\d\d\.000Z#arn:aws:sagemaker:/,
+    );
+  });
+
+  it('never overwrites an endpoint re-created by hand and keeps the saved state', async () => {
+    sm.on(DescribeEndpointCommand).resolves({
+      EndpointName: 'fraud-rt',
+      EndpointStatus: 'InService',
+    });
+    const report = await runRestore(
+      clients(),
+      { projectId: 'fraud-detection', endpointName: 'fraud-rt' },
+      ctx(),
+    );
+    expect(report.outcomes[0]).toMatchObject({
+      result: 'skipped',
+      reason: expect.stringMatching(/by hand/),
+    });
+    expect(sm).not.toHaveReceivedCommand(CreateEndpointCommand);
+    expect(aas).not.toHaveReceivedCommand(RegisterScalableTargetCommand);
+    expect(table.savedItems()).toHaveLength(1);
+  });
+
+  it('reports an endpoint whose config was deleted, and keeps its state', async () => {
+    sm.on(DescribeEndpointCommand).rejects(notFound('endpoint'));
+    sm.on(DescribeEndpointConfigCommand).rejects(
+      notFound('endpoint configuration "fraud-rt-config"'),
+    );
+    const report = await runRestore(clients(), { projectId: 'fraud-detection' }, ctx());
+    expect(report.outcomes[0]).toMatchObject({
+      result: 'blocked',
+      reason: expect.stringMatching(/config fraud-rt-config was deleted/),
+    });
+    expect(sm).not.toHaveReceivedCommand(CreateEndpointCommand);
+    expect(table.savedItems()).toHaveLength(1);
+  });
+
+  it('reports an endpoint whose model was deleted', async () => {
+    sm.on(DescribeEndpointCommand).rejects(notFound('endpoint'));
+    sm.on(DescribeModelCommand).rejects(notFound('model "fraud-model"'));
+    const report = await runRestore(clients(), { projectId: 'fraud-detection' }, ctx());
+    expect(report.outcomes[0]).toMatchObject({
+      result: 'blocked',
+      reason: expect.stringMatching(/fraud-model/),
+    });
+  });
+
+  it('skips when someone creates the endpoint between the check and CreateEndpoint', async () => {
+    sm.on(DescribeEndpointCommand).rejects(notFound('endpoint'));
+    sm.on(CreateEndpointCommand).rejects(
+      awsError('ValidationException', 'Cannot create already existing endpoint "fraud-rt".'),
+    );
+    const report = await runRestore(clients(), { projectId: 'fraud-detection' }, ctx());
+    expect(report.outcomes[0]).toMatchObject({ result: 'skipped' });
+    expect(table.savedItems()[0]?.recreatedAt).toBeUndefined();
+  });
+
+  it('reports a failed CreateEndpoint, keeps the state and audits the error', async () => {
+    sm.on(DescribeEndpointCommand).rejects(notFound('endpoint'));
+    sm.on(CreateEndpointCommand).rejects(awsError('ResourceLimitExceeded', 'instance quota'));
+    const report = await runRestore(clients(), { projectId: 'fraud-detection' }, ctx());
+    expect(report.outcomes[0]).toMatchObject({
+      result: 'failed',
+      error: 'ResourceLimitExceeded: instance quota',
+    });
+    expect(table.savedItems()).toHaveLength(1);
+    expect(table.auditItems()[0]).toMatchObject({
+      result: 'failed',
+      error: 'ResourceLimitExceeded: instance quota',
+    });
+  });
+
+  it('retries a throttled CreateEndpoint', async () => {
+    sm.on(DescribeEndpointCommand).rejects(notFound('endpoint'));
+    sm.on(CreateEndpointCommand)
+      .rejectsOnce(awsError('ThrottlingException', 'Rate exceeded'))
+      .resolves({});
+    const report = await runRestore(clients(), { projectId: 'fraud-detection' }, ctx());
+    expect(report.outcomes[0]?.result).toBe('recreated');
+    expect(sm).toHaveReceivedCommandTimes(CreateEndpointCommand, 2);
+  });
+});
+
+describe('restore of endpoints scaled in place', () => {
+  it('puts an async variant target back to its saved minimum, maximum and suspended state', async () => {
+    // Prepare
+    const target = {
+      resourceId: 'endpoint/async-ep/variant/AllTraffic',
+      scalableDimension: VARIANT_DIMENSION,
+      minCapacity: 1,
+      maxCapacity: 4,
+      suspendedState: { DynamicScalingInSuspended: false },
+    };
+    await autoStop(
+      resource({ endpointKind: 'async', endpointName: 'async-ep', scalableTargets: [target] }),
+    );
+    aas.resetHistory();
+    sm.on(DescribeEndpointCommand).resolves({
+      EndpointName: 'async-ep',
+      EndpointStatus: 'InService',
+    });
+    // Act
+    const report = await runRestore(
+      clients(),
+      { projectId: 'fraud-detection', endpointName: 'async-ep' },
+      ctx(),
+    );
+    // Assess
+    expect(report.outcomes[0]?.result).toBe('restored');
+    expect(aas).toHaveReceivedCommandWith(RegisterScalableTargetCommand, {
+      ResourceId: target.resourceId,
+      MinCapacity: 1,
+      MaxCapacity: 4,
+      SuspendedState: { DynamicScalingInSuspended: false },
+    });
+    expect(aas).not.toHaveReceivedCommand(PutScalingPolicyCommand); // registering again keeps policies
+    expect(table.savedItems()).toHaveLength(0);
+  });
+
+  it('removes the [0, 0] target it added to an async endpoint and puts the instance count back', async () => {
+    await autoStop(
+      resource({
+        endpointKind: 'async',
+        endpointName: 'async-ep',
+        variants: [{ variantName: 'AllTraffic', currentInstanceCount: 2, serverless: false }],
+      }),
+    );
+    aas.resetHistory();
+    sm.on(DescribeEndpointCommand).resolves({
+      EndpointName: 'async-ep',
+      EndpointStatus: 'InService',
+    });
+    sm.on(UpdateEndpointWeightsAndCapacitiesCommand).resolves({});
+    await runRestore(clients(), { projectId: 'fraud-detection' }, ctx());
+    expect(aas).toHaveReceivedCommandWith(DeregisterScalableTargetCommand, {
+      ResourceId: 'endpoint/async-ep/variant/AllTraffic',
+    });
+    expect(aas).not.toHaveReceivedCommand(RegisterScalableTargetCommand);
+    expect(sm).toHaveReceivedCommandWith(UpdateEndpointWeightsAndCapacitiesCommand, {
+      EndpointName: 'async-ep',
+      DesiredWeightsAndCapacities: [{ VariantName: 'AllTraffic', DesiredInstanceCount: 2 }],
+    });
+  });
+
+  it('puts inference component copy counts and targets back', async () => {
+    aas.on(RegisterScalableTargetCommand).resolves({});
+    sm.on(UpdateInferenceComponentRuntimeConfigCommand).resolves({});
+    await autoStop(
+      resource({
+        endpointKind: 'inference-components',
+        endpointName: 'ic-ep',
+        inferenceComponents: [
+          { name: 'ic-a', status: 'InService', desiredCopyCount: 2 },
+          { name: 'ic-b', status: 'InService', desiredCopyCount: 3 },
+        ],
+        scalableTargets: [
+          {
+            resourceId: 'inference-component/ic-a',
+            scalableDimension: COPY_COUNT_DIMENSION,
+            minCapacity: 1,
+            maxCapacity: 6,
+          },
+        ],
+      }),
+    );
+    aas.resetHistory();
+    sm.resetHistory();
+    sm.on(DescribeEndpointCommand).resolves({ EndpointName: 'ic-ep', EndpointStatus: 'InService' });
+    const report = await runRestore(clients(), { projectId: 'fraud-detection' }, ctx());
+    expect(report.outcomes[0]?.result).toBe('restored');
+    expect(aas).toHaveReceivedCommandWith(RegisterScalableTargetCommand, {
+      ResourceId: 'inference-component/ic-a',
+      ScalableDimension: COPY_COUNT_DIMENSION,
+      MinCapacity: 1,
+      MaxCapacity: 6,
+    });
+    expect(sm).toHaveReceivedCommandWith(UpdateInferenceComponentRuntimeConfigCommand, {
+      InferenceComponentName: 'ic-b',
+      DesiredRuntimeConfig: { CopyCount: 3 },
+    });
+    expect(sm).toHaveReceivedCommandTimes(UpdateInferenceComponentRuntimeConfigCommand, 1);
+  });
+});
+
+describe('restore of a lowered managed-instance minimum', () => {
+  beforeEach(async () => {
+    sm.on(UpdateInferenceComponentRuntimeConfigCommand).resolves({});
+    sm.on(DescribeEndpointConfigCommand).resolves({
+      EndpointConfigName: 'ic-cfg',
+      ProductionVariants: [],
+    });
+    sm.on(CreateEndpointConfigCommand).resolves({});
+    sm.on(UpdateEndpointCommand).resolves({});
+    await autoStop(
+      resource({
+        endpointKind: 'inference-components',
+        endpointName: 'ic-ep',
+        endpointConfigName: 'ic-cfg',
+        variants: [{ variantName: 'AllTraffic', serverless: false, managedMinInstanceCount: 1 }],
+        inferenceComponents: [{ name: 'ic-a', status: 'InService', desiredCopyCount: 2 }],
+      }),
+    );
+    sm.resetHistory();
+    sm.on(DescribeEndpointCommand).resolves({
+      EndpointName: 'ic-ep',
+      EndpointStatus: 'InService',
+      EndpointConfigName: 'ic-cfg-gr-min0',
+    });
+  });
+
+  it('switches the endpoint back to its original config, then restores the copy counts', async () => {
+    const report = await runRestore(clients(), { projectId: 'fraud-detection' }, ctx());
+    expect(report.outcomes[0]).toMatchObject({
+      result: 'restored',
+      reason: expect.stringMatching(/switch back to config ic-cfg/),
+    });
+    expect(sm).toHaveReceivedCommandWith(UpdateEndpointCommand, {
+      EndpointName: 'ic-ep',
+      EndpointConfigName: 'ic-cfg',
+    });
+    const update = sm.commandCalls(UpdateEndpointCommand)[0];
+    const copies = sm.commandCalls(UpdateInferenceComponentRuntimeConfigCommand)[0];
+    expect(update && copies && update.calledBefore(copies)).toBe(true);
+    expect(copies?.args[0].input).toEqual({
+      InferenceComponentName: 'ic-a',
+      DesiredRuntimeConfig: { CopyCount: 2 },
+    });
+  });
+
+  it('is blocked when the original config was deleted', async () => {
+    sm.on(DescribeEndpointConfigCommand).rejects(notFound('endpoint configuration "ic-cfg"'));
+    const report = await runRestore(clients(), { projectId: 'fraud-detection' }, ctx());
+    expect(report.outcomes[0]).toMatchObject({
+      result: 'blocked',
+      reason: expect.stringMatching(/original config ic-cfg was deleted/),
+    });
+    expect(sm).not.toHaveReceivedCommand(UpdateEndpointCommand);
+    expect(table.savedItems()).toHaveLength(1);
+  });
+});
+
+describe('restore with nothing saved', () => {
+  it('reports nothing saved and calls neither SageMaker nor Application Auto Scaling', async () => {
+    const report = await runRestore(clients(), { projectId: 'fraud-detection' }, ctx());
+    expect(report).toMatchObject({
+      projectId: 'fraud-detection',
+      nothingSaved: true,
+      outcomes: [],
+    });
+    expect(sm.calls()).toHaveLength(0);
+    expect(aas.calls()).toHaveLength(0);
+    expect(table.auditItems()).toHaveLength(0);
+  });
+});
+
+describe('restore handler input', () => {
+  it.each([
+    ['a missing projectId', {}, /projectId/],
+    ['an unknown project', { projectId: 'nope' }, /"nope" is not a project of the policy/],
+    [
+      'an endpoint name longer than 63 characters',
+      { projectId: 'fraud-detection', endpointName: 'x'.repeat(64) },
+      /endpointName/,
+    ],
+    ['an unknown key', { projectId: 'fraud-detection', project: 'x' }, /project/],
+  ])('rejects %s with a message naming it', (_name, event, message) => {
+    expect(() => parseRestoreEvent(event, ['fraud-detection'])).toThrow(RestoreInputError);
+    expect(() => parseRestoreEvent(event, ['fraud-detection'])).toThrow(message);
+  });
+
+  it('runs a restore for a valid event', async () => {
+    const report = await run(
+      { projectId: 'fraud-detection' },
+      { clients: clients(), projectIds: ['fraud-detection'], runId: 'req-1' },
+    );
+    expect(report).toMatchObject({ runId: 'req-1', nothingSaved: true });
+  });
+});
