@@ -35,7 +35,7 @@ describe('the shipped example policy', () => {
     expect(policy.projects[0]?.autoStop.endpoints.classic).toBe('report-only');
   });
 
-  it('has at least three projects, the seven required tags and the six incident types', () => {
+  it('has at least three projects, the seven required tags and the incident types of the RACI', () => {
     const policy = loadPolicyFile(EXAMPLE_POLICY_FILE);
     expect(policy.projects.length).toBeGreaterThanOrEqual(3);
     expect(policy.organisation.requiredTags.map((t) => t.key)).toEqual([
@@ -47,7 +47,16 @@ describe('the shipped example policy', () => {
       'ManagedBy',
       'CreatedBy',
     ]);
-    expect(policy.raci.incidentTypes).toHaveLength(6);
+    // the six incident types of the issue, plus guardrails-failure for the app's own alarms
+    expect(policy.raci.incidentTypes.map((t) => t.id)).toEqual([
+      'model-drift',
+      'endpoint-latency',
+      'cluster-down',
+      'data-pipeline-failed',
+      'feature-store-down',
+      'model-bias',
+      'guardrails-failure',
+    ]);
     expect(policy.raci.activities).toHaveLength(10);
   });
 });

@@ -269,7 +269,7 @@ describe('semantic checks: one problem each, at the line to change', () => {
       'alarmRules:',
       'incidentType: feature-store-down',
       'incidentType: feature-store-outage',
-      'paging.alarmRules[6].incidentType: unknown incident type "feature-store-outage"',
+      'paging.alarmRules[7].incidentType: unknown incident type "feature-store-outage"',
     ],
     [
       'an unknown revenue-critical model',
