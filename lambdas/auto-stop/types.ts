@@ -95,3 +95,19 @@ export interface KindHandler<Clients = unknown> {
     ctx: RunContext,
   ): Promise<Outcome>;
 }
+
+/**
+ * The SDK clients the orchestrator hands to every kind handler (a handler declares the subset it
+ * uses as its `Clients`). Added fields are optional-by-use: a handler never needs all of them.
+ */
+export interface SageMakerClients {
+  readonly sagemaker: import('@aws-sdk/client-sagemaker').SageMakerClient;
+  readonly autoScaling: import('@aws-sdk/client-application-auto-scaling').ApplicationAutoScalingClient;
+}
+
+/** Progress of a long run, for the CLI's stderr (the function logs instead). */
+export type Progress =
+  | { readonly phase: 'discover'; readonly tagged: number }
+  | { readonly phase: 'plan'; readonly resources: number; readonly actions: number }
+  | { readonly phase: 'act'; readonly done: number; readonly total: number }
+  | { readonly phase: 'queue'; readonly queued: number };

@@ -1,0 +1,49 @@
+/**
+ * A {@link KindHandler} for a SageMaker resource kind that has an in-progress listing and a
+ * Stop* call (jobs and notebook instances). One factory, so every kind discovers, plans and acts
+ * the same way.
+ */
+import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import type { ResourceKind } from '../../../lib/config/schema';
+import type { KindHandler, SageMakerClients } from '../types';
+import { joinLive, type ListedPage, planStop, readAllPages, stopOutcome } from './common';
+
+/** What differs between kinds: the listing, the stop call and the IAM to allow them. */
+export interface StopSpec {
+  readonly kind: ResourceKind;
+  /** Tagging API resource type, e.g. `sagemaker:training-job` (also the ARN resource type). */
+  readonly taggingType: string;
+  /** The only status in which the Stop* call applies. */
+  readonly runningStatus: string;
+  /** Machine-readable action name used in decisions, audit and report. */
+  readonly action: string;
+  /** IAM action of the listing (needs `Resource: *`). */
+  readonly listIamAction: string;
+  /** IAM action of the stop call (scoped by ARN and `aws:ResourceTag`). */
+  readonly stopIamAction: string;
+  listPage(client: SageMakerClient, token: string | undefined): Promise<ListedPage>;
+  stop(client: SageMakerClient, name: string): Promise<unknown>;
+}
+
+/** A kind handler from a {@link StopSpec}. */
+export function sageMakerStopHandler(
+  spec: StopSpec,
+): KindHandler<Pick<SageMakerClients, 'sagemaker'>> & { readonly spec: StopSpec } {
+  return {
+    spec,
+    kinds: [spec.kind],
+    taggingTypes: [spec.taggingType],
+    async discover(clients, tagged) {
+      // Nothing of this kind carries the project tag: no listing at all.
+      if (tagged.length === 0) return [];
+      const listed = await readAllPages((token) => spec.listPage(clients.sagemaker, token));
+      return joinLive(spec.kind, tagged, listed);
+    },
+    plan(resource, settings) {
+      return planStop(resource, settings, spec);
+    },
+    act(clients, decision) {
+      return stopOutcome(decision, () => spec.stop(clients.sagemaker, decision.resource.name));
+    },
+  };
+}
