@@ -4,10 +4,11 @@
  */
 import { PolicyValidationError } from '../config/load';
 import { type CliCommand, type CliIo, UsageError } from './command';
+import { autoStopPlanCommand } from './commands/auto-stop-plan';
 import { validateCommand } from './commands/validate';
 
 /** Every command the CLI offers; a new command is one module and one line here. */
-export const COMMANDS: readonly CliCommand[] = [validateCommand];
+export const COMMANDS: readonly CliCommand[] = [validateCommand, autoStopPlanCommand];
 
 function help(commands: readonly CliCommand[]): string {
   const width = Math.max(...commands.map((c) => c.path.join(' ').length));
