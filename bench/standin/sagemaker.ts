@@ -86,6 +86,8 @@ export class FakeAccount {
   readonly published: { subject: string; message: string; project: string | undefined }[] = [];
   /** SQS messages not yet received, by queue URL. */
   readonly queue: { id: string; body: string; receiveCount: number }[] = [];
+  /** Stop requests ever sent to the queue (items across messages). */
+  enqueuedItems = 0;
   private readonly idempotency = new Map<string, Record<string, unknown>>();
 
   add(type: string, name: string, status: string, tags: Record<string, string>): FakeResource {
@@ -142,6 +144,8 @@ export class FakeAccount {
       return {
         Successful: entries.map((e) => {
           const id = randomUUID();
+          this.enqueuedItems +=
+            (JSON.parse(e.MessageBody) as { items?: unknown[] }).items?.length ?? 0;
           this.queue.push({ id, body: e.MessageBody, receiveCount: 0 });
           return { Id: e.Id, MessageId: id, MD5OfMessageBody: md5(e.MessageBody) };
         }),

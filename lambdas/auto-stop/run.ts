@@ -28,11 +28,12 @@ import type {
   KindHandler,
   Outcome,
   Progress,
+  Resource,
   RunContext,
   SageMakerClients,
   TaggedResource,
 } from './types';
-import { type WorkQueue, workMessages } from './work-queue';
+import { DECISIONS_PER_MESSAGE, type WorkQueue, workMessages } from './work-queue';
 
 /** Every client the orchestrator uses. */
 export interface AutoStopClients extends SageMakerClients {
@@ -228,10 +229,14 @@ export async function evaluateNotification(
   };
 }
 
-/** Step 3-4: the project's live resources and a decision for each. Changes nothing. */
+/**
+ * Steps 3-4: the project's live resources and a decision for each, handed to `onDecisions` page
+ * by page (kinds side by side, each on its own List* quota). Changes nothing itself.
+ */
 export async function planProject(
   deps: Pick<AutoStopDeps, 'policy' | 'clients' | 'handlers' | 'onProgress'>,
   ctx: RunContext,
+  onDecisions: (decisions: Decision[]) => void = () => {},
 ): Promise<{ tagged: number; decisions: Decision[]; unhandledKinds: ResourceKind[] }> {
   const enabled = new Set(ctx.settings.resourceKinds);
   const handlers = deps.handlers.filter((h) => h.kinds.some((k) => enabled.has(k)));
@@ -251,17 +256,20 @@ export async function planProject(
     const type = taggingTypeOfArn(t.arn);
     if (type) byType.set(type, [...(byType.get(type) ?? []), t]);
   }
-  // Each kind has its own List* quota: discover them side by side.
-  const live = await Promise.all(
-    handlers.map((h) =>
-      h.discover(
-        deps.clients,
-        h.taggingTypes.flatMap((t) => byType.get(t) ?? []),
-        ctx,
-      ),
-    ),
+  const decisions: Decision[] = [];
+  const take = (h: KindHandler<SageMakerClients>, resources: readonly Resource[]) => {
+    const planned = resources.map((r) => h.plan(r, ctx.settings));
+    decisions.push(...planned);
+    onDecisions(planned);
+  };
+  await Promise.all(
+    handlers.map(async (h) => {
+      const mine = h.taggingTypes.flatMap((t) => byType.get(t) ?? []);
+      if (h.discoverPages)
+        for await (const page of h.discoverPages(deps.clients, mine, ctx)) take(h, page);
+      else take(h, await h.discover(deps.clients, mine, ctx));
+    }),
   );
-  const decisions = handlers.flatMap((h, i) => (live[i] ?? []).map((r) => h.plan(r, ctx.settings)));
   deps.onProgress?.({
     phase: 'plan',
     resources: decisions.length,
@@ -270,32 +278,37 @@ export async function planProject(
   return { tagged: tagged.length, decisions, unhandledKinds };
 }
 
+/** Carry out one `act` decision with the handler of its kind. */
+function actOne(
+  deps: Pick<AutoStopDeps, 'clients' | 'handlers'>,
+  d: Extract<Decision, { type: 'act' }>,
+  ctx: RunContext,
+): Promise<Outcome> {
+  const handler = deps.handlers.find((h) => h.kinds.includes(d.resource.kind));
+  if (!handler)
+    return Promise.resolve({
+      resourceArn: d.resource.arn,
+      kind: d.resource.kind,
+      name: d.resource.name,
+      priorState: d.resource.status,
+      action: d.action,
+      result: 'failed',
+      reason: d.reason,
+      error: `NoHandlerError: no handler for ${d.resource.kind} in this build`,
+    });
+  return handler.act(deps.clients, d, ctx);
+}
+
 /** Carry out `act` decisions inline with bounded concurrency; one failure does not stop the rest. */
 export async function actAll(
   deps: Pick<AutoStopDeps, 'clients' | 'handlers' | 'concurrency' | 'onProgress'>,
   decisions: readonly Extract<Decision, { type: 'act' }>[],
   ctx: RunContext,
 ): Promise<Outcome[]> {
-  const byKind = new Map<ResourceKind, KindHandler<SageMakerClients>>();
-  for (const h of deps.handlers) for (const k of h.kinds) byKind.set(k, h);
   return mapPool(
     decisions,
     deps.concurrency,
-    async (d) => {
-      const handler = byKind.get(d.resource.kind);
-      if (!handler)
-        return {
-          resourceArn: d.resource.arn,
-          kind: d.resource.kind,
-          name: d.resource.name,
-          priorState: d.resource.status,
-          action: d.action,
-          result: 'failed' as const,
-          reason: d.reason,
-          error: `NoHandlerError: no handler for ${d.resource.kind} in this build`,
-        };
-      return handler.act(deps.clients, d, ctx);
-    },
+    (d) => actOne(deps, d, ctx),
     (done) => {
       if (done % 25 === 0 || done === decisions.length)
         deps.onProgress?.({ phase: 'act', done, total: decisions.length });
@@ -312,7 +325,106 @@ function passiveOutcome(d: Decision): Outcome {
   return { ...base, action: 'skip', result: 'skipped', reason: d.reason };
 }
 
-/** Steps 3-6 for one project: plan, then act (or not), then audit. */
+/** A counting semaphore: at most `limit` tasks run at once, in submission order. */
+class Limiter {
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
+  constructor(private readonly limit: number) {}
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.running >= this.limit) await new Promise<void>((r) => this.waiting.push(r));
+    this.running++;
+    try {
+      return await task();
+    } finally {
+      this.running--;
+      this.waiting.shift()?.();
+    }
+  }
+}
+
+/**
+ * Carries out `act` decisions as discovery produces them: the first `inlineActionLimit` inline
+ * (bounded concurrency), the rest in batches to the work queue; stops that still fail with a
+ * retryable error go to the queue too.
+ */
+class Executor {
+  private inlineLeft: number;
+  private readonly limiter: Limiter;
+  private readonly inline: Promise<Outcome>[] = [];
+  private readonly inlineDecisions: Extract<Decision, { type: 'act' }>[] = [];
+  private buffer: Extract<Decision, { type: 'act' }>[] = [];
+  private sending: Promise<void> = Promise.resolve();
+  private done = 0;
+  readonly queued: Extract<Decision, { type: 'act' }>[] = [];
+  readonly passive: Outcome[] = [];
+
+  constructor(
+    private readonly deps: AutoStopDeps,
+    private readonly ctx: RunContext,
+    private readonly acting: boolean,
+  ) {
+    this.inlineLeft = deps.inlineActionLimit;
+    this.limiter = new Limiter(deps.concurrency);
+  }
+
+  submit(decisions: readonly Decision[]): void {
+    for (const d of decisions) {
+      if (!this.acting || d.type !== 'act') {
+        this.passive.push(passiveOutcome(d));
+      } else if (this.inlineLeft > 0 || !this.deps.workQueue) {
+        this.inlineLeft--;
+        this.inlineDecisions.push(d);
+        this.inline.push(
+          this.limiter
+            .run(() => actOne(this.deps, d, this.ctx))
+            .then((o) => {
+              this.done++;
+              if (this.done % 25 === 0)
+                this.deps.onProgress?.({
+                  phase: 'act',
+                  done: this.done,
+                  total: this.inline.length,
+                });
+              return o;
+            }),
+        );
+      } else {
+        this.buffer.push(d);
+        if (this.buffer.length >= DECISIONS_PER_MESSAGE) this.flush();
+      }
+    }
+  }
+
+  private flush(): void {
+    if (this.buffer.length === 0) return;
+    const batch = this.buffer;
+    this.buffer = [];
+    this.queued.push(...batch);
+    const queue = this.deps.workQueue;
+    // Sends are chained so a failure surfaces in `finish` (and the invocation fails: no loss).
+    this.sending = this.sending.then(async () => {
+      await queue?.send(workMessages(this.ctx.project.id, this.ctx.notificationId, batch));
+    });
+  }
+
+  async finish(): Promise<Outcome[]> {
+    this.flush();
+    const outcomes = await Promise.all(this.inline);
+    if (this.inline.length > 0)
+      this.deps.onProgress?.({ phase: 'act', done: this.inline.length, total: this.inline.length });
+    // Stops that still fail with throttling or a server error after the SDK's retries go to the
+    // worker (which retries through SQS and then its DLQ) rather than being dropped.
+    const retryable = outcomes.map((o) => this.deps.workQueue !== undefined && isRetryable(o));
+    this.buffer = this.inlineDecisions.filter((_, i) => retryable[i]);
+    this.flush();
+    await this.sending;
+    if (this.queued.length > 0)
+      this.deps.onProgress?.({ phase: 'queue', queued: this.queued.length });
+    return [...outcomes.filter((_, i) => !retryable[i]), ...this.passive];
+  }
+}
+
+/** Steps 3-6 for one project: plan, act (or not) as decisions arrive, then audit. */
 export async function runProject(
   deps: AutoStopDeps,
   evaluation: RunReport,
@@ -325,43 +437,10 @@ export async function runProject(
     notificationId: evaluation.notificationId,
     now: deps.now,
   };
-  const plan = await planProject(deps, ctx);
   const acting = options.execute && project.autoStop.mode === 'enforce';
-  const acts = plan.decisions.filter(
-    (d): d is Extract<Decision, { type: 'act' }> => d.type === 'act',
-  );
-  const passive = plan.decisions.filter((d) => !acting || d.type !== 'act').map(passiveOutcome);
-
-  let outcomes: Outcome[] = passive;
-  let queued = 0;
-  let queuedNames: string[] = [];
-  if (acting && acts.length > deps.inlineActionLimit && deps.workQueue) {
-    await deps.workQueue.send(workMessages(project.id, ctx.notificationId, acts));
-    queued = acts.length;
-    queuedNames = acts.map(
-      (d) => `${d.resource.kind} ${d.resource.name} (was ${d.resource.status})`,
-    );
-    deps.onProgress?.({ phase: 'queue', queued });
-  } else if (acting) {
-    const done = await actAll(deps, acts, ctx);
-    // Stops that still fail with throttling or a server error after the SDK's retries go to the
-    // worker (which retries through SQS and then its DLQ) rather than being dropped.
-    const retry = deps.workQueue ? done.filter(isRetryable) : [];
-    if (retry.length > 0) {
-      const arns = new Set(retry.map((o) => o.resourceArn));
-      await deps.workQueue?.send(
-        workMessages(
-          project.id,
-          ctx.notificationId,
-          acts.filter((d) => arns.has(d.resource.arn)),
-        ),
-      );
-      queued = retry.length;
-      queuedNames = retry.map((o) => `${o.kind} ${o.name} (retry after ${o.error})`);
-      deps.onProgress?.({ phase: 'queue', queued });
-    }
-    outcomes = [...done.filter((o) => !isRetryable(o) || !deps.workQueue), ...passive];
-  }
+  const executor = new Executor(deps, ctx, acting);
+  const plan = await planProject(deps, ctx, (decisions) => executor.submit(decisions));
+  const outcomes = await executor.finish();
   await deps.audit?.write(
     { projectId: project.id, notificationId: ctx.notificationId, time: deps.now() },
     outcomes,
@@ -373,8 +452,10 @@ export async function runProject(
     tagged: plan.tagged,
     decisions: plan.decisions.map(view),
     outcomes,
-    queued,
-    queuedNames,
+    queued: executor.queued.length,
+    queuedNames: executor.queued.map(
+      (d) => `${d.resource.kind} ${d.resource.name} (was ${d.resource.status})`,
+    ),
   };
 }
 

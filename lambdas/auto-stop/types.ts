@@ -86,6 +86,15 @@ export interface KindHandler<Clients = unknown> {
     tagged: readonly TaggedResource[],
     ctx: RunContext,
   ): Promise<Resource[]>;
+  /**
+   * Optional streaming form of `discover`: yields live resources page by page, so stops can
+   * start while slow listings are still being read. The orchestrator prefers it when present.
+   */
+  discoverPages?(
+    clients: Clients,
+    tagged: readonly TaggedResource[],
+    ctx: RunContext,
+  ): AsyncIterable<Resource[]>;
   /** Pure: what to do with one live resource under the project's settings. */
   plan(resource: Resource, settings: AutoStopSettings): Decision;
   /** Carry out one `act` decision; "already stopped" / "not found" is `already-done`, not `failed`. */

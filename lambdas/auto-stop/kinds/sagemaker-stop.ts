@@ -39,6 +39,17 @@ export function sageMakerStopHandler(
       const listed = await readAllPages((token) => spec.listPage(clients.sagemaker, token));
       return joinLive(spec.kind, tagged, listed);
     },
+    async *discoverPages(clients, tagged) {
+      if (tagged.length === 0) return;
+      // Same reading as `discover` (every page, empty ones included), one page at a time.
+      let token: string | undefined;
+      do {
+        const page = await spec.listPage(clients.sagemaker, token);
+        const live = joinLive(spec.kind, tagged, page.items);
+        if (live.length > 0) yield live;
+        token = page.nextToken || undefined;
+      } while (token);
+    },
     plan(resource, settings) {
       return planStop(resource, settings, spec);
     },

@@ -263,7 +263,7 @@ describe('handleSnsEvent', () => {
     await expect(handleSnsEvent({} as SNSEvent, context)).resolves.toBeUndefined();
   });
 
-  it('fans out to the work queue when there are more stops than the inline limit', async () => {
+  it('stops up to the inline limit itself and queues the rest for the worker', async () => {
     // Prepare
     vi.stubEnv('AUTO_STOP_INLINE_LIMIT', '1');
     resetRuntimeForTests();
@@ -271,12 +271,33 @@ describe('handleSnsEvent', () => {
     // Act
     await handleSnsEvent(snsEvent(fixture('monthly-actual.txt')), context);
     // Assess
-    expect(sagemaker).not.toHaveReceivedCommand(StopTrainingJobCommand);
+    expect(sagemaker).toHaveReceivedCommandTimes(StopTrainingJobCommand, 1);
+    expect(sagemaker).toHaveReceivedCommandWith(StopTrainingJobCommand, {
+      TrainingJobName: 'run-1',
+    });
     const entries = sqs.commandCalls(SendMessageBatchCommand)[0]?.args[0].input.Entries ?? [];
     expect(entries).toHaveLength(1);
     const body = JSON.parse(entries[0]?.MessageBody ?? '{}');
     expect(body).toMatchObject({ projectId: 'fraud-detection', notificationId: 'msg-1' });
-    expect(body.items.map((i: { name: string }) => i.name)).toEqual(['run-1', 'run-2']);
+    expect(body.items.map((i: { name: string }) => i.name)).toEqual(['run-2']);
+    const report = sns.commandCalls(PublishCommand)[0]?.args[0].input.Message;
+    expect(report).toContain(
+      'Stop requests queued for the worker (results in the audit table) (1):',
+    );
+  });
+
+  it('queues a stop that is still throttled after the SDK retries instead of dropping it', async () => {
+    // Prepare
+    givenAccount();
+    sagemaker
+      .on(StopTrainingJobCommand, { TrainingJobName: 'run-2' })
+      .rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+    // Act
+    await handleSnsEvent(snsEvent(fixture('monthly-actual.txt')), context);
+    // Assess
+    const entries = sqs.commandCalls(SendMessageBatchCommand)[0]?.args[0].input.Entries ?? [];
+    const body = JSON.parse(entries[0]?.MessageBody ?? '{}');
+    expect(body.items.map((i: { name: string }) => i.name)).toEqual(['run-2']);
   });
 
   it('lets AWS errors escape so Lambda retries and the on-failure queue keeps the event', async () => {

@@ -115,6 +115,23 @@ describe('discover', () => {
     });
   });
 
+  it('streams the same live resources page by page, reading past empty pages', async () => {
+    // Prepare
+    sagemaker
+      .on(ListTrainingJobsCommand)
+      .resolvesOnce({ TrainingJobSummaries: [summary('a')], NextToken: 't1' })
+      .resolvesOnce({ TrainingJobSummaries: [], NextToken: 't2' })
+      .resolvesOnce({ TrainingJobSummaries: [summary('b')] });
+    const tagged = ['a', 'b'].map((n) => ({ arn: arnOf('training-job', n), tags: {} }));
+    // Act
+    const pages: string[][] = [];
+    for await (const page of training.discoverPages?.(clients, tagged, ctx) ?? [])
+      pages.push(page.map((r) => r.name));
+    // Assess
+    expect(pages).toEqual([['a'], ['b']]);
+    expect(sagemaker).toHaveReceivedCommandTimes(ListTrainingJobsCommand, 3);
+  });
+
   it('drops stale tagging results (finished or deleted jobs) and never includes untagged jobs', async () => {
     // Prepare: the tagging API still lists "gone"; "other" runs but belongs to another project.
     sagemaker
