@@ -11,6 +11,7 @@
  * | WORK_QUEUE_URL | fan-out queue | none: everything inline |
  * | AUTO_STOP_CONCURRENCY | stop calls in flight | 4 |
  * | AUTO_STOP_INLINE_LIMIT | most stops done inline before fanning out | 200 |
+ * | AUTO_STOP_LIST_RATE | SageMaker List* calls per second per operation (0: no pacing) | 2 |
  * | AWS_RETRY_MODE / AWS_MAX_ATTEMPTS | SDK retry | adaptive / 10 |
  */
 import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
@@ -72,6 +73,7 @@ export interface AutoStopEnv {
   readonly workQueueUrl: string | undefined;
   readonly concurrency: number;
   readonly inlineActionLimit: number;
+  readonly listRate: number;
 }
 
 function positiveInt(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
@@ -79,6 +81,14 @@ function positiveInt(name: string, fallback: number, env: NodeJS.ProcessEnv): nu
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 1)
     throw new Error(`Environment variable ${name} must be a positive integer, got "${raw}"`);
+  return value;
+}
+
+function nonNegative(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
+  const raw = optionalEnv(name, String(fallback), env);
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0)
+    throw new Error(`Environment variable ${name} must be a number >= 0, got "${raw}"`);
   return value;
 }
 
@@ -92,5 +102,6 @@ export function readAutoStopEnv(env: NodeJS.ProcessEnv = process.env): AutoStopE
     workQueueUrl: opt('WORK_QUEUE_URL'),
     concurrency: positiveInt('AUTO_STOP_CONCURRENCY', 4, env),
     inlineActionLimit: positiveInt('AUTO_STOP_INLINE_LIMIT', 200, env),
+    listRate: nonNegative('AUTO_STOP_LIST_RATE', 2, env),
   };
 }

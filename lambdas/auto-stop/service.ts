@@ -8,6 +8,7 @@ import { logger, metrics } from '../shared/powertools';
 import { AuditLog } from './audit';
 import { jobHandlers } from './kinds/jobs';
 import { notebookHandler } from './kinds/notebooks';
+import { listPacer } from './pacer';
 import { type AutoStopDeps, countOutcomes, type RunReport } from './run';
 import type { AutoStopEnv, AutoStopSdk } from './runtime';
 import type { KindHandler, Outcome, Progress, SageMakerClients } from './types';
@@ -26,6 +27,7 @@ export function buildDeps(
   env: AutoStopEnv,
   options: { now?: () => Date; onProgress?: (p: Progress) => void } = {},
 ): AutoStopDeps {
+  listPacer.setRate(env.listRate);
   return {
     policy,
     clients: sdk,

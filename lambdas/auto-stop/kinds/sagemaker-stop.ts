@@ -5,6 +5,7 @@
  */
 import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import type { ResourceKind } from '../../../lib/config/schema';
+import { listPacer } from '../pacer';
 import type { KindHandler, SageMakerClients } from '../types';
 import { joinLive, type ListedPage, planStop, readAllPages, stopOutcome } from './common';
 
@@ -36,7 +37,10 @@ export function sageMakerStopHandler(
     async discover(clients, tagged) {
       // Nothing of this kind carries the project tag: no listing at all.
       if (tagged.length === 0) return [];
-      const listed = await readAllPages((token) => spec.listPage(clients.sagemaker, token));
+      const listed = await readAllPages(async (token) => {
+        await listPacer.wait(spec.listIamAction);
+        return spec.listPage(clients.sagemaker, token);
+      });
       return joinLive(spec.kind, tagged, listed);
     },
     async *discoverPages(clients, tagged) {
@@ -44,6 +48,7 @@ export function sageMakerStopHandler(
       // Same reading as `discover` (every page, empty ones included), one page at a time.
       let token: string | undefined;
       do {
+        await listPacer.wait(spec.listIamAction);
         const page = await spec.listPage(clients.sagemaker, token);
         const live = joinLive(spec.kind, tagged, page.items);
         if (live.length > 0) yield live;

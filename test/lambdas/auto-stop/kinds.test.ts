@@ -7,11 +7,12 @@ import {
   type TrainingJobStatus,
 } from '@aws-sdk/client-sagemaker';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { planStop } from '../../../lambdas/auto-stop/kinds/common';
 import { jobHandlers, trainingJobSpec } from '../../../lambdas/auto-stop/kinds/jobs';
 import { notebookHandler } from '../../../lambdas/auto-stop/kinds/notebooks';
 import { sageMakerStopHandler } from '../../../lambdas/auto-stop/kinds/sagemaker-stop';
+import { listPacer } from '../../../lambdas/auto-stop/pacer';
 import type { RunContext } from '../../../lambdas/auto-stop/types';
 import { examplePolicy } from '../../helpers/app';
 import { arnOf, awsError, resource } from './fakes';
@@ -36,6 +37,11 @@ const summary = (name: string, status: TrainingJobStatus = 'InProgress') => ({
   TrainingJobArn: arnOf('training-job', name),
   TrainingJobStatus: status,
   CreationTime: new Date(),
+});
+
+beforeAll(() => {
+  // Pacing is tested in pacer.test.ts; here it would only slow the paging tests down.
+  listPacer.setRate(0);
 });
 
 afterEach(() => {
