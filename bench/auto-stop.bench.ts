@@ -248,16 +248,20 @@ const suite: BenchSuite = {
             ).length,
         );
         const floor = Math.max(...perKind) / STOP_RATE;
-        // Listing pages a full read needs (kinds that have tagged project work).
+        // Listing pages a full read needs (every kind that has tagged project work).
         const minimumListPages = KIND_OPERATIONS.reduce((sum, ops) => {
           const live = (account.byType.get(ops.type) ?? []).filter((r) => !r.deleted).length;
           return sum + Math.max(1, Math.ceil(live / 100));
         }, 0);
+        // Listings run side by side, one per operation: the slowest one bounds discovery.
         const listFloor =
-          Math.ceil(
-            Math.max(...KIND_OPERATIONS.map((o) => (account.byType.get(o.type) ?? []).length)) /
-              100,
+          Math.max(
+            ...KIND_OPERATIONS.map((o) =>
+              Math.ceil((account.byType.get(o.type) ?? []).filter((r) => !r.deleted).length / 100),
+            ),
           ) / LIST_RATE;
+        // Discovery streams into acting, so the throttle-imposed minimum is the larger of the two.
+        const throttleFloor = Math.max(listFloor, floor);
         rows.push({
           running,
           queued,
@@ -270,7 +274,8 @@ const suite: BenchSuite = {
           'wall s': wall.toFixed(1),
           'stop floor s': floor.toFixed(1),
           'wall/stop floor': (wall / floor).toFixed(2),
-          'wall/(list+stop floor)': (wall / (floor + listFloor)).toFixed(2),
+          'list floor s': listFloor.toFixed(1),
+          'wall/max(list,stop) floor': (wall / throttleFloor).toFixed(2),
           'left running': projectRunning,
           'others touched': othersTouched,
         });
@@ -288,6 +293,11 @@ const suite: BenchSuite = {
             description: `${running} running: wall time within 1.5x the stop throttle floor`,
             actual: `${(wall / floor).toFixed(2)}x (${wall.toFixed(1)} s vs ${floor.toFixed(1)} s)`,
             met: wall / floor <= 1.5,
+          },
+          {
+            description: `${running} running: wall time within 1.5x the throttle floor, listing included`,
+            actual: `${(wall / throttleFloor).toFixed(2)}x (${wall.toFixed(1)} s vs ${throttleFloor.toFixed(1)} s)`,
+            met: wall / throttleFloor <= 1.5,
           },
           {
             description: `${running} running: nothing of the project left running, nothing else touched, nothing lost`,
