@@ -17,7 +17,7 @@ import { requireEnv } from '../shared/env';
 import { loadRuntimePolicy } from '../shared/policy';
 import { logger, metrics, tracer } from '../shared/powertools';
 import { publishReport, renderReport } from './report';
-import { type NotificationInput, type RunReport, runNotification } from './run';
+import { countOutcomes, type NotificationInput, type RunReport, runNotification } from './run';
 import { createClients, readAutoStopEnv } from './runtime';
 import { buildDeps, recordRun } from './service';
 
@@ -40,7 +40,9 @@ function createRuntime(env: NodeJS.ProcessEnv = process.env) {
     eventKeyJmesPath: 'notificationId',
     expiresAfterSeconds: IDEMPOTENCY_TTL_SECONDS,
   });
-  const work = async (input: NotificationInput): Promise<RunReport> => {
+  // The stored result must stay small: DynamoDB items are limited to 400 KB, and a run over
+  // 1,000 resources is larger than that. The full detail is in the audit table and the logs.
+  const work = async (input: NotificationInput): Promise<RunSummary> => {
     const report = await runNotification(deps, input, { execute: true });
     recordRun(report);
     // One summary per notification about a known project whose auto-stop is not off.
@@ -51,7 +53,7 @@ function createRuntime(env: NodeJS.ProcessEnv = process.env) {
         report.project.id,
         renderReport(report, { auditTableName: settings.auditTableName }),
       );
-    return report;
+    return summarize(report);
   };
   const processNotification = makeIdempotent(work, {
     persistenceStore: new DynamoDBPersistenceLayer({
@@ -61,6 +63,25 @@ function createRuntime(env: NodeJS.ProcessEnv = process.env) {
     config: idempotencyConfig,
   });
   return { processNotification, idempotencyConfig };
+}
+
+/** What the idempotency record keeps of a run. */
+export interface RunSummary {
+  readonly notificationId: string;
+  readonly project: string | null;
+  readonly proceed: boolean;
+  readonly decision: string;
+  readonly counts: ReturnType<typeof countOutcomes>;
+}
+
+function summarize(report: RunReport): RunSummary {
+  return {
+    notificationId: report.notificationId,
+    project: report.project?.id ?? null,
+    proceed: report.proceed,
+    decision: report.decision.slice(0, 500),
+    counts: countOutcomes(report),
+  };
 }
 
 let runtime: ReturnType<typeof createRuntime> | undefined;

@@ -197,6 +197,19 @@ describe('handleSnsEvent', () => {
     expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
   });
 
+  it('keeps only a small summary in the idempotency record (DynamoDB items are limited to 400 KB)', async () => {
+    // Prepare
+    givenAccount();
+    const records = fakeIdempotencyTable(dynamo);
+    // Act
+    await handleSnsEvent(snsEvent(fixture('monthly-actual.txt'), 'msg-small'), context);
+    // Assess
+    const [record] = [...records.values()];
+    expect(record?.status?.S).toBe('COMPLETED');
+    expect(record?.data?.M?.counts?.M?.done?.N).toBe('2');
+    expect(JSON.stringify(record).length).toBeLessThan(2000);
+  });
+
   it('stops nothing for a forged message that DescribeBudget does not confirm', async () => {
     // Prepare: the message claims $9,612.34, the budget says $120.
     givenAccount('fraud-detection', '120');
