@@ -8,8 +8,8 @@ import type { Outcome } from './types';
 
 /** Lines listed per section; the rest is in the audit table. */
 const MAX_LINES_PER_SECTION = 50;
-/** SNS email subjects are limited to 100 characters. */
-const MAX_SUBJECT = 100;
+/** SNS subjects must be "less than 100 characters long" (PublishInput.Subject, @aws-sdk/client-sns model docs). */
+const MAX_SUBJECT = 99;
 
 function section(title: string, lines: readonly string[]): string[] {
   if (lines.length === 0) return [];
