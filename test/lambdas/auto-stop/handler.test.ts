@@ -210,6 +210,21 @@ describe('handleSnsEvent', () => {
     expect(JSON.stringify(record).length).toBeLessThan(2000);
   });
 
+  it("reads the budget in the function's own account when the message names none (no STS call)", async () => {
+    // Prepare
+    givenAccount();
+    const message = fixture('monthly-actual.txt').replace('AWS Account 111122223333\n', '');
+    const own = {
+      ...context,
+      invokedFunctionArn: 'arn:aws:lambda:eu-west-1:999988887777:function:auto-stop',
+    } as Context;
+    // Act
+    await handleSnsEvent(snsEvent(message), own);
+    // Assess: the account comes from the function ARN in the context.
+    expect(budgets).toHaveReceivedCommandWith(DescribeBudgetCommand, { AccountId: '999988887777' });
+    expect(sagemaker).toHaveReceivedCommandTimes(StopTrainingJobCommand, 2);
+  });
+
   it('stops nothing for a forged message that DescribeBudget does not confirm', async () => {
     // Prepare: the message claims $9,612.34, the budget says $120.
     givenAccount('fraud-detection', '120');
