@@ -87,9 +87,20 @@ export class AutoStopStack extends Stack {
     this.reportTopic = new AlertTopic(this, 'ReportTopic', {
       displayName: 'ml-guardrails auto-stop report',
     });
+    // Reports SNS could not deliver to an address wait here instead of being dropped.
+    const reportDlq = new sqs.Queue(this, 'ReportDeadLetterQueue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(reportDlq).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is the dead-letter queue of the report email subscriptions.',
+    });
     for (const [address, projectIds] of reportRecipients(policy))
       this.reportTopic.topic.addSubscription(
         new subscriptions.EmailSubscription(address, {
+          deadLetterQueue: reportDlq,
           filterPolicy: {
             project: sns.SubscriptionFilter.stringFilter({ allowlist: projectIds }),
           },

@@ -142,6 +142,7 @@ describe('AutoStopStack', () => {
         Protocol: 'email',
         Endpoint: address,
         FilterPolicy: { project: projects },
+        RedrivePolicy: { deadLetterTargetArn: Match.anyValue() },
       });
   });
 
