@@ -405,6 +405,9 @@ class Executor {
     this.sending = this.sending.then(async () => {
       await queue?.send(workMessages(this.ctx.project.id, this.ctx.notificationId, batch));
     });
+    // Mark the chain handled while discovery goes on (an unhandled rejection would crash the
+    // runtime); `finish` awaits it and rethrows.
+    this.sending.catch(() => {});
   }
 
   async finish(): Promise<Outcome[]> {

@@ -328,6 +328,26 @@ describe('handleSnsEvent', () => {
     expect(body.items.map((i: { name: string }) => i.name)).toEqual(['run-2']);
   });
 
+  it('fails the invocation when stop requests cannot be queued, and the retry goes through', async () => {
+    // Prepare
+    vi.stubEnv('AUTO_STOP_INLINE_LIMIT', '1');
+    resetRuntimeForTests();
+    givenAccount();
+    sqs
+      .on(SendMessageBatchCommand)
+      .rejects(Object.assign(new Error('queue down'), { name: 'InternalError' }));
+    // Act / Assess
+    await expect(handleSnsEvent(snsEvent(fixture('monthly-actual.txt')), context)).rejects.toThrow(
+      'queue down',
+    );
+    expect(sns).not.toHaveReceivedCommand(PublishCommand);
+    // The retry of the same message is not blocked by the idempotency record of the failed run.
+    sqs.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [] });
+    await handleSnsEvent(snsEvent(fixture('monthly-actual.txt')), context);
+    expect(sqs).toHaveReceivedCommandTimes(SendMessageBatchCommand, 2);
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+  });
+
   it('lets AWS errors escape so Lambda retries and the on-failure queue keeps the event', async () => {
     givenAccount();
     budgets
