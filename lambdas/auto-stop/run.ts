@@ -244,38 +244,74 @@ export async function planProject(
   const unhandledKinds = ctx.settings.resourceKinds.filter((k) => !covered.has(k));
 
   const types = [...new Set(handlers.flatMap((h) => h.taggingTypes))];
-  const tagged = await findTaggedResources(
+  // The tagging API and the listings are read at the same time; listed pages wait for the
+  // tagging result (only tagged resources are the project's) and are joined when it is in.
+  const taggedPromise = findTaggedResources(
     deps.clients.tagging,
     deps.policy.organisation.projectTagKey,
     ctx.project.id,
     types,
-  );
-  deps.onProgress?.({ phase: 'discover', tagged: tagged.length });
-  const byType = new Map<string, TaggedResource[]>();
-  for (const t of tagged) {
-    const type = taggingTypeOfArn(t.arn);
-    if (type) byType.set(type, [...(byType.get(type) ?? []), t]);
-  }
+  ).then((tagged) => {
+    deps.onProgress?.({ phase: 'discover', tagged: tagged.length });
+    const byType = new Map<string, TaggedResource[]>();
+    for (const t of tagged) {
+      const type = taggingTypeOfArn(t.arn);
+      if (type) byType.set(type, [...(byType.get(type) ?? []), t]);
+    }
+    return { count: tagged.length, byType };
+  });
   const decisions: Decision[] = [];
   const take = (h: KindHandler<SageMakerClients>, resources: readonly Resource[]) => {
+    if (resources.length === 0) return;
     const planned = resources.map((r) => h.plan(r, ctx.settings));
     decisions.push(...planned);
     onDecisions(planned);
   };
-  await Promise.all(
-    handlers.map(async (h) => {
-      const mine = h.taggingTypes.flatMap((t) => byType.get(t) ?? []);
-      if (h.discoverPages)
-        for await (const page of h.discoverPages(deps.clients, mine, ctx)) take(h, page);
-      else take(h, await h.discover(deps.clients, mine, ctx));
-    }),
-  );
+  const mineOf = (h: KindHandler<SageMakerClients>, byType: Map<string, TaggedResource[]>) =>
+    h.taggingTypes.flatMap((t) => byType.get(t) ?? []);
+
+  const discoverWith = async (h: KindHandler<SageMakerClients>) => {
+    if (h.listLive) {
+      let index: Map<string, TaggedResource> | undefined;
+      const ready = taggedPromise.then(({ byType }) => {
+        index = new Map(mineOf(h, byType).map((t) => [t.arn.toLowerCase(), t]));
+      });
+      // Failures surface through the final `await ready`; this only keeps the promise handled.
+      ready.catch(() => {});
+      const join = (page: readonly Resource[]): Resource[] =>
+        page.flatMap((r) => {
+          const t = index?.get(r.arn.toLowerCase());
+          return t ? [{ ...r, tags: t.tags }] : [];
+        });
+      let waiting: Resource[] = [];
+      for await (const page of h.listLive(deps.clients, ctx)) {
+        if (!index) {
+          waiting.push(...page);
+          continue;
+        }
+        take(h, join(waiting));
+        waiting = [];
+        take(h, join(page));
+        // Nothing of this kind carries the project tag: stop reading its listing.
+        if (index.size === 0) break;
+      }
+      await ready;
+      take(h, join(waiting));
+      return;
+    }
+    const mine = mineOf(h, (await taggedPromise).byType);
+    if (h.discoverPages)
+      for await (const page of h.discoverPages(deps.clients, mine, ctx)) take(h, page);
+    else take(h, await h.discover(deps.clients, mine, ctx));
+  };
+  await Promise.all([taggedPromise, ...handlers.map(discoverWith)]);
+  const tagged = (await taggedPromise).count;
   deps.onProgress?.({
     phase: 'plan',
     resources: decisions.length,
     actions: decisions.filter((d) => d.type === 'act').length,
   });
-  return { tagged: tagged.length, decisions, unhandledKinds };
+  return { tagged, decisions, unhandledKinds };
 }
 
 /** Carry out one `act` decision with the handler of its kind. */

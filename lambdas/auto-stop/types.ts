@@ -95,6 +95,13 @@ export interface KindHandler<Clients = unknown> {
     tagged: readonly TaggedResource[],
     ctx: RunContext,
   ): AsyncIterable<Resource[]>;
+  /**
+   * Optional: the live resources of this handler's kinds that could need action, page by page,
+   * with empty `tags`, read without waiting for the tagging API. The orchestrator keeps only
+   * those the tagging API returns for the project (and takes their tags from it), and stops
+   * reading once it knows no resource of these kinds carries the project tag.
+   */
+  listLive?(clients: Clients, ctx: RunContext): AsyncIterable<Resource[]>;
   /** Pure: what to do with one live resource under the project's settings. */
   plan(resource: Resource, settings: AutoStopSettings): Decision;
   /** Carry out one `act` decision; "already stopped" / "not found" is `already-done`, not `failed`. */

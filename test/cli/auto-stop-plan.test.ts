@@ -40,6 +40,8 @@ beforeEach(() => {
       },
     ],
   });
+  // Every other listing is empty (listings start before the tagging result is in).
+  sagemaker.onAnyCommand().resolves({});
   sagemaker.on(ListTrainingJobsCommand).resolves({
     TrainingJobSummaries: [
       {

@@ -55,6 +55,21 @@ export function sageMakerStopHandler(
         token = page.nextToken || undefined;
       } while (token);
     },
+    async *listLive(clients) {
+      let token: string | undefined;
+      do {
+        await listPacer.wait(spec.listIamAction);
+        const page = await spec.listPage(clients.sagemaker, token);
+        yield page.items.map((i) => ({
+          arn: i.arn,
+          kind: spec.kind,
+          name: i.name,
+          status: i.status,
+          tags: {},
+        }));
+        token = page.nextToken || undefined;
+      } while (token);
+    },
     plan(resource, settings) {
       return planStop(resource, settings, spec);
     },

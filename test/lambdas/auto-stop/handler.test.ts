@@ -89,6 +89,8 @@ function givenAccount(project = 'fraud-detection', actualSpend = '9612.34') {
     ],
     PaginationToken: '',
   });
+  // Every other listing is empty (listings start before the tagging result is in).
+  sagemaker.onAnyCommand().resolves({});
   sagemaker.on(ListTrainingJobsCommand).resolves({
     TrainingJobSummaries: [job('run-1'), job('run-2'), job('keep'), job('someone-else')],
   });

@@ -138,6 +138,19 @@ describe('discover', () => {
     expect(sagemaker).toHaveReceivedCommandTimes(ListTrainingJobsCommand, 3);
   });
 
+  it('lists live resources without tags for the orchestrator to join, every page', async () => {
+    sagemaker
+      .on(ListTrainingJobsCommand)
+      .resolvesOnce({ TrainingJobSummaries: [], NextToken: 't1' })
+      .resolvesOnce({ TrainingJobSummaries: [summary('a')] });
+    const pages: { name: string; tags: object }[][] = [];
+    for await (const page of training.listLive?.(clients, ctx) ?? []) pages.push(page);
+    expect(pages).toEqual([
+      [],
+      [expect.objectContaining({ name: 'a', kind: 'training-job', tags: {} })],
+    ]);
+  });
+
   it('drops stale tagging results (finished or deleted jobs) and never includes untagged jobs', async () => {
     // Prepare: the tagging API still lists "gone"; "other" runs but belongs to another project.
     sagemaker
