@@ -33,7 +33,15 @@ function createRuntime(env: NodeJS.ProcessEnv = process.env) {
   const settings = readAutoStopEnv(env);
   requireEnv('AUDIT_TABLE_NAME', env);
   const sdk = createClients(env);
-  for (const client of [sdk.sagemaker, sdk.tagging, sdk.budgets, sdk.sns, sdk.sqs, sdk.rawDynamo])
+  for (const client of [
+    sdk.sagemaker,
+    sdk.sagemakerList,
+    sdk.tagging,
+    sdk.budgets,
+    sdk.sns,
+    sdk.sqs,
+    sdk.rawDynamo,
+  ])
     tracer.captureAWSv3Client(client);
   const deps = buildDeps(loadRuntimePolicy(env), sdk, settings);
   const idempotencyConfig = new IdempotencyConfig({

@@ -42,6 +42,7 @@ export function sdkConfig(env: NodeJS.ProcessEnv = process.env): {
 }
 
 export interface AutoStopSdk extends AutoStopClients {
+  readonly sagemakerList: SageMakerClient;
   readonly dynamo: DynamoDBDocumentClient;
   readonly rawDynamo: DynamoDBClient;
   readonly sns: SNSClient;
@@ -54,6 +55,8 @@ export function createClients(env: NodeJS.ProcessEnv = process.env): AutoStopSdk
   const rawDynamo = new DynamoDBClient(config);
   return {
     sagemaker: new SageMakerClient(config),
+    // Listings are paced client-side (AUTO_STOP_LIST_RATE): standard retry, own retry state.
+    sagemakerList: new SageMakerClient({ ...config, retryMode: 'standard' }),
     autoScaling: new ApplicationAutoScalingClient(config),
     tagging: new ResourceGroupsTaggingAPIClient(config),
     budgets: new BudgetsClient(config),

@@ -118,6 +118,11 @@ export interface KindHandler<Clients = unknown> {
  */
 export interface SageMakerClients {
   readonly sagemaker: import('@aws-sdk/client-sagemaker').SageMakerClient;
+  /**
+   * Client for paced List* calls, so their retry state is not shared with Stop* calls (in
+   * adaptive mode one throttled stop slows every call of the same client). @default sagemaker
+   */
+  readonly sagemakerList?: import('@aws-sdk/client-sagemaker').SageMakerClient;
   readonly autoScaling: import('@aws-sdk/client-application-auto-scaling').ApplicationAutoScalingClient;
 }
 

@@ -29,7 +29,9 @@ export interface StopSpec {
 /** A kind handler from a {@link StopSpec}. */
 export function sageMakerStopHandler(
   spec: StopSpec,
-): KindHandler<Pick<SageMakerClients, 'sagemaker'>> & { readonly spec: StopSpec } {
+): KindHandler<Pick<SageMakerClients, 'sagemaker' | 'sagemakerList'>> & {
+  readonly spec: StopSpec;
+} {
   return {
     spec,
     kinds: [spec.kind],
@@ -39,7 +41,7 @@ export function sageMakerStopHandler(
       if (tagged.length === 0) return [];
       const listed = await readAllPages(async (token) => {
         await listPacer.wait(spec.listIamAction);
-        return spec.listPage(clients.sagemaker, token);
+        return spec.listPage(clients.sagemakerList ?? clients.sagemaker, token);
       });
       return joinLive(spec.kind, tagged, listed);
     },
@@ -49,7 +51,7 @@ export function sageMakerStopHandler(
       let token: string | undefined;
       do {
         await listPacer.wait(spec.listIamAction);
-        const page = await spec.listPage(clients.sagemaker, token);
+        const page = await spec.listPage(clients.sagemakerList ?? clients.sagemaker, token);
         const live = joinLive(spec.kind, tagged, page.items);
         if (live.length > 0) yield live;
         token = page.nextToken || undefined;
@@ -59,7 +61,7 @@ export function sageMakerStopHandler(
       let token: string | undefined;
       do {
         await listPacer.wait(spec.listIamAction);
-        const page = await spec.listPage(clients.sagemaker, token);
+        const page = await spec.listPage(clients.sagemakerList ?? clients.sagemaker, token);
         yield page.items.map((i) => ({
           arn: i.arn,
           kind: spec.kind,
