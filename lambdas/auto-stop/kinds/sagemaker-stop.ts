@@ -26,10 +26,11 @@ export interface StopSpec {
   stop(client: SageMakerClient, name: string): Promise<unknown>;
 }
 
+/** The clients a stop handler uses. */
+type StopClients = Pick<SageMakerClients, 'sagemaker' | 'sagemakerList'>;
+
 /** A kind handler from a {@link StopSpec}. */
-export function sageMakerStopHandler(
-  spec: StopSpec,
-): KindHandler<Pick<SageMakerClients, 'sagemaker' | 'sagemakerList'>> & {
+export function sageMakerStopHandler(spec: StopSpec): KindHandler<StopClients> & {
   readonly spec: StopSpec;
 } {
   return {
