@@ -86,6 +86,22 @@ export interface KindHandler<Clients = unknown> {
     tagged: readonly TaggedResource[],
     ctx: RunContext,
   ): Promise<Resource[]>;
+  /**
+   * Optional streaming form of `discover`: yields live resources page by page, so stops can
+   * start while slow listings are still being read. The orchestrator prefers it when present.
+   */
+  discoverPages?(
+    clients: Clients,
+    tagged: readonly TaggedResource[],
+    ctx: RunContext,
+  ): AsyncIterable<Resource[]>;
+  /**
+   * Optional: the live resources of this handler's kinds that could need action, page by page,
+   * with empty `tags`, read without waiting for the tagging API. The orchestrator keeps only
+   * those the tagging API returns for the project (and takes their tags from it), and stops
+   * reading once it knows no resource of these kinds carries the project tag.
+   */
+  listLive?(clients: Clients, ctx: RunContext): AsyncIterable<Resource[]>;
   /** Pure: what to do with one live resource under the project's settings. */
   plan(resource: Resource, settings: AutoStopSettings): Decision;
   /** Carry out one `act` decision; "already stopped" / "not found" is `already-done`, not `failed`. */
@@ -95,3 +111,24 @@ export interface KindHandler<Clients = unknown> {
     ctx: RunContext,
   ): Promise<Outcome>;
 }
+
+/**
+ * The SDK clients the orchestrator hands to every kind handler (a handler declares the subset it
+ * uses as its `Clients`). Added fields are optional-by-use: a handler never needs all of them.
+ */
+export interface SageMakerClients {
+  readonly sagemaker: import('@aws-sdk/client-sagemaker').SageMakerClient;
+  /**
+   * Client for paced List* calls, so their retry state is not shared with Stop* calls (in
+   * adaptive mode one throttled stop slows every call of the same client). @default sagemaker
+   */
+  readonly sagemakerList?: import('@aws-sdk/client-sagemaker').SageMakerClient;
+  readonly autoScaling: import('@aws-sdk/client-application-auto-scaling').ApplicationAutoScalingClient;
+}
+
+/** Progress of a long run, for the CLI's stderr (the function logs instead). */
+export type Progress =
+  | { readonly phase: 'discover'; readonly tagged: number }
+  | { readonly phase: 'plan'; readonly resources: number; readonly actions: number }
+  | { readonly phase: 'act'; readonly done: number; readonly total: number }
+  | { readonly phase: 'queue'; readonly queued: number };

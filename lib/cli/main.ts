@@ -5,6 +5,7 @@
 import { PolicyValidationError } from '../config/load';
 import { type CliCommand, type CliIo, UsageError } from './command';
 import { apiContractCheckCommand } from './commands/api-contract';
+import { autoStopPlanCommand } from './commands/auto-stop-plan';
 import { prrCheckCommand, prrInitCommand } from './commands/prr';
 import { raciCommand } from './commands/raci';
 import { restoreCommand } from './commands/restore';
@@ -15,6 +16,7 @@ import { validateCommand } from './commands/validate';
 /** Every command the CLI offers; a new command is one module and one line here. */
 export const COMMANDS: readonly CliCommand[] = [
   validateCommand,
+  autoStopPlanCommand,
   routeCommand,
   tagsAuditCommand,
   restoreCommand,

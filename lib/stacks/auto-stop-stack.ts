@@ -1,7 +1,21 @@
-import { Stack, type StackProps } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { JOB_SPECS } from '../../lambdas/auto-stop/kinds/jobs';
+import { notebookSpec } from '../../lambdas/auto-stop/kinds/notebooks';
 import type { GuardrailsPolicy } from '../config/schema';
 import { AlertTopic, TopicPublisher } from '../constructs/alert-topic';
+import {
+  budgetReadStatement,
+  discoveryStatement,
+  enforcedProjectIds,
+  stopStatement,
+} from '../constructs/auto-stop-iam';
+import { GuardrailFunction } from '../constructs/guardrail-function';
 
 /** Physical name of the auto-stop topic; budget stacks compute its ARN instead of importing it. */
 export const AUTO_STOP_TOPIC_NAME = 'ml-guardrails-auto-stop';
@@ -10,22 +24,215 @@ export interface AutoStopStackProps extends StackProps {
   readonly policy: GuardrailsPolicy;
   /** Path of the policy file, bundled into the functions. */
   readonly policyFile: string;
+  /** Stop calls in flight per invocation. @default 4 */
+  readonly concurrency?: number;
+  /** Most stops one invocation does before fanning out to the worker. @default 200 */
+  readonly inlineActionLimit?: number;
+  /** Worker invocations at once (SQS event source `maxConcurrency`, at least 2). @default 2 */
+  readonly workerConcurrency?: number;
 }
 
 /**
- * The auto-stop flow: the encrypted topic that AWS Budgets publishes threshold notifications to,
- * and (auto-stop issue) the functions subscribed to it.
+ * The auto-stop flow: the encrypted topic AWS Budgets publishes threshold notifications to, the
+ * function that verifies the spend and stops the project's SageMaker work, the worker that takes
+ * over large stop lists from a queue, the audit and idempotency tables, and the email report topic.
  */
 export class AutoStopStack extends Stack {
   public readonly notificationTopic: AlertTopic;
+  /** Audit records (`PROJECT#<id>` / `AUDIT#<time>#<arn>`) and saved endpoint state (`SAVED#<name>`). */
+  public readonly auditTable: dynamodb.Table;
+  /** Powertools idempotency records, keyed on the SNS MessageId. */
+  public readonly idempotencyTable: dynamodb.Table;
+  /** Plain-text reports, filtered per subscriber by the `project` message attribute. */
+  public readonly reportTopic: AlertTopic;
+  public readonly autoStopFunction: GuardrailFunction;
+  public readonly workQueue: sqs.Queue;
+  public readonly workerFunction: GuardrailFunction;
 
   constructor(scope: Construct, id: string, props: AutoStopStackProps) {
     super(scope, id, props);
+    const { policy } = props;
+    const workerConcurrency = props.workerConcurrency ?? 2;
+    if (workerConcurrency < 2 || workerConcurrency > 1000)
+      throw new Error(
+        `AutoStopStack: workerConcurrency must be 2-1000 (SQS event source maxConcurrency), got ${workerConcurrency}`,
+      );
+
     this.notificationTopic = new AlertTopic(this, 'BudgetNotifications', {
       // Named so budget stacks can reference it without a cross-stack export that pins it.
       topicName: AUTO_STOP_TOPIC_NAME,
       displayName: 'ml-guardrails auto-stop',
       publishers: [TopicPublisher.budgets()],
     });
+
+    this.auditTable = new dynamodb.Table(this, 'AuditTable', {
+      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      encryption: dynamodb.TableEncryption.AWS_MANAGED,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      // The audit trail and saved endpoint state outlive the stack.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.idempotencyTable = new dynamodb.Table(this, 'IdempotencyTable', {
+      // Attribute names are the Powertools idempotency defaults (`id`, `expiration`).
+      partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING },
+      timeToLiveAttribute: 'expiration',
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      encryption: dynamodb.TableEncryption.AWS_MANAGED,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    this.reportTopic = new AlertTopic(this, 'ReportTopic', {
+      displayName: 'ml-guardrails auto-stop report',
+    });
+    // Reports SNS could not deliver to an address wait here instead of being dropped.
+    const reportDlq = new sqs.Queue(this, 'ReportDeadLetterQueue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(reportDlq).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is the dead-letter queue of the report email subscriptions.',
+    });
+    for (const [address, projectIds] of reportRecipients(policy))
+      this.reportTopic.topic.addSubscription(
+        new subscriptions.EmailSubscription(address, {
+          deadLetterQueue: reportDlq,
+          filterPolicy: {
+            project: sns.SubscriptionFilter.stringFilter({ allowlist: projectIds }),
+          },
+        }),
+      );
+
+    const workDlq = new sqs.Queue(this, 'WorkDeadLetterQueue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(workDlq).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is the dead-letter queue of the auto-stop work queue.',
+    });
+    const workerTimeout = Duration.minutes(2);
+    this.workQueue = new sqs.Queue(this, 'WorkQueue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(4),
+      // AWS guidance for Lambda event sources: visibility timeout at least 6x the function timeout.
+      visibilityTimeout: Duration.seconds(workerTimeout.toSeconds() * 6),
+      deadLetterQueue: { queue: workDlq, maxReceiveCount: 5 },
+    });
+
+    const specs = [...JOB_SPECS, notebookSpec];
+    const environment = {
+      AUDIT_TABLE_NAME: this.auditTable.tableName,
+      AUTO_STOP_CONCURRENCY: String(props.concurrency ?? 4),
+      AUTO_STOP_INLINE_LIMIT: String(props.inlineActionLimit ?? 200),
+      AWS_RETRY_MODE: 'adaptive',
+      AWS_MAX_ATTEMPTS: '10',
+    };
+
+    this.autoStopFunction = new GuardrailFunction(this, 'AutoStopFunction', {
+      entry: 'lambdas/auto-stop/handler.ts',
+      serviceName: 'auto-stop',
+      description: 'Verifies a budget notification and stops the project SageMaker work',
+      policyFile: props.policyFile,
+      timeout: Duration.minutes(5),
+      environment: {
+        ...environment,
+        IDEMPOTENCY_TABLE_NAME: this.idempotencyTable.tableName,
+        REPORT_TOPIC_ARN: this.reportTopic.topic.topicArn,
+        WORK_QUEUE_URL: this.workQueue.queueUrl,
+      },
+    });
+    this.workerFunction = new GuardrailFunction(this, 'AutoStopWorker', {
+      entry: 'lambdas/auto-stop/worker.ts',
+      serviceName: 'auto-stop-worker',
+      description: 'Carries out auto-stop requests queued by the auto-stop function',
+      policyFile: props.policyFile,
+      timeout: workerTimeout,
+      environment,
+    });
+
+    const stop = stopStatement(
+      specs,
+      policy.organisation.projectTagKey,
+      enforcedProjectIds(policy),
+    );
+    for (const fn of [this.autoStopFunction, this.workerFunction]) {
+      if (stop) fn.addToRolePolicy(stop);
+      this.auditTable.grantWriteData(fn);
+    }
+    this.autoStopFunction.addToRolePolicy(discoveryStatement(specs));
+    this.autoStopFunction.addToRolePolicy(
+      budgetReadStatement(policy.projects.map((p) => p.budgetName)),
+    );
+    this.idempotencyTable.grantReadWriteData(this.autoStopFunction);
+    this.reportTopic.topic.grantPublish(this.autoStopFunction);
+    this.workQueue.grantSendMessages(this.autoStopFunction);
+
+    const subscriptionDlq = new sqs.Queue(this, 'NotificationDeadLetterQueue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(subscriptionDlq).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is the dead-letter queue of the auto-stop topic subscription.',
+    });
+    this.notificationTopic.topic.addSubscription(
+      new subscriptions.LambdaSubscription(this.autoStopFunction, {
+        deadLetterQueue: subscriptionDlq,
+      }),
+    );
+    this.workerFunction.addEventSource(
+      new SqsEventSource(this.workQueue, {
+        batchSize: 2,
+        maxConcurrency: workerConcurrency,
+        reportBatchItemFailures: true,
+      }),
+    );
+
+    const listReason =
+      'SageMaker List* calls and tag:GetResources do not support resource-level permissions (DOMAIN-NOTES "SageMaker"); they are read-only.';
+    const stopReason =
+      'Stop* is limited to resources carrying the project tag of an enforce-mode project (aws:ResourceTag condition); the name part is a wildcard because jobs are created at run time.';
+    for (const fn of [this.autoStopFunction, this.workerFunction])
+      Validations.of(fn).acknowledge(
+        { id: 'AwsSolutions-IAM5[Resource::*]', reason: listReason },
+        {
+          id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+          reason:
+            'The standard Lambda logging permissions (CloudWatch Logs only), added by NodejsFunction.',
+        },
+        {
+          id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+          reason:
+            'Publishing to the report topic, which is encrypted with its own customer-managed key; the statement is scoped to that key.',
+        },
+        {
+          id: 'AwsSolutions-L1',
+          reason:
+            'The runtime is the house default of GuardrailFunction (Node.js 22, the target the bundle is built for).',
+        },
+        ...specs.map((s) => ({
+          id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sagemaker:<AWS::Region>:<AWS::AccountId>:${s.taggingType.split(':')[1]}/*]`,
+          reason: stopReason,
+        })),
+      );
   }
+}
+
+/** Each finance/owner address of a project whose auto-stop is not off, with its projects. */
+export function reportRecipients(policy: GuardrailsPolicy): Map<string, string[]> {
+  const recipients = new Map<string, string[]>();
+  for (const p of policy.projects) {
+    if (p.autoStop.mode === 'off') continue;
+    for (const address of new Set([...p.financeEmails, ...p.ownerEmails]))
+      recipients.set(address, [...(recipients.get(address) ?? []), p.id]);
+  }
+  return recipients;
 }

@@ -1,0 +1,35 @@
+/**
+ * Client-side pacing per operation: calls are spaced at `ratePerSecond`, so a listing that is
+ * known to be throttled at a low rate is read at that rate instead of being throttled and backed
+ * off (which wastes calls and overshoots). Rate 0 turns pacing off.
+ */
+export class Pacer {
+  private readonly next = new Map<string, number>();
+  constructor(
+    private ratePerSecond: number,
+    private readonly clock: () => number = () => performance.now(),
+    private readonly sleep: (ms: number) => Promise<void> = (ms) =>
+      new Promise((r) => setTimeout(r, ms)),
+  ) {}
+
+  setRate(ratePerSecond: number): void {
+    this.ratePerSecond = ratePerSecond;
+    this.next.clear();
+  }
+
+  /** Resolves when the next call of `operation` may start. */
+  async wait(operation: string): Promise<void> {
+    if (this.ratePerSecond <= 0) return;
+    const now = this.clock();
+    const at = Math.max(now, this.next.get(operation) ?? now);
+    this.next.set(operation, at + 1000 / this.ratePerSecond);
+    if (at > now) await this.sleep(at - now);
+  }
+}
+
+/**
+ * Paces SageMaker List* calls. `ListTrainingJobs` has a reported quota of about 2 requests/s
+ * that cannot be raised (DOMAIN-NOTES "SageMaker"); the same rate is assumed for the other
+ * listings. Set from AUTO_STOP_LIST_RATE by the runtime.
+ */
+export const listPacer = new Pacer(2);

@@ -1,0 +1,104 @@
+/**
+ * Fan-out: `act` decisions that one invocation cannot safely finish are sent in batches to an SQS
+ * work queue, consumed by the worker function. The message carries everything `act` needs, so
+ * the worker does not rediscover.
+ */
+import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { z } from 'zod';
+import { RESOURCE_KINDS } from '../../lib/config/schema';
+import type { Decision } from './types';
+
+/** IAM action the orchestrator needs on the work queue. */
+export const WORK_QUEUE_SEND_ACTIONS = ['sqs:SendMessage'] as const;
+
+/** Decisions per message: small enough for SQS's 256 KB, large enough to keep calls few. */
+export const DECISIONS_PER_MESSAGE = 25;
+/** SendMessageBatch takes at most 10 entries. */
+const ENTRIES_PER_CALL = 10;
+const MAX_ATTEMPTS = 5;
+
+export const WorkItemSchema = z.object({
+  arn: z.string().min(1),
+  kind: z.enum(RESOURCE_KINDS),
+  name: z.string().min(1),
+  status: z.string(),
+  tags: z.record(z.string(), z.string()),
+  action: z.string().min(1),
+  reason: z.string(),
+});
+
+/** One work-queue message. */
+export const WorkMessageSchema = z.object({
+  version: z.literal(1),
+  notificationId: z.string().min(1),
+  projectId: z.string().min(1),
+  items: z.array(WorkItemSchema).min(1),
+});
+export type WorkMessage = z.infer<typeof WorkMessageSchema>;
+
+/** The message bodies for a list of `act` decisions. */
+export function workMessages(
+  projectId: string,
+  notificationId: string,
+  decisions: readonly Extract<Decision, { type: 'act' }>[],
+): WorkMessage[] {
+  const messages: WorkMessage[] = [];
+  for (let i = 0; i < decisions.length; i += DECISIONS_PER_MESSAGE) {
+    messages.push({
+      version: 1,
+      notificationId,
+      projectId,
+      items: decisions.slice(i, i + DECISIONS_PER_MESSAGE).map((d) => ({
+        arn: d.resource.arn,
+        kind: d.resource.kind,
+        name: d.resource.name,
+        status: d.resource.status,
+        tags: { ...d.resource.tags },
+        action: d.action,
+        reason: d.reason,
+      })),
+    });
+  }
+  return messages;
+}
+
+/** The decisions a work message carries, back in the shape `act` takes. */
+export function decisionsOf(message: WorkMessage): Extract<Decision, { type: 'act' }>[] {
+  return message.items.map((i) => ({
+    type: 'act',
+    action: i.action,
+    reason: i.reason,
+    resource: { arn: i.arn, kind: i.kind, name: i.name, status: i.status, tags: i.tags },
+  }));
+}
+
+/** Sends work messages; throws if any entry still fails after retries (nothing is dropped silently). */
+export class WorkQueue {
+  constructor(
+    private readonly client: SQSClient,
+    private readonly queueUrl: string,
+    private readonly sleep: (ms: number) => Promise<void> = (ms) =>
+      new Promise((r) => setTimeout(r, ms)),
+  ) {}
+
+  async send(messages: readonly WorkMessage[]): Promise<number> {
+    for (let i = 0; i < messages.length; i += ENTRIES_PER_CALL) {
+      let entries = messages
+        .slice(i, i + ENTRIES_PER_CALL)
+        .map((m, j) => ({ Id: String(i + j), MessageBody: JSON.stringify(m) }));
+      for (let attempt = 1; entries.length > 0; attempt++) {
+        if (attempt > MAX_ATTEMPTS)
+          throw new Error(
+            `Work queue: ${entries.length} batches of stop requests could not be sent after ${MAX_ATTEMPTS} attempts`,
+          );
+        const reply = await this.client.send(
+          new SendMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: entries }),
+        );
+        const failed = new Set((reply.Failed ?? []).map((f) => f.Id));
+        entries = entries.filter((e) => failed.has(e.Id));
+        if (entries.length > 0) await this.sleep(Math.min(2000, 100 * 2 ** attempt));
+      }
+    }
+    return messages.length;
+  }
+}

@@ -1,0 +1,96 @@
+/**
+ * Test doubles shared by the auto-stop tests: ARNs, resources, and an in-memory DynamoDB table
+ * behind aws-sdk-client-mock that behaves like the Powertools idempotency store expects
+ * (conditional PutItem fails with the old item once a record exists).
+ */
+import {
+  type AttributeValue,
+  ConditionalCheckFailedException,
+  DeleteItemCommand,
+  type DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import type { AwsClientStub } from 'aws-sdk-client-mock';
+import type { Resource } from '../../../lambdas/auto-stop/types';
+import type { ResourceKind } from '../../../lib/config/schema';
+
+export const ACCOUNT = '111122223333';
+
+const ARN_TYPE: Record<ResourceKind, string> = {
+  'training-job': 'training-job',
+  'processing-job': 'processing-job',
+  'transform-job': 'transform-job',
+  'hyperparameter-tuning-job': 'hyper-parameter-tuning-job',
+  'notebook-instance': 'notebook-instance',
+  endpoint: 'endpoint',
+};
+
+export function arnOf(kind: ResourceKind, name: string): string {
+  return `arn:aws:sagemaker:eu-west-1:${ACCOUNT}:${ARN_TYPE[kind]}/${name}`;
+}
+
+export function resource(over: Partial<Resource> & { name?: string } = {}): Resource {
+  const kind = over.kind ?? 'training-job';
+  const name = over.name ?? 'job-1';
+  return {
+    arn: arnOf(kind, name),
+    kind,
+    name,
+    status: 'InProgress',
+    tags: { Project: 'fraud-detection' },
+    ...over,
+  };
+}
+
+/** An SDK-style service error. */
+export function awsError(name: string, message: string): Error {
+  return Object.assign(new Error(message), { name, $fault: 'client', $metadata: {} });
+}
+
+type Item = Record<string, AttributeValue>;
+
+/** In-memory table for the idempotency records (single `id` key). */
+export function fakeIdempotencyTable(ddb: AwsClientStub<DynamoDBClient>) {
+  const items = new Map<string, Item>();
+  const keyOf = (key: Item | undefined) => JSON.stringify(key?.id);
+  ddb.on(PutItemCommand).callsFake((input: { Item: Item }) => {
+    const key = keyOf(input.Item);
+    const existing = items.get(key);
+    if (existing)
+      throw new ConditionalCheckFailedException({
+        message: 'The conditional request failed',
+        $metadata: {},
+        Item: existing,
+      });
+    items.set(key, { ...input.Item });
+    return {};
+  });
+  ddb
+    .on(UpdateItemCommand)
+    .callsFake(
+      (input: {
+        Key: Item;
+        ExpressionAttributeNames: Record<string, string>;
+        ExpressionAttributeValues: Record<string, AttributeValue>;
+      }) => {
+        const key = keyOf(input.Key);
+        const item = { ...(items.get(key) ?? input.Key) };
+        for (const [placeholder, attr] of Object.entries(input.ExpressionAttributeNames)) {
+          const value = input.ExpressionAttributeValues[`:${placeholder.slice(1)}`];
+          if (value) item[attr] = value;
+        }
+        items.set(key, item);
+        return {};
+      },
+    );
+  ddb
+    .on(GetItemCommand)
+    .callsFake((input: { Key: Item }) => ({ Item: items.get(keyOf(input.Key)) }));
+  ddb.on(DeleteItemCommand).callsFake((input: { Key: Item }) => {
+    items.delete(keyOf(input.Key));
+    return {};
+  });
+  return items;
+}

@@ -1,0 +1,75 @@
+/**
+ * Throttling with the real SDK retry stack (aws-sdk-client-mock bypasses it): the local
+ * stand-in answers ThrottlingException over its rate, and every stop must still succeed.
+ */
+import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeAccount } from '../../../bench/standin/sagemaker';
+import { AwsStandin } from '../../../bench/standin/server';
+import { trainingJobSpec } from '../../../lambdas/auto-stop/kinds/jobs';
+import { sageMakerStopHandler } from '../../../lambdas/auto-stop/kinds/sagemaker-stop';
+import { type AutoStopClients, actAll } from '../../../lambdas/auto-stop/run';
+import { sdkConfig } from '../../../lambdas/auto-stop/runtime';
+import type { Decision } from '../../../lambdas/auto-stop/types';
+import { examplePolicy } from '../../helpers/app';
+
+const standin = new AwsStandin({
+  latencyMs: 5,
+  limits: { 'SageMaker.StopTrainingJob': { ratePerSecond: 10, burst: 1 } },
+});
+let url = '';
+
+beforeAll(async () => {
+  url = await standin.start();
+});
+afterAll(async () => {
+  await standin.stop();
+});
+
+describe('actAll against a throttling endpoint', () => {
+  it('retries ThrottlingException with backoff until every stop succeeds', async () => {
+    // Prepare
+    const account = new FakeAccount();
+    const jobs = Array.from({ length: 12 }, (_, i) =>
+      account.add('sagemaker:training-job', `job-${i}`, 'InProgress', {
+        Project: 'fraud-detection',
+      }),
+    );
+    account.register(standin);
+    const sagemaker = new SageMakerClient({
+      ...sdkConfig({}),
+      endpoint: url,
+      region: 'eu-west-1',
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    });
+    const project = examplePolicy().projects[0];
+    if (!project) throw new Error('no project');
+    const decisions: Extract<Decision, { type: 'act' }>[] = jobs.map((j) => ({
+      type: 'act',
+      action: 'stop-training-job',
+      reason: 'InProgress and not exempt',
+      resource: {
+        arn: j.arn,
+        kind: 'training-job',
+        name: j.name,
+        status: 'InProgress',
+        tags: j.tags,
+      },
+    }));
+    // Act
+    const outcomes = await actAll(
+      {
+        // Only the SageMaker client is used by this handler.
+        clients: { sagemaker } as unknown as AutoStopClients,
+        handlers: [sageMakerStopHandler(trainingJobSpec)],
+        concurrency: 4,
+      },
+      decisions,
+      { project, settings: project.autoStop, notificationId: 'n', now: () => new Date() },
+    );
+    // Assess
+    expect(outcomes.map((o) => o.result)).toEqual(jobs.map(() => 'done'));
+    expect(standin.stats.get('SageMaker.StopTrainingJob')?.throttled).toBeGreaterThan(0);
+    expect(account.all((r) => r.status === 'InProgress')).toEqual([]);
+  });
+});
