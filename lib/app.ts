@@ -14,7 +14,7 @@ import {
 } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { RequiredTagsChecker } from './aspects/required-tags';
-import { budgetShardOf } from './config/naming';
+import { budgetShardOf, reportSubscriptionsByShard } from './config/naming';
 import type { GuardrailsPolicy } from './config/schema';
 import { AUTO_STOP_TOPIC_NAME, AutoStopStack } from './stacks/auto-stop-stack';
 import { BudgetsStack } from './stacks/budgets-stack';
@@ -67,6 +67,7 @@ export function createGuardrailsApp(props: GuardrailsAppProps): GuardrailsApp {
   });
 
   const shards = policy.organisation.budgetStacks;
+  const reportAddresses = reportSubscriptionsByShard(policy.projects, shards);
   const budgets = Array.from({ length: shards }, (_, shard) => {
     const stack = new BudgetsStack(
       app,
@@ -76,6 +77,7 @@ export function createGuardrailsApp(props: GuardrailsAppProps): GuardrailsApp {
         projects: policy.projects.filter((p) => budgetShardOf(p.id, shards) === shard),
         organisation: policy.organisation,
         autoStopTopicName: AUTO_STOP_TOPIC_NAME,
+        reportAddresses: reportAddresses[shard] ?? [],
         description: `ml-guardrails: per-project budgets, shard ${shard + 1} of ${shards}`,
       },
     );
@@ -100,6 +102,7 @@ export function createGuardrailsApp(props: GuardrailsAppProps): GuardrailsApp {
 
   // Alarms in the other stacks notify the paging stack's topic: deploy it first.
   tagCompliance.addStackDependency(paging);
+  autoStop.addStackDependency(paging);
 
   const stacks: Stack[] = [autoStop, ...budgets, tagCompliance, paging];
   for (const [key, value] of Object.entries(policy.organisation.tags)) Tags.of(app).add(key, value);

@@ -54,11 +54,12 @@ function createRuntime(env: NodeJS.ProcessEnv = process.env) {
     const report = await runNotification(deps, input, { execute: true });
     recordRun(report);
     // One summary per notification about a known project whose auto-stop is not off.
-    if (settings.reportTopicArn && report.project && report.mode !== 'off')
+    const project = deps.policy.projects.find((p) => p.id === report.project?.id);
+    if (settings.reportTopicArn && project && report.mode !== 'off')
       await publishReport(
         sdk.sns,
         settings.reportTopicArn,
-        report.project.id,
+        project,
         renderReport(report, { auditTableName: settings.auditTableName }),
       );
     return summarize(report);
@@ -105,6 +106,8 @@ export async function handleSnsEvent(event: SNSEvent, context: Context): Promise
     return;
   }
   for (const record of records) {
+    // Every delivery counts here (the dashboard's "budget notifications received").
+    metrics.addMetric('notificationsReceived', MetricUnit.Count, 1);
     const notificationId = record?.Sns?.MessageId;
     if (!notificationId) {
       logger.warn('SNS record without MessageId', { eventSource: record?.EventSource });

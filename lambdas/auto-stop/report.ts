@@ -3,6 +3,8 @@
  * notification; and the adapter that publishes it. `renderReport` is pure.
  */
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import { reportAddresses } from '../../lib/config/naming';
+import type { Project } from '../../lib/config/schema';
 import type { RunReport } from './run';
 import type { Outcome } from './types';
 
@@ -112,13 +114,15 @@ export function renderReport(
 export const REPORT_PUBLISH_ACTIONS = ['sns:Publish'] as const;
 
 /**
- * Publishes the report with a `project` message attribute; each email subscription's filter
- * policy on that attribute delivers it only to the project's finance and owner addresses.
+ * Publishes the report with a `recipients` String.Array attribute (the project's finance and
+ * owner addresses). Each address's email subscription filters on its own address, and SNS
+ * matches an array attribute when any element matches (SNS "example filter policies",
+ * `customer_interests`), so the report reaches exactly these addresses, once each.
  */
 export async function publishReport(
   client: SNSClient,
   topicArn: string,
-  projectId: string,
+  project: Pick<Project, 'id' | 'financeEmails' | 'ownerEmails'>,
   message: { subject: string; body: string },
 ): Promise<string | undefined> {
   const reply = await client.send(
@@ -126,7 +130,13 @@ export async function publishReport(
       TopicArn: topicArn,
       Subject: message.subject,
       Message: message.body,
-      MessageAttributes: { project: { DataType: 'String', StringValue: projectId } },
+      MessageAttributes: {
+        project: { DataType: 'String', StringValue: project.id },
+        recipients: {
+          DataType: 'String.Array',
+          StringValue: JSON.stringify(reportAddresses(project)),
+        },
+      },
     }),
   );
   return reply.MessageId;

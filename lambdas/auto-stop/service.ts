@@ -3,9 +3,11 @@
  * orchestrator's dependencies from settings, and the metrics/log lines of a run.
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { GuardrailsPolicy } from '../../lib/config/schema';
 import { logger, metrics } from '../shared/powertools';
 import { AuditLog } from './audit';
+import { endpointHandler } from './kinds/endpoint';
 import { jobHandlers } from './kinds/jobs';
 import { notebookHandler } from './kinds/notebooks';
 import { listPacer } from './pacer';
@@ -14,11 +16,48 @@ import type { AutoStopEnv, AutoStopSdk } from './runtime';
 import type { KindHandler, Outcome, Progress, SageMakerClients } from './types';
 import { WorkQueue } from './work-queue';
 
-/** The kind handlers of this build; the endpoint handler joins this list when merged. */
+/** The kind handlers that need nothing but SageMaker: jobs and notebooks. */
 export const KIND_HANDLERS: readonly KindHandler<SageMakerClients>[] = [
   ...jobHandlers,
   notebookHandler,
 ];
+
+/**
+ * The endpoint handler on the orchestrator's clients. Before changing an endpoint it saves what
+ * restore needs in the audit table, so acting needs the table; discovery and planning do not.
+ */
+export function endpointKindHandler(
+  dynamo: DynamoDBDocumentClient,
+  tableName: string | undefined,
+): KindHandler<SageMakerClients> {
+  const clients = (c: SageMakerClients, table = '') => ({
+    sagemaker: c.sagemaker,
+    autoscaling: c.autoScaling,
+    ddb: dynamo,
+    tableName: table,
+  });
+  return {
+    kinds: endpointHandler.kinds,
+    taggingTypes: endpointHandler.taggingTypes,
+    discover: (c, tagged, ctx) => endpointHandler.discover(clients(c), tagged, ctx),
+    plan: (resource, settings) => endpointHandler.plan(resource, settings),
+    act: async (c, decision, ctx) => {
+      if (!tableName)
+        throw new Error(
+          'Changing endpoints needs AUDIT_TABLE_NAME: their state is saved there for restore',
+        );
+      return endpointHandler.act(clients(c, tableName), decision, ctx);
+    },
+  };
+}
+
+/** Every kind handler of this build (endpoints plan without the audit table, act only with it). */
+export function kindHandlers(
+  dynamo: DynamoDBDocumentClient,
+  auditTableName: string | undefined,
+): readonly KindHandler<SageMakerClients>[] {
+  return [...KIND_HANDLERS, endpointKindHandler(dynamo, auditTableName)];
+}
 
 /** The orchestrator's dependencies from the documented settings. */
 export function buildDeps(
@@ -31,7 +70,7 @@ export function buildDeps(
   return {
     policy,
     clients: sdk,
-    handlers: KIND_HANDLERS,
+    handlers: kindHandlers(sdk.dynamo, env.auditTableName),
     concurrency: env.concurrency,
     inlineActionLimit: env.inlineActionLimit,
     ...(env.auditTableName ? { audit: new AuditLog(sdk.dynamo, env.auditTableName) } : {}),

@@ -38,7 +38,7 @@ export function costFilterTagValue(tagKey: string, projectId: string): string {
 
 /** Most resources CloudFormation allows in one stack. */
 export const STACK_RESOURCE_LIMIT = 500;
-/** Budgets per shard we accept, leaving room for the stack's own non-budget resources. */
+/** Budgets plus report subscriptions per shard we accept, leaving room for the rest of the stack. */
 export const MAX_BUDGETS_PER_STACK = 450;
 
 /**
@@ -55,4 +55,37 @@ export function projectTags(
     ...(required.has('CostCenter') ? { CostCenter: project.costCenter } : {}),
     ...(required.has('Team') ? { Team: project.team } : {}),
   };
+}
+
+/**
+ * Who receives a project's auto-stop reports: its finance and owner addresses, lower-cased and
+ * unique. The report carries them as a `recipients` message attribute, and each address has one
+ * email subscription filtered on itself, so a report reaches exactly these people.
+ */
+export function reportAddresses(project: Pick<Project, 'financeEmails' | 'ownerEmails'>): string[] {
+  return [
+    ...new Set([...project.financeEmails, ...project.ownerEmails].map((e) => e.toLowerCase())),
+  ];
+}
+
+/** Physical name of the auto-stop report topic; budget stacks hold its email subscriptions. */
+export const REPORT_TOPIC_NAME = 'ml-guardrails-auto-stop-reports';
+/** Physical name of the queue that keeps reports SNS could not deliver to an address. */
+export const REPORT_DLQ_NAME = 'ml-guardrails-auto-stop-reports-dlq';
+
+/**
+ * The budget stack that holds an address's report subscription: a hash of the address alone, so
+ * the subscription never moves (a moved email subscription would need confirming again).
+ */
+export function reportSubscriptionsByShard(
+  projects: readonly Pick<Project, 'financeEmails' | 'ownerEmails' | 'autoStop'>[],
+  shards: number,
+): string[][] {
+  const addresses = new Set(
+    projects.filter((p) => p.autoStop.mode !== 'off').flatMap(reportAddresses),
+  );
+  const byShard = Array.from({ length: shards }, () => [] as string[]);
+  for (const address of [...addresses].sort())
+    byShard[budgetShardOf(address, shards)]?.push(address);
+  return byShard;
 }

@@ -3,7 +3,7 @@
  * only at deploy time. Each check is a small function returning problems with the policy path to
  * blame, so the loader can point at the YAML line.
  */
-import { budgetShardOf, MAX_BUDGETS_PER_STACK } from './naming';
+import { budgetShardOf, MAX_BUDGETS_PER_STACK, reportSubscriptionsByShard } from './naming';
 import type { GuardrailsPolicyInput, Project } from './schema';
 import { tagKeyProblem, tagValueProblem } from './tags';
 import { isValidTimeZone } from './time';
@@ -393,23 +393,26 @@ const pagingReferences: Check = (p) => {
   return out;
 };
 
-const stackCapacity: Check = (p) => {
+const stackCapacity: Check = (p, projects) => {
   const shards = p.organisation.budgetStacks;
   const counts = new Array<number>(shards).fill(0);
   for (const proj of p.projects) {
     const shard = budgetShardOf(proj.id, shards);
     counts[shard] = (counts[shard] ?? 0) + 1;
   }
-  return counts.flatMap((n, shard) =>
-    n > MAX_BUDGETS_PER_STACK
+  // Each report address's email subscription also lives in a budget stack.
+  const subscriptions = reportSubscriptionsByShard(projects, shards);
+  return counts.flatMap((budgets, shard) => {
+    const total = budgets + (subscriptions[shard]?.length ?? 0);
+    return total > MAX_BUDGETS_PER_STACK
       ? [
           {
             path: ['organisation', 'budgetStacks'],
-            message: `budget stack ${shard} would hold ${n} budgets (limit ${MAX_BUDGETS_PER_STACK}, CloudFormation allows 500 resources); raise budgetStacks before the first deploy`,
+            message: `budget stack ${shard} would hold ${budgets} budgets and ${total - budgets} report subscriptions (limit ${MAX_BUDGETS_PER_STACK}, CloudFormation allows 500 resources); raise budgetStacks before the first deploy`,
           },
         ]
-      : [],
-  );
+      : [];
+  });
 };
 
 const CHECKS: readonly Check[] = [

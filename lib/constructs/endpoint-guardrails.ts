@@ -283,10 +283,5 @@ export class RestoreFunction extends Construct {
       id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
       reason: 'The managed policy only lets the function write its own CloudWatch Logs.',
     });
-    Validations.of(this.fn).acknowledge({
-      id: 'AwsSolutions-L1',
-      reason:
-        'Node.js 22 is the house runtime of every guardrails function (GuardrailFunction); upgraded together.',
-    });
   }
 }

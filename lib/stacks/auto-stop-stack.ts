@@ -1,5 +1,6 @@
 import { Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -7,6 +8,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { JOB_SPECS } from '../../lambdas/auto-stop/kinds/jobs';
 import { notebookSpec } from '../../lambdas/auto-stop/kinds/notebooks';
+import { REPORT_DLQ_NAME, REPORT_TOPIC_NAME } from '../config/naming';
 import type { GuardrailsPolicy } from '../config/schema';
 import { AlertTopic, TopicPublisher } from '../constructs/alert-topic';
 import {
@@ -15,7 +17,15 @@ import {
   enforcedProjectIds,
   stopStatement,
 } from '../constructs/auto-stop-iam';
+import {
+  acknowledgeEndpointWildcards,
+  endpointAutoStopStatements,
+  grantEndpointState,
+  RestoreFunction,
+} from '../constructs/endpoint-guardrails';
 import { GuardrailFunction } from '../constructs/guardrail-function';
+import { GuardrailsMonitoring } from '../constructs/guardrails-monitoring';
+import { alarmsTopicArn } from './paging-stack';
 
 /** Physical name of the auto-stop topic; budget stacks compute its ARN instead of importing it. */
 export const AUTO_STOP_TOPIC_NAME = 'ml-guardrails-auto-stop';
@@ -48,6 +58,10 @@ export class AutoStopStack extends Stack {
   public readonly autoStopFunction: GuardrailFunction;
   public readonly workQueue: sqs.Queue;
   public readonly workerFunction: GuardrailFunction;
+  /** Re-creates parked endpoints and puts saved scaling back (invoked by the platform team). */
+  public readonly restoreFunction: RestoreFunction;
+  /** Alarms on this stack's functions and queues, paging the platform team. */
+  public readonly monitoring: GuardrailsMonitoring;
 
   constructor(scope: Construct, id: string, props: AutoStopStackProps) {
     super(scope, id, props);
@@ -84,28 +98,32 @@ export class AutoStopStack extends Stack {
       removalPolicy: RemovalPolicy.DESTROY,
     });
 
+    // Named, like the notification topic: the budget stacks hold its email subscriptions (one per
+    // address, placed by a hash of the address) so no stack outgrows CloudFormation's limits.
     this.reportTopic = new AlertTopic(this, 'ReportTopic', {
+      topicName: REPORT_TOPIC_NAME,
       displayName: 'ml-guardrails auto-stop report',
     });
     // Reports SNS could not deliver to an address wait here instead of being dropped.
     const reportDlq = new sqs.Queue(this, 'ReportDeadLetterQueue', {
+      queueName: REPORT_DLQ_NAME,
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
+    // The subscriptions live in other stacks, so the grant CDK would add there is made here.
+    reportDlq.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal('sns.amazonaws.com')],
+        actions: ['sqs:SendMessage'],
+        resources: [reportDlq.queueArn],
+        conditions: { ArnEquals: { 'aws:SourceArn': this.reportTopic.topic.topicArn } },
+      }),
+    );
     Validations.of(reportDlq).acknowledge({
       id: 'AwsSolutions-SQS3',
       reason: 'This queue is the dead-letter queue of the report email subscriptions.',
     });
-    for (const [address, projectIds] of reportRecipients(policy))
-      this.reportTopic.topic.addSubscription(
-        new subscriptions.EmailSubscription(address, {
-          deadLetterQueue: reportDlq,
-          filterPolicy: {
-            project: sns.SubscriptionFilter.stringFilter({ allowlist: projectIds }),
-          },
-        }),
-      );
 
     const workDlq = new sqs.Queue(this, 'WorkDeadLetterQueue', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
@@ -166,6 +184,23 @@ export class AutoStopStack extends Stack {
       if (stop) fn.addToRolePolicy(stop);
       this.auditTable.grantWriteData(fn);
     }
+    // Endpoints: scale to zero or park, saving what is changed in the audit table first.
+    const enforced = enforcedProjectIds(policy);
+    if (enforced.length > 0)
+      for (const fn of [this.autoStopFunction, this.workerFunction]) {
+        for (const statement of endpointAutoStopStatements(this, {
+          projectTagKey: policy.organisation.projectTagKey,
+          projectIds: enforced,
+        }))
+          fn.addToRolePolicy(statement);
+        grantEndpointState(this.auditTable, fn);
+        acknowledgeEndpointWildcards(fn);
+      }
+    this.restoreFunction = new RestoreFunction(this, 'Restore', {
+      policy,
+      policyFile: props.policyFile,
+      auditTable: this.auditTable,
+    });
     this.autoStopFunction.addToRolePolicy(discoveryStatement(specs));
     this.autoStopFunction.addToRolePolicy(
       budgetReadStatement(policy.projects.map((p) => p.budgetName)),
@@ -213,26 +248,37 @@ export class AutoStopStack extends Stack {
           reason:
             'Publishing to the report topic, which is encrypted with its own customer-managed key; the statement is scoped to that key.',
         },
-        {
-          id: 'AwsSolutions-L1',
-          reason:
-            'The runtime is the house default of GuardrailFunction (Node.js 22, the target the bundle is built for).',
-        },
         ...specs.map((s) => ({
           id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sagemaker:<AWS::Region>:<AWS::AccountId>:${s.taggingType.split(':')[1]}/*]`,
           reason: stopReason,
         })),
       );
-  }
-}
 
-/** Each finance/owner address of a project whose auto-stop is not off, with its projects. */
-export function reportRecipients(policy: GuardrailsPolicy): Map<string, string[]> {
-  const recipients = new Map<string, string[]>();
-  for (const p of policy.projects) {
-    if (p.autoStop.mode === 'off') continue;
-    for (const address of new Set([...p.financeEmails, ...p.ownerEmails]))
-      recipients.set(address, [...(recipients.get(address) ?? []), p.id]);
+    // Watching the watchers: the alarms topic is found by name, so no cross-stack export.
+    this.monitoring = new GuardrailsMonitoring(this, 'Monitoring', {
+      alarmTopic: sns.Topic.fromTopicArn(this, 'AlarmsTopic', alarmsTopicArn(this)),
+      dashboard: false,
+    });
+    const watched: [Parameters<GuardrailsMonitoring['watch']>[0], string][] = [
+      [this.autoStopFunction, 'auto-stop'],
+      [this.autoStopFunction.failureQueue, 'auto-stop-failures'],
+      [subscriptionDlq, 'notification-dlq'],
+      [this.workerFunction, 'worker'],
+      [this.workerFunction.failureQueue, 'worker-failures'],
+      [workDlq, 'work-dlq'],
+      [reportDlq, 'report-dlq'],
+      [this.restoreFunction.fn, 'restore'],
+      [this.restoreFunction.fn.failureQueue, 'restore-failures'],
+    ];
+    for (const [target, name] of watched) this.monitoring.watch(target, { name });
+    // A stop that failed after retries is reported; it also pages the platform team.
+    this.monitoring.watchMetric('stops-failed', {
+      metricName: 'stopsFailed',
+      service: 'auto-stop',
+    });
+    this.monitoring.watchMetric('worker-stops-failed', {
+      metricName: 'stopsFailed',
+      service: 'auto-stop-worker',
+    });
   }
-  return recipients;
 }

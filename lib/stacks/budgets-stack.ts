@@ -1,7 +1,8 @@
 import { CfnWaitConditionHandle, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { projectTags } from '../config/naming';
+import { projectTags, REPORT_DLQ_NAME, REPORT_TOPIC_NAME } from '../config/naming';
 import type { GuardrailsPolicy, Project } from '../config/schema';
 import { ProjectBudget } from '../constructs/project-budget';
 
@@ -12,6 +13,8 @@ export interface BudgetsStackProps extends StackProps {
   readonly organisation: Pick<GuardrailsPolicy['organisation'], 'projectTagKey' | 'requiredTags'>;
   /** Name of the auto-stop topic in this account and region. */
   readonly autoStopTopicName: string;
+  /** Addresses whose auto-stop report subscription lives in this shard. @default [] */
+  readonly reportAddresses?: readonly string[];
 }
 
 /**
@@ -46,8 +49,29 @@ export class BudgetsStack extends Stack {
         Tags.of(budget).add(key, value, { priority: 200 });
       return budget;
     });
+    // One email subscription per address, filtered on the report's `recipients` attribute.
+    const reportTopic = sns.Topic.fromTopicArn(
+      this,
+      'ReportTopic',
+      Stack.of(this).formatArn({ service: 'sns', resource: REPORT_TOPIC_NAME }),
+    );
+    const reportDlq = sqs.Queue.fromQueueArn(
+      this,
+      'ReportDeadLetterQueue',
+      Stack.of(this).formatArn({ service: 'sqs', resource: REPORT_DLQ_NAME }),
+    );
+    for (const address of props.reportAddresses ?? [])
+      new sns.Subscription(this, `Report-${address}`, {
+        topic: reportTopic,
+        protocol: sns.SubscriptionProtocol.EMAIL,
+        endpoint: address,
+        filterPolicy: { recipients: sns.SubscriptionFilter.stringFilter({ allowlist: [address] }) },
+        deadLetterQueue: reportDlq,
+      });
+
     // Every shard is always synthesized, so removing a shard's last project still deletes its
     // budget on `cdk deploy --all`; CloudFormation needs at least one resource in a template.
-    if (this.budgets.length === 0) new CfnWaitConditionHandle(this, 'EmptyShard');
+    if (this.budgets.length === 0 && (props.reportAddresses ?? []).length === 0)
+      new CfnWaitConditionHandle(this, 'EmptyShard');
   }
 }

@@ -129,11 +129,6 @@ export class PagingStack extends Stack {
           'X-Ray PutTraceSegments/PutTelemetryRecords (active tracing) do not support resource-level permissions.',
       });
     }
-    Validations.of(this.router).acknowledge({
-      id: 'AwsSolutions-L1',
-      reason:
-        'GuardrailFunction pins nodejs22.x for all guardrails functions; runtimes are bumped together.',
-    });
 
     // Least privilege: the named secrets only. Secrets Manager appends "-" and 6 random
     // characters to a secret's ARN, hence the trailing wildcard.

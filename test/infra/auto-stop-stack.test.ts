@@ -1,6 +1,5 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { reportRecipients } from '../../lib/stacks/auto-stop-stack';
 import { buildTestApp, examplePolicy } from '../helpers/app';
 import { nagFindings } from '../helpers/nag';
 
@@ -131,19 +130,26 @@ describe('AutoStopStack', () => {
     });
   });
 
-  it('emails each finance/owner address once, filtered to its projects', () => {
-    // Prepare
-    const recipients = reportRecipients(examplePolicy());
-    // Assess
-    template.resourceCountIs('AWS::SNS::Subscription', recipients.size + 1);
-    expect(recipients.get('finops@example.com')?.length).toBeGreaterThan(1);
-    for (const [address, projects] of recipients)
-      template.hasResourceProperties('AWS::SNS::Subscription', {
-        Protocol: 'email',
-        Endpoint: address,
-        FilterPolicy: { project: projects },
-        RedrivePolicy: { deadLetterTargetArn: Match.anyValue() },
-      });
+  it('keeps undeliverable reports in a named dead-letter queue that only the report topic may fill', () => {
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      QueueName: 'ml-guardrails-auto-stop-reports-dlq',
+    });
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Allow',
+            Principal: { Service: 'sns.amazonaws.com' },
+            Action: 'sqs:SendMessage',
+            Condition: {
+              ArnEquals: { 'aws:SourceArn': { Ref: Match.stringLikeRegexp('ReportTopic') } },
+            },
+          }),
+        ]),
+      },
+    });
+    // The email subscriptions themselves live in the budget stacks (see budgets.test.ts).
+    template.resourceCountIs('AWS::SNS::Subscription', 1);
   });
 
   it('encrypts the report topic with a customer-managed key and lets the function publish', () => {
@@ -166,5 +172,46 @@ describe('AutoStopStack', () => {
   it('has no unacknowledged cdk-nag findings', () => {
     const { app } = buildTestApp();
     expect(nagFindings(app).filter((f) => f.includes('AutoStop'))).toEqual([]);
+  });
+});
+
+describe('AutoStopStack: endpoints, restore and alarms', () => {
+  it('lets both stop functions delete only endpoints tagged with an enforce-mode project', () => {
+    const policies = Object.values(template.findResources('AWS::IAM::Policy')).map((r) =>
+      JSON.stringify(r.Properties.PolicyDocument),
+    );
+    const withDelete = policies.filter((p) => p.includes('"sagemaker:DeleteEndpoint"'));
+    // the auto-stop function and the worker; restore never deletes
+    expect(withDelete).toHaveLength(2);
+    for (const p of withDelete)
+      expect(p).toContain('"aws:ResourceTag/Project":["fraud-detection","churn-prediction"]');
+  });
+
+  it('deploys the restore function with the audit table in its environment', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          AUDIT_TABLE_NAME: { Ref: Match.stringLikeRegexp('AuditTable') },
+        }),
+      },
+      Description: Match.stringLikeRegexp('re-create parked SageMaker endpoints'),
+    });
+  });
+
+  it('alarms on every function and dead-letter queue, notifying the alarms topic', () => {
+    const names = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map(
+      (r) => r.Properties.AlarmName as string,
+    );
+    for (const name of [
+      'auto-stop-errors',
+      'auto-stop-failures-depth',
+      'notification-dlq-depth',
+      'worker-errors',
+      'work-dlq-depth',
+      'report-dlq-depth',
+      'restore-errors',
+      'stops-failed',
+    ])
+      expect(names).toContain(`ml-guardrails-auto-stop-${name}`);
   });
 });

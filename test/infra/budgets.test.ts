@@ -149,12 +149,77 @@ describe('per-project budgets', () => {
   });
 
   it('synthesizes every shard, with a placeholder in an empty one so a removed last budget is deleted', () => {
-    const app = buildTestApp();
+    // Prepare: one project, so most shards hold nothing at all
+    const app = buildTestApp({ policy: parsePolicy(policyWithProjects(1)) });
+    // Assess
     expect(app.budgets).toHaveLength(8);
-    const empty = app.budgets.filter((s) => s.budgets.length === 0);
-    expect(empty.length).toBeGreaterThan(0);
-    for (const s of empty)
-      Template.fromStack(s).resourceCountIs('AWS::CloudFormation::WaitConditionHandle', 1);
+    const kinds = app.budgets.map((s) =>
+      Object.values(
+        Template.fromStack(s).toJSON().Resources as Record<string, { Type: string }>,
+      ).map((r) => r.Type),
+    );
+    const empty = kinds.filter(
+      (types) => !types.some((t) => t === 'AWS::Budgets::Budget' || t === 'AWS::SNS::Subscription'),
+    );
+    expect(empty.length).toBeGreaterThanOrEqual(5);
+    for (const types of empty) expect(types).toContain('AWS::CloudFormation::WaitConditionHandle');
+    for (const types of kinds)
+      expect(types.filter((t) => t !== 'AWS::CDK::Metadata').length).toBeGreaterThan(0);
+  });
+});
+
+describe('auto-stop report subscriptions', () => {
+  const app = buildTestApp();
+  const subscriptions = app.budgets.flatMap((stack) =>
+    Object.values(Template.fromStack(stack).findResources('AWS::SNS::Subscription')).map((r) => ({
+      stack: stack.stackName,
+      props: r.Properties as Record<string, unknown>,
+    })),
+  );
+
+  it('subscribe every finance and owner address of an auto-stop project exactly once', () => {
+    const expected = [
+      ...new Set(examplePolicy().projects.flatMap((p) => [...p.financeEmails, ...p.ownerEmails])),
+    ].sort();
+    expect(subscriptions.map((s) => s.props.Endpoint).sort()).toEqual(expected);
+  });
+
+  it('filter each subscription on its own address in the recipients attribute, with a dead-letter queue', () => {
+    for (const { props } of subscriptions) {
+      expect(props).toMatchObject({
+        Protocol: 'email',
+        TopicArn: {
+          'Fn::Join': [
+            '',
+            [
+              'arn:',
+              { Ref: 'AWS::Partition' },
+              ':sns:eu-west-1:111122223333:ml-guardrails-auto-stop-reports',
+            ],
+          ],
+        },
+        FilterPolicy: { recipients: [props.Endpoint] },
+        RedrivePolicy: {
+          deadLetterTargetArn: {
+            'Fn::Join': [
+              '',
+              [
+                'arn:',
+                { Ref: 'AWS::Partition' },
+                ':sqs:eu-west-1:111122223333:ml-guardrails-auto-stop-reports-dlq',
+              ],
+            ],
+          },
+        },
+      });
+    }
+  });
+
+  it('place each subscription by a hash of its address, so it never moves when projects change', () => {
+    for (const { stack, props } of subscriptions)
+      expect(stack).toBe(
+        `MlGuardrails-Budgets-${String(budgetShardOf(String(props.Endpoint), 8)).padStart(2, '0')}`,
+      );
   });
 });
 

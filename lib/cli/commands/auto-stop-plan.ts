@@ -153,11 +153,12 @@ AWS_ENDPOINT_URL). Progress goes to stderr. Exit code 1 when a stop failed.`,
         { execute },
       );
     }
-    if (execute && env.reportTopicArn && report.project && report.mode !== 'off')
+    const reported = policy.projects.find((p) => p.id === report.project?.id);
+    if (execute && env.reportTopicArn && reported && report.mode !== 'off')
       await publishReport(
         sdk.sns,
         env.reportTopicArn,
-        report.project.id,
+        reported,
         renderReport(report, { auditTableName: env.auditTableName }),
       );
     io.out(

@@ -173,13 +173,22 @@ describe('handleSnsEvent', () => {
     expect(items.map((i) => i?.result).sort()).toEqual(['done', 'done', 'skipped']);
   });
 
-  it('publishes one plain-text report with the project attribute', async () => {
+  it("publishes one plain-text report addressed to the project's finance and owners", async () => {
     givenAccount();
     await handleSnsEvent(snsEvent(fixture('monthly-actual.txt')), context);
     expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
     const input = sns.commandCalls(PublishCommand)[0]?.args[0].input;
+    // Each address's subscription filters on `recipients`: the project's finance and owners.
     expect(input?.MessageAttributes).toEqual({
       project: { DataType: 'String', StringValue: 'fraud-detection' },
+      recipients: {
+        DataType: 'String.Array',
+        StringValue: JSON.stringify([
+          'finops@example.com',
+          'risk-finance@example.com',
+          'fraud-ml-leads@example.com',
+        ]),
+      },
     });
     expect(input?.Subject).toBe('[ml-guardrails] Auto-stop fraud-detection: 2 stopped');
     expect(input?.Message).toContain('Stopped (2):');
