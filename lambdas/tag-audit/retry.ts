@@ -3,21 +3,10 @@
  * to about 2 requests/s (DOMAIN-NOTES) and answer `ThrottlingException`; a periodic audit that
  * reads thousands of resources must wait and go on rather than fail.
  */
-import { awsErrorName } from '../shared/errors';
+import { isThrottlingError } from '../shared/errors';
 
-/** Error names AWS uses for "slow down". */
-const THROTTLING = new Set([
-  'ThrottlingException',
-  'Throttling',
-  'ThrottledException',
-  'TooManyRequestsException',
-  'RequestLimitExceeded',
-  'SlowDown',
-]);
-
-export function isThrottling(err: unknown): boolean {
-  return THROTTLING.has(awsErrorName(err) ?? '');
-}
+/** True when an AWS call was throttled (the shared list of AWS "slow down" error names). */
+export const isThrottling = isThrottlingError;
 
 export interface RetryOptions {
   /** Attempts in total, the first included. @default 8 */

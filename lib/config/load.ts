@@ -323,17 +323,30 @@ function sortProblems(problems: PolicyProblem[]): PolicyProblem[] {
   return [...problems].sort((a, b) => a.line - b.line);
 }
 
-/** Read, parse and validate a policy file. */
-export function loadPolicyFile(file: string = DEFAULT_POLICY_FILE): GuardrailsPolicy {
-  let text: string;
+/**
+ * The text of a YAML file, or a problem at line 1 that says why it cannot be read, raised as
+ * `makeError(problems)` so each kind of file keeps its own error class and heading.
+ */
+export function readYamlText(
+  file: string,
+  what: string,
+  makeError: (problems: PolicyProblem[]) => Error,
+): string {
   try {
-    text = readFileSync(file, 'utf8');
+    return readFileSync(file, 'utf8');
   } catch (err) {
     const reason =
       (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : String(err);
-    throw new PolicyValidationError(file, [
-      { file, line: 1, path: '', message: `cannot read the policy: ${reason}` },
-    ]);
+    throw makeError([{ file, line: 1, path: '', message: `cannot read the ${what}: ${reason}` }]);
   }
+}
+
+/** Read, parse and validate a policy file. */
+export function loadPolicyFile(file: string = DEFAULT_POLICY_FILE): GuardrailsPolicy {
+  const text = readYamlText(
+    file,
+    'policy',
+    (problems) => new PolicyValidationError(file, problems),
+  );
   return parsePolicy(text, file);
 }

@@ -5,9 +5,8 @@
  *
  * Pure: "today" is a parameter, dates are calendar days in UTC.
  */
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { parseYamlWithSchema, YamlValidationError } from '../config/load';
+import { parseYamlWithSchema, readYamlText, YamlValidationError } from '../config/load';
 
 const IsoDate = z
   .string({ message: 'must be a date as YYYY-MM-DD' })
@@ -319,24 +318,11 @@ export function parseApiContract(text: string, file: string): ApiContract {
 
 /** Read and parse a contract file. */
 export function loadApiContractFile(file: string): ApiContract {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new YamlValidationError(
-      file,
-      [
-        {
-          file,
-          line: 1,
-          path: '',
-          message: `cannot read the API contract: ${code === 'ENOENT' ? 'file not found' : String(err)}`,
-        },
-      ],
-      'API contract',
-    );
-  }
+  const text = readYamlText(
+    file,
+    'API contract',
+    (problems) => new YamlValidationError(file, problems, 'API contract'),
+  );
   return parseApiContract(text, file);
 }
 

@@ -5,10 +5,9 @@
  * section becomes a failed review check (listed with all the others) rather than a parse error
  * that hides the rest of the review.
  */
-import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
-import { parseYamlWithSchema, YamlValidationError } from '../config/load';
+import { parseYamlWithSchema, readYamlText, YamlValidationError } from '../config/load';
 
 const Url = z.url({ message: 'must be a URL' });
 /** Kubernetes-style CPU quantity: cores (`2`, `0.5`) or millicores (`500m`). */
@@ -124,24 +123,11 @@ export function parseDeployment(text: string, file: string): Deployment {
 
 /** Read and parse a deployment file. */
 export function loadDeploymentFile(file: string): LoadedDeployment {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new YamlValidationError(
-      file,
-      [
-        {
-          file,
-          line: 1,
-          path: '',
-          message: `cannot read the deployment file: ${code === 'ENOENT' ? 'file not found' : String(err)}`,
-        },
-      ],
-      'deployment file',
-    );
-  }
+  const text = readYamlText(
+    file,
+    'deployment file',
+    (problems) => new YamlValidationError(file, problems, 'deployment file'),
+  );
   return { file, dir: path.dirname(file), deployment: parseDeployment(text, file) };
 }
 

@@ -9,7 +9,7 @@ import {
   DescribeScalingPoliciesCommand,
   DescribeScheduledActionsCommand,
 } from '@aws-sdk/client-application-auto-scaling';
-import { awsErrorName, errorMessage } from '../../shared/errors';
+import { awsErrorName, errorMessage, isThrottlingError } from '../../shared/errors';
 import type { ScalableTargetInfo, ScalingPolicyInfo, ScheduledActionInfo } from './endpoint-types';
 
 /**
@@ -29,17 +29,6 @@ export interface RetryOptions {
   readonly maxElapsedMs?: number;
 }
 
-/** Error names AWS uses for "slow down"; Application Auto Scaling also answers ConcurrentUpdateException. */
-const THROTTLING = new Set([
-  'ThrottlingException',
-  'Throttling',
-  'ThrottledException',
-  'TooManyRequestsException',
-  'RequestLimitExceeded',
-  'ProvisionedThroughputExceededException',
-  'ConcurrentUpdateException',
-]);
-
 /** Transient service or network failures worth another try. */
 const TRANSIENT = new Set([
   'InternalFailure',
@@ -54,8 +43,9 @@ const TRANSIENT = new Set([
   'EPIPE',
 ]);
 
+/** Throttled, or (Application Auto Scaling) a concurrent update of the same scalable target. */
 export function isThrottling(err: unknown): boolean {
-  return THROTTLING.has(awsErrorName(err) ?? '');
+  return isThrottlingError(err) || awsErrorName(err) === 'ConcurrentUpdateException';
 }
 
 /** Throttling, a 5xx answer or a dropped connection: safe to retry (every call here is idempotent). */
