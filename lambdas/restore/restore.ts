@@ -5,7 +5,6 @@
  * `guardrails restore`.
  */
 import {
-  DeregisterScalableTargetCommand,
   PutScalingPolicyCommand,
   PutScheduledActionCommand,
   RegisterScalableTargetCommand,
@@ -20,7 +19,7 @@ import {
   UpdateInferenceComponentRuntimeConfigCommand,
 } from '@aws-sdk/client-sagemaker';
 import type { EndpointClients } from '../auto-stop/kinds/endpoint';
-import { isNotFound, withRetry } from '../auto-stop/kinds/endpoint-aws';
+import { deregisterTarget, isNotFound, withRetry } from '../auto-stop/kinds/endpoint-aws';
 import { minZeroConfigName } from '../auto-stop/kinds/endpoint-config-name';
 import {
   deleteSavedEndpoint,
@@ -159,21 +158,7 @@ async function restoreScaling(clients: EndpointClients, saved: SavedEndpoint): P
     if (t.createdByGuardrails) {
       // Auto-stop registered this target only to hold the variant at 0: remove it and put the
       // instance count back as it was.
-      try {
-        await withRetry(
-          () =>
-            aas.send(
-              new DeregisterScalableTargetCommand({
-                ServiceNamespace: 'sagemaker',
-                ResourceId: t.resourceId,
-                ScalableDimension: t.scalableDimension as never,
-              }),
-            ),
-          clients.retry,
-        );
-      } catch (err) {
-        if (!isNotFound(err)) throw err;
-      }
+      await deregisterTarget(aas, t, clients.retry);
       if (t.scalableDimension === VARIANT_DIMENSION) {
         const variantName = t.resourceId.split('/variant/')[1] ?? '';
         const count = saved.variants.find(

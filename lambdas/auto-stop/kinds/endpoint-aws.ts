@@ -5,6 +5,7 @@
  */
 import {
   type ApplicationAutoScalingClient,
+  DeregisterScalableTargetCommand,
   DescribeScalableTargetsCommand,
   DescribeScalingPoliciesCommand,
   DescribeScheduledActionsCommand,
@@ -229,4 +230,27 @@ export async function describeScheduledActions(
     token = page.NextToken;
   } while (token);
   return out;
+}
+
+/** Deregister a scalable target (which also deletes its policies); one already gone is done. */
+export async function deregisterTarget(
+  autoscaling: ApplicationAutoScalingClient,
+  target: Pick<ScalableTargetInfo, 'resourceId' | 'scalableDimension'>,
+  retry?: RetryOptions,
+): Promise<void> {
+  try {
+    await withRetry(
+      () =>
+        autoscaling.send(
+          new DeregisterScalableTargetCommand({
+            ServiceNamespace: 'sagemaker',
+            ResourceId: target.resourceId,
+            ScalableDimension: target.scalableDimension as never,
+          }),
+        ),
+      retry,
+    );
+  } catch (err) {
+    if (!isNotFound(err)) throw err;
+  }
 }

@@ -27,7 +27,6 @@
  */
 import {
   type ApplicationAutoScalingClient,
-  DeregisterScalableTargetCommand,
   RegisterScalableTargetCommand,
 } from '@aws-sdk/client-application-auto-scaling';
 import {
@@ -56,6 +55,7 @@ import type {
   TaggedResource,
 } from '../types';
 import {
+  deregisterTarget,
   describeScalableTargets,
   describeScalingPolicies,
   describeScheduledActions,
@@ -578,23 +578,7 @@ async function park(
   );
   // Application Auto Scaling would fight the deletion; deleting an endpoint with a scalable
   // target needs DeregisterScalableTarget first (DOMAIN-NOTES.md).
-  for (const t of targets) {
-    try {
-      await withRetry(
-        () =>
-          clients.autoscaling.send(
-            new DeregisterScalableTargetCommand({
-              ServiceNamespace: 'sagemaker',
-              ResourceId: t.resourceId,
-              ScalableDimension: t.scalableDimension as never,
-            }),
-          ),
-        clients.retry,
-      );
-    } catch (err) {
-      if (!isNotFound(err)) throw err;
-    }
-  }
+  for (const t of targets) await deregisterTarget(clients.autoscaling, t, clients.retry);
   try {
     await withRetry(
       () =>
