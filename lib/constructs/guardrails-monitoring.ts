@@ -145,8 +145,19 @@ export class GuardrailsMonitoring extends Construct {
         [this.queuesWidget, this.functionsWidget],
         [
           new cloudwatch.GraphWidget({
+            title: 'All ml-guardrails queues: messages waiting (every stack)',
+            width: 12,
+            left: [
+              new cloudwatch.MathExpression({
+                expression: `SEARCH('{AWS/SQS,QueueName} MetricName="ApproximateNumberOfMessagesVisible" "MlGuardrails-"', 'Maximum', 300)`,
+                label: '',
+                usingMetrics: {},
+              }),
+            ],
+          }),
+          new cloudwatch.GraphWidget({
             title: 'All ml-guardrails functions: errors (every stack)',
-            width: 24,
+            width: 12,
             // Functions of the other stacks, found by name without cross-stack references.
             left: [
               new cloudwatch.MathExpression({

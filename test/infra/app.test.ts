@@ -132,7 +132,10 @@ describe('watching the watchers across stacks', () => {
       Object.values(template.findResources('AWS::CloudWatch::Dashboard'))[0]?.Properties
         .DashboardBody,
     );
-    expect(body).toContain('SEARCH(');
+    expect(body).toContain('{AWS/Lambda,FunctionName} MetricName=\\"Errors\\"');
+    expect(body).toContain(
+      '{AWS/SQS,QueueName} MetricName=\\"ApproximateNumberOfMessagesVisible\\"',
+    );
     expect(body).toContain('MlGuardrails-');
   });
 });
