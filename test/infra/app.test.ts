@@ -125,17 +125,18 @@ describe('watching the watchers across stacks', () => {
     expect(tagCompliance.dependencies).toContain(paging);
   });
 
-  it('one dashboard, in the paging stack, also charts every guardrails function by name', () => {
+  it('one dashboard, in the paging stack, also charts every guardrails function and queue by name', () => {
     const template = Template.fromStack(buildTestApp().paging);
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
     const body = JSON.stringify(
       Object.values(template.findResources('AWS::CloudWatch::Dashboard'))[0]?.Properties
         .DashboardBody,
     );
-    expect(body).toContain('{AWS/Lambda,FunctionName} MetricName=\\"Errors\\"');
-    expect(body).toContain(
-      '{AWS/SQS,QueueName} MetricName=\\"ApproximateNumberOfMessagesVisible\\"',
-    );
+    // Name-based SEARCH lines reach the other stacks' functions and queues without exports.
+    expect(body).toContain('All ml-guardrails functions: errors (every stack)');
+    expect(body).toContain('{AWS/Lambda,FunctionName} MetricName=');
+    expect(body).toContain('All ml-guardrails queues: messages waiting (every stack)');
+    expect(body).toContain('{AWS/SQS,QueueName} MetricName=');
     expect(body).toContain('MlGuardrails-');
   });
 });
