@@ -180,9 +180,9 @@ export function grantEndpointState(table: dynamodb.ITable, grantee: iam.IGrantab
 /** How cdk-nag prints an ARN of this stack: tokens as `<AWS::Region>`, literals as they are. */
 function nagArn(scope: Construct, service: string, resource: string): string {
   const stack = Stack.of(scope);
-  const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
-  const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
-  return `arn:<AWS::Partition>:${service}:${region}:${account}:${resource}`;
+  // A known region also fixes the partition (`cdk synth` without AWS config uses us-east-1).
+  const part = (value: string, token: string) => (Token.isUnresolved(value) ? token : value);
+  return `arn:${part(stack.partition, '<AWS::Partition>')}:${service}:${part(stack.region, '<AWS::Region>')}:${part(stack.account, '<AWS::AccountId>')}:${resource}`;
 }
 
 /**

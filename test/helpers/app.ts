@@ -3,6 +3,7 @@
  * account and region, and no esbuild bundling (templates are asserted, code is tested apart).
  */
 import * as path from 'node:path';
+import type { Environment } from 'aws-cdk-lib';
 import { createGuardrailsApp, type GuardrailsApp } from '../../lib/app';
 import { loadPolicyFile } from '../../lib/config/load';
 import type { GuardrailsPolicy } from '../../lib/config/schema';
@@ -19,12 +20,17 @@ export function examplePolicy(): GuardrailsPolicy {
 }
 
 export function buildTestApp(
-  options: { policy?: GuardrailsPolicy; nag?: boolean; cfnValidation?: boolean } = {},
+  options: {
+    policy?: GuardrailsPolicy;
+    nag?: boolean;
+    cfnValidation?: boolean;
+    env?: Environment;
+  } = {},
 ): GuardrailsApp {
   return createGuardrailsApp({
     policy: options.policy ?? examplePolicy(),
     policyFile: EXAMPLE_POLICY_FILE,
-    env: TEST_ENV,
+    env: options.env ?? TEST_ENV,
     nag: options.nag ?? false,
     cfnValidation: options.cfnValidation ?? false,
     // Skip esbuild in template tests: `aws:cdk:bundling-stacks` lists the stacks to bundle.
