@@ -15,7 +15,10 @@ try {
   const { app } = createGuardrailsApp({
     policy,
     policyFile,
-    env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
+    env: {
+      account: process.env.CDK_DEFAULT_ACCOUNT || undefined,
+      region: process.env.CDK_DEFAULT_REGION || undefined,
+    },
     // `-c cfnValidation=true` adds CDK's CloudFormation schema validation (slow on big policies).
     cfnValidation: context.cfnValidation === true || context.cfnValidation === 'true',
   });

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
@@ -12,11 +12,20 @@ const ROOT = path.join(__dirname, '..', '..');
 /** Run bin/guardrails.ts as `cdk synth` does: context in CDK_CONTEXT_JSON, output dir in CDK_OUTDIR. */
 async function synth(policyFile: string) {
   const outdir = mkdtempSync(path.join(tmpdir(), 'synth-'));
-  const env = {
+  const env: NodeJS.ProcessEnv = {
     ...process.env,
-    CDK_CONTEXT_JSON: JSON.stringify({ config: policyFile, 'aws:cdk:bundling-stacks': [] }),
+    // cdk.json's context (feature flags) as the CLI passes it; bundling is skipped here.
+    CDK_CONTEXT_JSON: JSON.stringify({
+      ...(JSON.parse(readFileSync(path.join(ROOT, 'cdk.json'), 'utf8')) as { context: object })
+        .context,
+      config: policyFile,
+      'aws:cdk:bundling-stacks': [],
+    }),
     CDK_OUTDIR: outdir,
+    // As the CDK CLI does with no AWS configuration: a default region, no account.
+    CDK_DEFAULT_REGION: 'us-east-1',
   };
+  delete env.CDK_DEFAULT_ACCOUNT;
   try {
     const { stdout, stderr } = await run(
       path.join(ROOT, 'node_modules', '.bin', 'tsx'),
@@ -35,6 +44,13 @@ describe('bin/guardrails.ts (the app cdk synth runs)', () => {
     const result = await synth('config/guardrails.yaml');
     expect(result.code).toBe(0);
     expect(readdirSync(result.outdir)).toContain('MlGuardrails-AutoStop.template.json');
+    // cdk-nag reports through the validation report, which makes `cdk synth` fail: it is clean.
+    const report = JSON.parse(
+      readFileSync(path.join(result.outdir, 'validation-report.json'), 'utf8'),
+    ) as {
+      pluginReports: { violations: { ruleName: string }[] }[];
+    };
+    expect(report.pluginReports.flatMap((r) => r.violations.map((v) => v.ruleName))).toEqual([]);
   });
 
   it('fails with exit code 1, every problem with file:line, and synthesizes nothing for an invalid policy', async () => {
