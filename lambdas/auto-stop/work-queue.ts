@@ -11,8 +11,14 @@ import type { Decision } from './types';
 /** IAM action the orchestrator needs on the work queue. */
 export const WORK_QUEUE_SEND_ACTIONS = ['sqs:SendMessage'] as const;
 
-/** Decisions per message: small enough for SQS's 256 KB, large enough to keep calls few. */
+/** Decisions per message: large enough to keep calls few. */
 export const DECISIONS_PER_MESSAGE = 25;
+/**
+ * Bytes per message and per SendMessageBatch call: SQS caps a message, and the sum of a batch,
+ * at 256 KiB. Endpoint decisions carry their details (variants, scaling), so size counts too.
+ */
+const MAX_MESSAGE_BYTES = 60_000;
+const MAX_BATCH_BYTES = 240_000;
 /** SendMessageBatch takes at most 10 entries. */
 const ENTRIES_PER_CALL = 10;
 const MAX_ATTEMPTS = 5;
@@ -25,6 +31,8 @@ export const WorkItemSchema = z.object({
   tags: z.record(z.string(), z.string()),
   action: z.string().min(1),
   reason: z.string(),
+  /** Kind-specific facts `act` needs (an endpoint's variants and scaling); absent for jobs. */
+  details: z.record(z.string(), z.unknown()).optional(),
 });
 
 /** One work-queue message. */
@@ -35,6 +43,7 @@ export const WorkMessageSchema = z.object({
   items: z.array(WorkItemSchema).min(1),
 });
 export type WorkMessage = z.infer<typeof WorkMessageSchema>;
+type WorkItem = z.infer<typeof WorkItemSchema>;
 
 /** The message bodies for a list of `act` decisions. */
 export function workMessages(
@@ -43,22 +52,34 @@ export function workMessages(
   decisions: readonly Extract<Decision, { type: 'act' }>[],
 ): WorkMessage[] {
   const messages: WorkMessage[] = [];
-  for (let i = 0; i < decisions.length; i += DECISIONS_PER_MESSAGE) {
-    messages.push({
-      version: 1,
-      notificationId,
-      projectId,
-      items: decisions.slice(i, i + DECISIONS_PER_MESSAGE).map((d) => ({
-        arn: d.resource.arn,
-        kind: d.resource.kind,
-        name: d.resource.name,
-        status: d.resource.status,
-        tags: { ...d.resource.tags },
-        action: d.action,
-        reason: d.reason,
-      })),
-    });
+  let items: WorkItem[] = [];
+  let bytes = 0;
+  const flush = () => {
+    if (items.length > 0) messages.push({ version: 1, notificationId, projectId, items });
+    items = [];
+    bytes = 0;
+  };
+  for (const d of decisions) {
+    const item: WorkItem = {
+      arn: d.resource.arn,
+      kind: d.resource.kind,
+      name: d.resource.name,
+      status: d.resource.status,
+      tags: { ...d.resource.tags },
+      action: d.action,
+      reason: d.reason,
+      ...(d.resource.details ? { details: { ...d.resource.details } } : {}),
+    };
+    const size = Buffer.byteLength(JSON.stringify(item));
+    if (
+      items.length >= DECISIONS_PER_MESSAGE ||
+      (items.length > 0 && bytes + size > MAX_MESSAGE_BYTES)
+    )
+      flush();
+    items.push(item);
+    bytes += size;
   }
+  flush();
   return messages;
 }
 
@@ -68,7 +89,14 @@ export function decisionsOf(message: WorkMessage): Extract<Decision, { type: 'ac
     type: 'act',
     action: i.action,
     reason: i.reason,
-    resource: { arn: i.arn, kind: i.kind, name: i.name, status: i.status, tags: i.tags },
+    resource: {
+      arn: i.arn,
+      kind: i.kind,
+      name: i.name,
+      status: i.status,
+      tags: i.tags,
+      ...(i.details ? { details: i.details } : {}),
+    },
   }));
 }
 
@@ -82,10 +110,8 @@ export class WorkQueue {
   ) {}
 
   async send(messages: readonly WorkMessage[]): Promise<number> {
-    for (let i = 0; i < messages.length; i += ENTRIES_PER_CALL) {
-      let entries = messages
-        .slice(i, i + ENTRIES_PER_CALL)
-        .map((m, j) => ({ Id: String(i + j), MessageBody: JSON.stringify(m) }));
+    for (const batch of batches(messages.map((m) => JSON.stringify(m)))) {
+      let entries = batch;
       for (let attempt = 1; entries.length > 0; attempt++) {
         if (attempt > MAX_ATTEMPTS)
           throw new Error(
@@ -101,4 +127,26 @@ export class WorkQueue {
     }
     return messages.length;
   }
+}
+
+/** Message bodies grouped into SendMessageBatch calls: at most 10 entries and 240 KB each. */
+function batches(bodies: readonly string[]): { Id: string; MessageBody: string }[][] {
+  const calls: { Id: string; MessageBody: string }[][] = [];
+  let current: { Id: string; MessageBody: string }[] = [];
+  let bytes = 0;
+  bodies.forEach((body, i) => {
+    const size = Buffer.byteLength(body);
+    if (
+      current.length >= ENTRIES_PER_CALL ||
+      (current.length > 0 && bytes + size > MAX_BATCH_BYTES)
+    ) {
+      calls.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push({ Id: String(i), MessageBody: body });
+    bytes += size;
+  });
+  if (current.length > 0) calls.push(current);
+  return calls;
 }
