@@ -1,17 +1,13 @@
-/** Adapter: the project's tagged SageMaker resources from the Resource Groups Tagging API. */
-import {
-  GetResourcesCommand,
-  type ResourceGroupsTaggingAPIClient,
-} from '@aws-sdk/client-resource-groups-tagging-api';
+/** The project's tagged SageMaker resources, through the shared tagging API adapter. */
+import type { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
+import { readTaggedResources } from '../shared/tagging';
 import type { TaggedResource } from './types';
 
-/** IAM: `GetResources` does not support resource-level permissions, so it needs `Resource: *`. */
-export const TAGGING_READ_ACTIONS = ['tag:GetResources'] as const;
+export { TAGGING_READ_ACTIONS } from '../shared/tagging';
 
 /**
  * Every resource of the given tagging types whose `tagKey` is `tagValue`, read to the last page.
- * The result may include deleted or finished resources (DOMAIN-NOTES "Resource Groups Tagging
- * API"): callers must re-check live state.
+ * The result may include deleted or finished resources: callers must re-check live state.
  */
 export async function findTaggedResources(
   client: ResourceGroupsTaggingAPIClient,
@@ -20,27 +16,11 @@ export async function findTaggedResources(
   resourceTypes: readonly string[],
 ): Promise<TaggedResource[]> {
   if (resourceTypes.length === 0) return [];
-  const found: TaggedResource[] = [];
-  let token: string | undefined;
-  do {
-    const page = await client.send(
-      new GetResourcesCommand({
-        TagFilters: [{ Key: tagKey, Values: [tagValue] }],
-        ResourceTypeFilters: [...resourceTypes],
-        ResourcesPerPage: 100,
-        ...(token ? { PaginationToken: token } : {}),
-      }),
-    );
-    for (const r of page.ResourceTagMappingList ?? []) {
-      if (!r.ResourceARN) continue;
-      const tags: Record<string, string> = {};
-      for (const t of r.Tags ?? []) if (t.Key !== undefined) tags[t.Key] = t.Value ?? '';
-      found.push({ arn: r.ResourceARN, tags });
-    }
-    // Treat an empty token like an absent one, so a last page never loops.
-    token = page.PaginationToken || undefined;
-  } while (token);
-  return found;
+  const { resources } = await readTaggedResources(client, {
+    resourceTypes,
+    tag: { key: tagKey, value: tagValue },
+  });
+  return resources;
 }
 
 /** `arn:aws:sagemaker:eu-west-1:1:training-job/x` -> `sagemaker:training-job`. */
