@@ -13,8 +13,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type EndpointClients, endpointHandler } from '../lambdas/auto-stop/kinds/endpoint';
-import { mapLimit } from '../lambdas/auto-stop/kinds/endpoint-aws';
 import type { Decision, Outcome, RunContext } from '../lambdas/auto-stop/types';
+import { mapLimit } from '../lambdas/shared/concurrency';
 import { loadPolicyFile } from '../lib/config/load';
 import { endpointWorld, leftRunning, serveEndpoints } from './standin/endpoints';
 import { AwsStandin, type OperationLimits } from './standin/server';
@@ -106,7 +106,7 @@ async function runOnce(n: number) {
       ddb: DynamoDBDocumentClient.from(new DynamoDBClient({})),
       tableName: 'audit',
       concurrency: DISCOVER_CONCURRENCY,
-      retry: { maxMs: Number(process.env.BENCH_RETRY_MAX_MS ?? 500) },
+      retry: { maxDelayMs: Number(process.env.BENCH_RETRY_MAX_MS ?? 500) },
     };
     const start = performance.now();
     const resources = await endpointHandler.discover(clients, world.tagged, ctx);

@@ -21,8 +21,8 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Context } from 'aws-lambda';
-import type { AlarmChange } from '../lambdas/pagerduty-router/alarm-event';
-import { route } from '../lambdas/pagerduty-router/route';
+import type { AlarmChange } from '../lambdas/paging/alarm-event';
+import { route } from '../lambdas/paging/route';
 import { loadPolicyFile } from '../lib/config/load';
 import { PagerDutyStandin } from './standin/pagerduty';
 import { AwsStandin } from './standin/server';
@@ -259,11 +259,11 @@ const suite: BenchSuite = {
       HOLD_TABLE_NAME: 'held-alarms',
       POWERTOOLS_LOG_LEVEL: 'SILENT',
       POWERTOOLS_TRACE_ENABLED: 'false',
-      POWERTOOLS_SERVICE_NAME: 'pagerduty-router',
+      POWERTOOLS_SERVICE_NAME: 'paging',
     });
     const loadHandler = async (policyFile: string) => {
       process.env.GUARDRAILS_POLICY_FILE = policyFile;
-      const file = require.resolve('../lambdas/pagerduty-router/handler');
+      const file = require.resolve('../lambdas/paging/handler');
       for (const key of Object.keys(require.cache))
         if (key.includes(`${path.sep}lambdas${path.sep}`)) delete require.cache[key];
       return (require(file) as { handler: (e: unknown, c: Context) => Promise<unknown> }).handler;

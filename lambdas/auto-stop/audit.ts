@@ -4,7 +4,7 @@
  * table belongs to the endpoint handler.
  */
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { mapPool } from './pool';
+import { mapLimit } from '../shared/concurrency';
 import type { Outcome } from './types';
 
 /** IAM actions the audit writer needs on the table. */
@@ -54,7 +54,7 @@ export class AuditLog {
     const batches: Outcome[][] = [];
     for (let i = 0; i < outcomes.length; i += BATCH) batches.push(outcomes.slice(i, i + BATCH));
     // A few batches in flight: 1,000 outcomes are 40 calls, which in a row would add seconds.
-    await mapPool(batches, WRITE_CONCURRENCY, (batch) => this.writeBatch(ctx, batch));
+    await mapLimit(batches, WRITE_CONCURRENCY, (batch) => this.writeBatch(ctx, batch));
   }
 
   private async writeBatch(ctx: AuditContext, batch: readonly Outcome[]): Promise<void> {

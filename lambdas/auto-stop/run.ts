@@ -18,10 +18,10 @@ import {
   type BudgetNotification,
   parseBudgetMessage,
 } from '../shared/budget-message';
+import { Limiter, mapLimit } from '../shared/concurrency';
 import type { AuditLog } from './audit';
 import { readBudgetSpend } from './budgets';
 import { spendDecision, type ThresholdDecision, thresholdDecision } from './decide';
-import { mapPool } from './pool';
 import { findTaggedResources, taggingTypeOfArn } from './tagging';
 import type {
   Decision,
@@ -341,7 +341,7 @@ export async function actAll(
   decisions: readonly Extract<Decision, { type: 'act' }>[],
   ctx: RunContext,
 ): Promise<Outcome[]> {
-  return mapPool(
+  return mapLimit(
     decisions,
     deps.concurrency,
     (d) => actOne(deps, d, ctx),
@@ -359,23 +359,6 @@ function passiveOutcome(d: Decision): Outcome {
   if (d.type === 'report')
     return { ...base, action: 'report', result: 'reported', reason: d.reason };
   return { ...base, action: 'skip', result: 'skipped', reason: d.reason };
-}
-
-/** A counting semaphore: at most `limit` tasks run at once, in submission order. */
-class Limiter {
-  private running = 0;
-  private readonly waiting: (() => void)[] = [];
-  constructor(private readonly limit: number) {}
-  async run<T>(task: () => Promise<T>): Promise<T> {
-    if (this.running >= this.limit) await new Promise<void>((r) => this.waiting.push(r));
-    this.running++;
-    try {
-      return await task();
-    } finally {
-      this.running--;
-      this.waiting.shift()?.();
-    }
-  }
 }
 
 /**

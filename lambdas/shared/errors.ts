@@ -16,22 +16,3 @@ export function awsErrorName(err: unknown): string | undefined {
 export function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
-
-/**
- * Error names AWS services use for "slow down" (SageMaker, tagging, Config, Budgets, DynamoDB,
- * S3); Application Auto Scaling also answers ConcurrentUpdateException for a busy target.
- */
-const THROTTLING_ERRORS = new Set([
-  'ThrottlingException',
-  'Throttling',
-  'ThrottledException',
-  'TooManyRequestsException',
-  'RequestLimitExceeded',
-  'ProvisionedThroughputExceededException',
-  'SlowDown',
-]);
-
-/** True when an AWS call failed because it was throttled. */
-export function isThrottlingError(err: unknown): boolean {
-  return THROTTLING_ERRORS.has(awsErrorName(err) ?? '');
-}

@@ -37,9 +37,9 @@ export interface GuardrailsMonitoringProps {
   readonly notificationsReceived?: GuardrailsMetric;
   /** @default { metricName: 'resourcesStopped', service: 'auto-stop' } */
   readonly resourcesStopped?: GuardrailsMetric;
-  /** @default { metricName: 'pagesSent', service: 'pagerduty-router' } */
+  /** @default { metricName: 'pagesSent', service: 'paging' } */
   readonly pagesSent?: GuardrailsMetric;
-  /** @default { metricName: 'pagesFailed', service: 'pagerduty-router' } */
+  /** @default { metricName: 'pagesFailed', service: 'paging' } */
   readonly pagesFailed?: GuardrailsMetric;
 }
 
@@ -106,10 +106,10 @@ export class GuardrailsMonitoring extends Construct {
       metricName: 'resourcesStopped',
       service: 'auto-stop',
     };
-    const sent = props.pagesSent ?? { metricName: 'pagesSent', service: 'pagerduty-router' };
+    const sent = props.pagesSent ?? { metricName: 'pagesSent', service: 'paging' };
     const failed = props.pagesFailed ?? {
       metricName: 'pagesFailed',
-      service: 'pagerduty-router',
+      service: 'paging',
     };
 
     this.functionsWidget = new cloudwatch.GraphWidget({

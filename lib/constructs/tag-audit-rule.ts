@@ -4,10 +4,10 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subs from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import { CONFIG_ACTIONS } from '../../lambdas/tag-audit/config';
-import { TEAM_ATTRIBUTE } from '../../lambdas/tag-audit/notify';
-import { SAGEMAKER_LIST_ACTIONS } from '../../lambdas/tag-audit/sagemaker';
-import { TAGGING_ACTIONS } from '../../lambdas/tag-audit/tagging';
+import { CONFIG_ACTIONS } from '../../lambdas/tag-compliance/config';
+import { TEAM_ATTRIBUTE } from '../../lambdas/tag-compliance/notify';
+import { SAGEMAKER_LIST_ACTIONS } from '../../lambdas/tag-compliance/sagemaker';
+import { TAGGING_ACTIONS } from '../../lambdas/tag-compliance/tagging';
 import { AlertTopic } from './alert-topic';
 import { GuardrailFunction } from './guardrail-function';
 
@@ -65,8 +65,8 @@ export class TagAuditRule extends Construct {
     }
 
     this.fn = new GuardrailFunction(this, 'Function', {
-      entry: 'lambdas/tag-audit/handler.ts',
-      serviceName: 'tag-audit',
+      entry: 'lambdas/tag-compliance/handler.ts',
+      serviceName: 'tag-compliance',
       description:
         'ml-guardrails: tag compliance of SageMaker resources AWS Config does not record',
       memorySize: 1024,

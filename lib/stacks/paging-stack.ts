@@ -8,7 +8,7 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { HOLD_TABLE_ACTIONS } from '../../lambdas/pagerduty-router/hold';
+import { HOLD_TABLE_ACTIONS } from '../../lambdas/paging/hold';
 import type { GuardrailsPolicy } from '../config/schema';
 import { AlertTopic, TopicPublisher } from '../constructs/alert-topic';
 import { GuardrailFunction } from '../constructs/guardrail-function';
@@ -102,8 +102,8 @@ export class PagingStack extends Stack {
     });
 
     this.router = new GuardrailFunction(this, 'Router', {
-      entry: 'lambdas/pagerduty-router/handler.ts',
-      serviceName: 'pagerduty-router',
+      entry: 'lambdas/paging/handler.ts',
+      serviceName: 'paging',
       description: 'Routes CloudWatch alarms to PagerDuty by the RACI and on-call policy',
       memorySize: 256,
       timeout,
@@ -209,7 +209,7 @@ export class PagingStack extends Stack {
     this.monitoring.showQueue(this.holdQueue, 'held pages');
     this.monitoring.watchMetric('pages-failed', {
       metricName: 'pagesFailed',
-      service: 'pagerduty-router',
+      service: 'paging',
     });
   }
 }

@@ -53,8 +53,8 @@ export class TagComplianceStack extends Stack {
       alarmTopic: sns.Topic.fromTopicArn(this, 'AlarmsTopic', alarmsTopicArn(this)),
       dashboard: false,
     });
-    this.monitoring.watch(this.tagAudit.fn, { name: 'tag-audit' });
-    this.monitoring.watch(this.tagAudit.fn.failureQueue, { name: 'tag-audit-failures' });
+    this.monitoring.watch(this.tagAudit.fn, { name: 'tag-compliance' });
+    this.monitoring.watch(this.tagAudit.fn.failureQueue, { name: 'tag-compliance-failures' });
 
     if (settings.modelArtifactBucket.create)
       this.modelArtifacts = new ModelArtifactBucket(this, 'ModelArtifacts', {

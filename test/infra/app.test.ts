@@ -120,7 +120,11 @@ describe('watching the watchers across stacks', () => {
       ],
     };
     // Assess
-    for (const name of ['tag-audit-errors', 'tag-audit-throttles', 'tag-audit-failures-depth'])
+    for (const name of [
+      'tag-compliance-errors',
+      'tag-compliance-throttles',
+      'tag-compliance-failures-depth',
+    ])
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         AlarmName: `ml-guardrails-tag-compliance-${name}`,
         AlarmActions: [alarmsTopic],

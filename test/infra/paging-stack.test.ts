@@ -137,7 +137,7 @@ describe('PagingStack: router and hold', () => {
       TracingConfig: { Mode: 'Active' },
       Environment: {
         Variables: Match.objectLike({
-          POWERTOOLS_SERVICE_NAME: 'pagerduty-router',
+          POWERTOOLS_SERVICE_NAME: 'paging',
           HOLD_QUEUE_URL: Match.anyValue(),
           HOLD_TABLE_NAME: Match.anyValue(),
           ROUTING_KEY_CACHE_SECONDS: '300',
@@ -248,7 +248,7 @@ describe('PagingStack: watching the watchers', () => {
       'pagesFailed',
       'ApproximateNumberOfMessagesVisible',
       'held pages',
-      'pagerduty-router',
+      'paging',
     ])
       expect(body).toContain(text);
   });

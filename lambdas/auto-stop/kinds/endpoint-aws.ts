@@ -10,51 +10,28 @@ import {
   DescribeScalingPoliciesCommand,
   DescribeScheduledActionsCommand,
 } from '@aws-sdk/client-application-auto-scaling';
-import { awsErrorName, errorMessage, isThrottlingError } from '../../shared/errors';
+import { awsErrorName, errorMessage } from '../../shared/errors';
+import { isRetryableError, type RetryOptions, retry } from '../../shared/retry';
 import type { ScalableTargetInfo, ScalingPolicyInfo, ScheduledActionInfo } from './endpoint-types';
 
 /**
- * Backoff for throttled and transient errors. Short, capped, fully jittered waits keep callers
- * close to the service's rate (the SDK's own throttling backoff starts at 500 ms,
- * THROTTLING_RETRY_DELAY_BASE in @smithy/core, which leaves quota unused when many calls queue
- * on one operation; bench/endpoints.bench.ts measures both), bounded by total time.
+ * Endpoint calls retry throttling and transient errors (every call here is idempotent) with
+ * short, capped, fully jittered waits that keep callers close to the service's rate (the SDK's
+ * own throttling backoff starts at 500 ms, THROTTLING_RETRY_DELAY_BASE in @smithy/util-retry,
+ * which leaves quota unused when many calls queue on one operation; bench/endpoints.bench.ts
+ * measures both), bounded by total time.
  */
-export interface RetryOptions {
-  /** Attempts including the first. @default 50 */
-  readonly attempts?: number;
-  /** First backoff in ms; doubles per attempt, with full jitter. @default 50 */
-  readonly baseMs?: number;
-  /** Longest single wait in ms. @default 1000 */
-  readonly maxMs?: number;
-  /** Stop retrying once this much time has passed since the first attempt. @default 60000 */
-  readonly maxElapsedMs?: number;
-}
+export const ENDPOINT_RETRY: RetryOptions = {
+  attempts: 50,
+  baseDelayMs: 50,
+  maxDelayMs: 1000,
+  maxElapsedMs: 60_000,
+  retryOn: isRetryableError,
+};
 
-/** Transient service or network failures worth another try. */
-const TRANSIENT = new Set([
-  'InternalFailure',
-  'InternalServerError',
-  'InternalServiceError',
-  'ServiceUnavailable',
-  'ServiceUnavailableException',
-  'RequestTimeout',
-  'RequestTimeoutException',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
-]);
-
-/** Throttled, or (Application Auto Scaling) a concurrent update of the same scalable target. */
-export function isThrottling(err: unknown): boolean {
-  return isThrottlingError(err) || awsErrorName(err) === 'ConcurrentUpdateException';
-}
-
-/** Throttling, a 5xx answer or a dropped connection: safe to retry (every call here is idempotent). */
-export function isRetryable(err: unknown): boolean {
-  if (isThrottling(err)) return true;
-  const e = err as { code?: string; $metadata?: { httpStatusCode?: number } } | undefined;
-  if (TRANSIENT.has(awsErrorName(err) ?? '') || TRANSIENT.has(e?.code ?? '')) return true;
-  return (e?.$metadata?.httpStatusCode ?? 0) >= 500;
+/** The shared retry helper with the endpoint defaults; `options` override them. */
+export function withRetry<T>(fn: () => Promise<T>, options: RetryOptions = {}): Promise<T> {
+  return retry(fn, { ...ENDPOINT_RETRY, ...options });
 }
 
 /**
@@ -70,41 +47,6 @@ export function isNotFound(err: unknown): boolean {
     name === 'ValidationException' &&
     /could not find|does not exist|not found/i.test(errorMessage(err))
   );
-}
-
-/** Run `fn`, retrying throttling and transient errors with capped exponential backoff and full jitter. */
-export async function withRetry<T>(fn: () => Promise<T>, options: RetryOptions = {}): Promise<T> {
-  const attempts = options.attempts ?? 50;
-  const base = options.baseMs ?? 50;
-  const max = options.maxMs ?? 1000;
-  const deadline = Date.now() + (options.maxElapsedMs ?? 60_000);
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await fn();
-    } catch (err) {
-      if (!isRetryable(err) || attempt >= attempts || Date.now() >= deadline) throw err;
-      const wait = Math.random() * Math.min(max, base * 2 ** (attempt - 1));
-      await new Promise((resolve) => setTimeout(resolve, wait));
-    }
-  }
-}
-
-/** Map with at most `limit` calls in flight, results in input order. */
-export async function mapLimit<T, R>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T, index: number) => Promise<R>,
-): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i] as T, i);
-    }
-  });
-  await Promise.all(workers);
-  return results;
 }
 
 /** DescribeScalableTargets accepts up to 50 resource ids per call (Application Auto Scaling API). */

@@ -13,7 +13,8 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { awsErrorName } from '../../shared/errors';
-import { type RetryOptions, withRetry } from './endpoint-aws';
+import type { RetryOptions } from '../../shared/retry';
+import { withRetry } from './endpoint-aws';
 import type { SavedEndpoint } from './endpoint-types';
 
 /** IAM actions this adapter needs on the table. */

@@ -45,7 +45,9 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AutoStopSettings } from '../../../lib/config/schema';
+import { mapLimit } from '../../shared/concurrency';
 import { awsErrorName, errorMessage } from '../../shared/errors';
+import type { RetryOptions } from '../../shared/retry';
 import type {
   Decision,
   KindHandler,
@@ -60,8 +62,6 @@ import {
   describeScalingPolicies,
   describeScheduledActions,
   isNotFound,
-  mapLimit,
-  type RetryOptions,
   withRetry,
 } from './endpoint-aws';
 import { minZeroConfigName } from './endpoint-config-name';

@@ -14,7 +14,7 @@ import type { Progress } from '../../../lambdas/auto-stop/types';
 import { DEFAULT_POLICY_FILE, loadPolicyFile } from '../../config/load';
 import { type CliCommand, type CliIo, UsageError } from '../command';
 
-/** Version of the `--json` document; bumped only on a breaking change (README "Auto-stop"). */
+/** Version of the `--json` document; bumped only on a breaking change (docs/auto-stop.md). */
 export const PLAN_JSON_VERSION = 1;
 
 function progressLine(p: Progress): string {
@@ -71,7 +71,7 @@ export const autoStopPlanCommand: CliCommand = {
   --project <id>    Discover the project's running SageMaker work and plan, ignoring spend.
   --message <file>  Replay a Budgets SNS message (plain text): parsed fields, project, threshold
                     decision, spend check (DescribeBudget), plan. "Why did auto-stop (not) fire?"
-  --json            Print the run as JSON (format documented in README, section Auto-stop).
+  --json            Print the run as JSON (format documented in docs/auto-stop.md).
   --execute         Act as the function would (enforce-mode projects only). Needs
                     AUDIT_TABLE_NAME; publishes the report when REPORT_TOPIC_ARN is set.
   --policy <file>   Policy file (default GUARDRAILS_POLICY_FILE or ${DEFAULT_POLICY_FILE}).

@@ -39,7 +39,7 @@ Options:
   --project <id>     project whose endpoints to restore (required; must be in the policy)
   --endpoint <name>  only this endpoint
   --dry-run          show what restore would do (result "planned"); change nothing
-  --json             print the report as JSON (stable: see README "Endpoints")
+  --json             print the report as JSON (stable: see docs/endpoints.md)
   --table <name>     audit table (default: $${AUDIT_TABLE_ENV})
   --policy <file>    policy file (default: ${DEFAULT_POLICY_FILE})
 

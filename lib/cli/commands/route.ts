@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { parseAlarmInput } from '../../../lambdas/pagerduty-router/alarm-event';
-import { type RouteDecision, route } from '../../../lambdas/pagerduty-router/route';
+import { parseAlarmInput } from '../../../lambdas/paging/alarm-event';
+import { type RouteDecision, route } from '../../../lambdas/paging/route';
 import { DEFAULT_POLICY_FILE, loadPolicyFile } from '../../config/load';
 import { type CliCommand, UsageError } from '../command';
 

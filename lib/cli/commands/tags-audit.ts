@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
 import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { type AuditClients, auditAccount } from '../../../lambdas/tag-audit/audit';
-import { summarize } from '../../../lambdas/tag-audit/evaluate';
-import type { Verdict } from '../../../lambdas/tag-audit/types';
+import { type AuditClients, auditAccount } from '../../../lambdas/tag-compliance/audit';
+import { summarize } from '../../../lambdas/tag-compliance/evaluate';
+import type { Verdict } from '../../../lambdas/tag-compliance/types';
 import { DEFAULT_POLICY_FILE, loadPolicyFile } from '../../config/load';
 import { type CliCommand, UsageError } from '../command';
 

@@ -43,7 +43,7 @@ function clients(): EndpointClients {
     autoscaling: new ApplicationAutoScalingClient({}),
     ddb: DynamoDBDocumentClient.from(new DynamoDBClient({})),
     tableName: 'audit',
-    retry: { baseMs: 1, maxMs: 2, attempts: 8 },
+    retry: { baseDelayMs: 1, maxDelayMs: 2, attempts: 8 },
   };
 }
 

@@ -43,7 +43,7 @@ const clients = (): EndpointClients => ({
   autoscaling: new ApplicationAutoScalingClient({}),
   ddb: DynamoDBDocumentClient.from(new DynamoDBClient({})),
   tableName: 'audit',
-  retry: { baseMs: 1, maxMs: 2 },
+  retry: { baseDelayMs: 1, maxDelayMs: 2 },
 });
 const awsError = (name: string, message: string) => Object.assign(new Error(message), { name });
 const notFound = (what: string) => awsError('ValidationException', `Could not find ${what}.`);
