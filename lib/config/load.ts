@@ -136,6 +136,7 @@ export function resolveProjects(input: GuardrailsPolicyInput): Project[] {
     ...p,
     name: p.name ?? p.id,
     budgetName: budgetNameFor(input.organisation.budgetNamePrefix, p.id),
+    regions: p.regions ?? d.regions ?? [],
     alerts: {
       actualPct: p.alerts?.actualPct ?? d.alerts.actualPct,
       forecastedPct: p.alerts?.forecastedPct ?? d.alerts.forecastedPct,

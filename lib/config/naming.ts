@@ -31,6 +31,18 @@ export function budgetShardOf(projectId: string, shards: number): number {
   return hash % shards;
 }
 
+/**
+ * The regions auto-stop, restore and the tag audit act in for a project: the policy's list, or the
+ * region the guardrails are deployed in. A budget counts spend in every region, so a project that
+ * runs SageMaker work in several regions must list them all to have all of it stopped.
+ */
+export function projectRegions(
+  project: Pick<Project, 'regions'>,
+  deploymentRegion: string,
+): readonly string[] {
+  return project.regions.length > 0 ? project.regions : [deploymentRegion];
+}
+
 /** Cost-allocation tag filter for AWS Budgets: without the `user:` prefix the budget shows $0. */
 export function costFilterTagValue(tagKey: string, projectId: string): string {
   return `user:${tagKey}$${projectId}`;

@@ -41,6 +41,15 @@ const HHMM = z
   .string()
   .regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, { message: 'must be a time as HH:MM (00:00-24:00)' });
 const Url = z.url({ message: 'must be a URL' });
+/** An AWS Region code such as `us-east-1` or `eu-central-2` (commercial, GovCloud, China). */
+const Region = z.string().regex(/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/, {
+  message: 'must be an AWS Region code such as us-east-1',
+});
+/** Regions a project's SageMaker work may run in; auto-stop, restore and the tag audit act in each. */
+const Regions = z
+  .array(Region)
+  .min(1)
+  .refine((r) => new Set(r).size === r.length, { message: 'lists a region twice' });
 
 /** A required tag, optionally restricted to allowed values (AWS Config REQUIRED_TAGS). */
 export const RequiredTagSchema = z.strictObject({
@@ -113,6 +122,8 @@ export const ProjectSchema = z.strictObject({
   ownerEmails: z.array(Email).min(1, { message: 'must list at least one owner' }),
   alerts: AlertThresholdsSchema.partial().optional(),
   autoStop: AutoStopOverrideSchema.optional(),
+  /** Regions this project's SageMaker work may run in. @default - defaults.regions, else the deployment's region */
+  regions: Regions.optional(),
 });
 export type ProjectInput = z.infer<typeof ProjectSchema>;
 
@@ -309,6 +320,8 @@ export const GuardrailsPolicySchema = z.strictObject({
         verifySpend: true,
         endpoints: { classic: 'report-only' },
       }),
+      /** Regions every project's SageMaker work may run in. @default - the deployment's region */
+      regions: Regions.optional(),
     })
     .prefault({}),
   projects: z.array(ProjectSchema).min(1, { message: 'must list at least one project' }),
@@ -321,8 +334,10 @@ export const GuardrailsPolicySchema = z.strictObject({
 export type GuardrailsPolicyInput = z.infer<typeof GuardrailsPolicySchema>;
 
 /** A project with organisation defaults merged in: what every consumer works with. */
-export interface Project extends Omit<ProjectInput, 'alerts' | 'autoStop'> {
+export interface Project extends Omit<ProjectInput, 'alerts' | 'autoStop' | 'regions'> {
   readonly name: string;
+  /** Regions the project's SageMaker work may run in; empty = the deployment's region (see `projectRegions`). */
+  readonly regions: readonly string[];
   readonly budgetName: string;
   readonly alerts: { readonly actualPct: number[]; readonly forecastedPct: number[] };
   readonly autoStop: AutoStopSettings;
