@@ -6,7 +6,8 @@ import { editedExample, problemsOf } from '../helpers/policy-factory';
 describe('regions: where a project SageMaker work may run', () => {
   it('defaults to the deployment region when neither the project nor the defaults list any', () => {
     const policy = parsePolicy(editedExample());
-    const project = policy.projects[0]!;
+    const [project] = policy.projects;
+    if (!project) throw new Error('the example has projects');
     expect(project.regions).toEqual([]);
     expect(projectRegions(project, 'eu-west-1')).toEqual(['eu-west-1']);
   });
@@ -21,8 +22,10 @@ describe('regions: where a project SageMaker work may run', () => {
         [['projects', 1, 'regions'], ['ap-southeast-2']],
       ),
     );
-    expect(projectRegions(policy.projects[0]!, 'eu-central-1')).toEqual(['us-east-1', 'eu-west-1']);
-    expect(projectRegions(policy.projects[1]!, 'eu-central-1')).toEqual(['ap-southeast-2']);
+    const [first, second] = policy.projects;
+    if (!first || !second) throw new Error('the example has projects');
+    expect(projectRegions(first, 'eu-central-1')).toEqual(['us-east-1', 'eu-west-1']);
+    expect(projectRegions(second, 'eu-central-1')).toEqual(['ap-southeast-2']);
   });
 
   it.each([
@@ -43,6 +46,6 @@ describe('regions: where a project SageMaker work may run', () => {
         ['us-gov-west-1', 'cn-north-1'],
       ]),
     );
-    expect(policy.projects[0]!.regions).toEqual(['us-gov-west-1', 'cn-north-1']);
+    expect(policy.projects[0]?.regions).toEqual(['us-gov-west-1', 'cn-north-1']);
   });
 });
