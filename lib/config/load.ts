@@ -148,6 +148,7 @@ export function resolveProjects(input: GuardrailsPolicyInput): Project[] {
       exemptionTag: p.autoStop?.exemptionTag ?? d.autoStop.exemptionTag,
       verifySpend: p.autoStop?.verifySpend ?? d.autoStop.verifySpend,
       endpoints: { ...d.autoStop.endpoints, ...p.autoStop?.endpoints },
+      exemptions: [...d.autoStop.exemptions, ...(p.autoStop?.exemptions ?? [])],
     },
   }));
 }

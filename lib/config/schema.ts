@@ -71,6 +71,25 @@ export const EndpointPolicySchema = z.strictObject({
   classic: z.enum(CLASSIC_ENDPOINT_ACTIONS).default('report-only'),
 });
 
+/**
+ * A reviewed exemption from auto-stop: a resource is exempt only when its exemption tag's value is
+ * the id of an approval listed here that has not expired, so setting a tag alone (anyone with
+ * `sagemaker:AddTags` can) never opts work out of the guardrail.
+ */
+export const ExemptionApprovalSchema = z.strictObject({
+  /** The value the exemption tag must carry, e.g. `EXC-2026-014`. */
+  id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:/=+@-]{0,127}$/, {
+    message: 'must be 1-128 characters usable in a tag value (letters, digits, _ . : / = + @ -)',
+  }),
+  /** Last day (UTC) the exemption holds, as YYYY-MM-DD. */
+  expires: z.iso.date({ message: 'must be a date as YYYY-MM-DD' }),
+  /** Why the work may run past the threshold. */
+  reason: z.string().min(1),
+  /** Who approved it (a person or a ticket). */
+  approvedBy: z.string().min(1),
+});
+export type ExemptionApproval = z.infer<typeof ExemptionApprovalSchema>;
+
 /** Auto-stop settings; every key optional here so a project can override just one of them. */
 export const AutoStopOverrideSchema = z.strictObject({
   thresholdPct: Percent.optional(),
@@ -79,6 +98,8 @@ export const AutoStopOverrideSchema = z.strictObject({
   exemptionTag: z.string().optional(),
   verifySpend: z.boolean().optional(),
   endpoints: EndpointPolicySchema.partial().optional(),
+  /** Approved exemptions for this project, added to `defaults.autoStop.exemptions`. */
+  exemptions: z.array(ExemptionApprovalSchema).optional(),
 });
 
 export const AutoStopDefaultsSchema = z.strictObject({
@@ -92,6 +113,8 @@ export const AutoStopDefaultsSchema = z.strictObject({
   /** Re-read the budget (DescribeBudget) before acting, so a forged message stops nothing. */
   verifySpend: z.boolean().default(true),
   endpoints: EndpointPolicySchema.default({ classic: 'report-only' }),
+  /** Approved exemptions every project honours. */
+  exemptions: z.array(ExemptionApprovalSchema).default([]),
 });
 export type AutoStopSettings = z.infer<typeof AutoStopDefaultsSchema>;
 
@@ -319,6 +342,7 @@ export const GuardrailsPolicySchema = z.strictObject({
         exemptionTag: 'ml-guardrails:exempt',
         verifySpend: true,
         endpoints: { classic: 'report-only' },
+        exemptions: [],
       }),
       /** Regions every project's SageMaker work may run in. @default - the deployment's region */
       regions: Regions.optional(),

@@ -17,6 +17,7 @@ export function settings(classic: 'report-only' | 'park' = 'report-only'): AutoS
     exemptionTag: 'ml-guardrails:exempt',
     verifySpend: true,
     endpoints: { classic },
+    exemptions: [],
   };
 }
 
