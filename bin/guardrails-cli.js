@@ -1,5 +1,12 @@
 #!/usr/bin/env node
-// The published `guardrails` binary: runs the TypeScript CLI through tsx (a runtime dependency),
-// so `npx guardrails` works straight after `npm ci` with no build step.
-require('tsx/cjs');
-require('./guardrails-cli.ts');
+// The published `guardrails` binary: the compiled CLI bundle (built by `npm run build:cli`, which
+// the prepare script runs on `npm ci`, `npm install` from git, and before `npm pack`).
+try {
+  require.resolve('../dist/guardrails-cli.js');
+} catch {
+  process.stderr.write(
+    'guardrails: the compiled CLI (dist/guardrails-cli.js) is missing: run `npm run build:cli` (npm ci runs it)\n',
+  );
+  process.exit(1);
+}
+require('../dist/guardrails-cli.js');
