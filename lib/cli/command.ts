@@ -51,11 +51,15 @@ export interface CliIo {
   readonly status?: (text: string) => void;
 }
 
-/** A positional argument; `name` ends with `...` for a list (`files...`). */
+/**
+ * A positional argument, for the help (`<name>` when required, `[name]` otherwise; `name` ends
+ * with `...` for a list). The command checks the number of `args` itself, in its own words; a
+ * command that declares no arguments gets none (the router rejects them).
+ */
 export interface ArgumentSpec {
   readonly name: string;
   readonly description: string;
-  /** @default false (a `...` list may be empty, a single argument may be omitted) */
+  /** Shown as required in the help. @default false */
   readonly required?: boolean;
 }
 

@@ -180,8 +180,11 @@ function buildParser(entry: CommandEntry, module: CommandModule, io: CliIo): Com
       writeErr: () => {},
     })
     .helpOption('-h, --help', 'show this help');
-  for (const a of module.arguments ?? [])
-    cmd.argument(a.required ? `<${a.name}>` : `[${a.name}]`, a.description);
+  // Arguments are declared for the help; the command checks their number itself (its own words).
+  for (const a of module.arguments ?? []) cmd.argument(`[${a.name}]`, a.description);
+  cmd.allowExcessArguments(true);
+  const usage = (module.arguments ?? []).map((a) => (a.required ? `<${a.name}>` : `[${a.name}]`));
+  cmd.usage(['[options]', ...usage].join(' '));
   for (const o of module.options ?? []) {
     const option = new Option(o.flags, o.description);
     if (o.repeatable) option.argParser((v: string, prev: string[] | undefined) => [...(prev ?? []), v]);
@@ -219,7 +222,8 @@ async function reportError(
 }
 
 function usageFromCommander(err: CommanderError): string {
-  return err.message.replace(/^error: /, '');
+  const message = err.message.replace(/^error: /, '');
+  return `${message.charAt(0).toUpperCase()}${message.slice(1)}`;
 }
 
 export async function main(
@@ -306,6 +310,13 @@ export async function main(
     throw err;
   }
 
+  if ((module.arguments ?? []).length === 0 && parser.args.length > 0)
+    return reportError(io, new UsageError(`unexpected argument "${parser.args[0]}"`), {
+      name,
+      json,
+      debug,
+      usage: name,
+    });
   const values = parser.opts<Record<string, string | boolean | string[] | undefined>>();
   const progress = progressWriter(io, json);
   try {
@@ -335,7 +346,7 @@ export async function main(
       Object.entries(values).filter(([key]) => !GLOBAL_KEYS.has(key)),
     );
     const result = await module.run({
-      args: parser.processedArgs.flat().filter((a): a is string => typeof a === 'string'),
+      args: parser.args,
       options: own,
       global,
       io: { progress: progress.write, note: (t) => io.err(t) },

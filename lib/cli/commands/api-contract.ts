@@ -22,6 +22,7 @@ With --policy (or GUARDRAILS_POLICY_FILE), the contract's model must be in the p
 SLA may not promise more than the model's SLA there (a lower p99 or a higher availability).
 Exit code 0 without violations, 1 with violations or an invalid file, 2 on usage errors.`,
   async run({ args, options, global }) {
+    if (args.length !== 1) throw new UsageError('exactly one API contract file is required');
     const file = args[0] as string;
     const today = stringOption(options, 'today') ?? new Date().toISOString().slice(0, 10);
     if (toDay(today) === undefined)

@@ -74,6 +74,12 @@ Exit code 0 when no blocking check fails (warnings allowed), 1 when one does or 
 is invalid, 2 on usage errors.`,
   async run({ args, options, global }) {
     const format = outputFormat({ format: stringOption(options, 'format'), json: global.json });
+    if (args.length !== 1)
+      throw new UsageError(
+        args.length === 0
+          ? 'the model directory is required'
+          : `one model directory expected (got ${args.length})`,
+      );
     const modelDir = args[0] as string;
     // An invalid file is a YamlValidationError: the router prints its problems, exit code 1.
     const loaded = loadDeploymentFile(
