@@ -50,7 +50,9 @@ const EXPIRED_NAMES = new Set([
 ]);
 
 function field(err: unknown, key: string): unknown {
-  return err !== null && typeof err === 'object' ? (err as Record<string, unknown>)[key] : undefined;
+  return err !== null && typeof err === 'object'
+    ? (err as Record<string, unknown>)[key]
+    : undefined;
 }
 
 function text(err: unknown, key: string): string {

@@ -48,7 +48,9 @@ export function detectInput(text: string, where: string): PastedInput {
   try {
     json = JSON.parse(trimmed);
   } catch (err) {
-    throw new CliError(`${where} starts like JSON but is not valid JSON: ${(err as Error).message}`);
+    throw new CliError(
+      `${where} starts like JSON but is not valid JSON: ${(err as Error).message}`,
+    );
   }
   if (isObject(json) && Array.isArray(json.Records)) {
     const messages = json.Records.map(snsMessageOf);

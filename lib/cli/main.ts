@@ -37,7 +37,8 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     path: ['tag-compliance', 'audit'],
     summary: 'List SageMaker resources that lack the required tags, by project and owner',
-    load: async () => (await import('./commands/tag-compliance-audit.js')).tagComplianceAuditCommand,
+    load: async () =>
+      (await import('./commands/tag-compliance-audit.js')).tagComplianceAuditCommand,
   },
   {
     path: ['paging', 'route'],
@@ -187,7 +188,8 @@ function buildParser(entry: CommandEntry, module: CommandModule, io: CliIo): Com
   cmd.usage(['[options]', ...usage].join(' '));
   for (const o of module.options ?? []) {
     const option = new Option(o.flags, o.description);
-    if (o.repeatable) option.argParser((v: string, prev: string[] | undefined) => [...(prev ?? []), v]);
+    if (o.repeatable)
+      option.argParser((v: string, prev: string[] | undefined) => [...(prev ?? []), v]);
     cmd.addOption(option);
   }
   for (const o of GLOBAL_OPTIONS) cmd.addOption(new Option(o.flags, o.description));

@@ -207,7 +207,14 @@ export function parseYamlWithSchema<S extends z.ZodType>(
     if (!(err instanceof ReferenceError)) throw err;
     throw new YamlValidationError(
       file,
-      [{ file, line: 1, path: '', message: `YAML aliases expand too much (${err.message}): write the values out or use fewer nested aliases (&name / *name)` }],
+      [
+        {
+          file,
+          line: 1,
+          path: '',
+          message: `YAML aliases expand too much (${err.message}): write the values out or use fewer nested aliases (&name / *name)`,
+        },
+      ],
       what,
     );
   }

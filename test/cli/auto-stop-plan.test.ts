@@ -174,7 +174,14 @@ describe('guardrails auto-stop plan', () => {
 
   it('fails (exit 1, like every missing input file) on an unreadable message file', async () => {
     const t = io();
-    const argv = ['auto-stop', 'plan', '--message', '/nonexistent', '--policy', EXAMPLE_POLICY_FILE];
+    const argv = [
+      'auto-stop',
+      'plan',
+      '--message',
+      '/nonexistent',
+      '--policy',
+      EXAMPLE_POLICY_FILE,
+    ];
     expect(await main(argv, t.io)).toBe(1);
     expect(t.err.join('\n')).toMatch(/cannot read --message \/nonexistent: file not found/);
   });

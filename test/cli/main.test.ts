@@ -83,7 +83,9 @@ describe('guardrails (router)', () => {
   it('accepts the old spellings of renamed commands with a note naming the new one', async () => {
     const run = await runCli('tags', 'audit', '--help');
     expect(run.code).toBe(0);
-    expect(run.stderr).toBe('note: `guardrails tags audit` is now `guardrails tag-compliance audit`');
+    expect(run.stderr).toBe(
+      'note: `guardrails tags audit` is now `guardrails tag-compliance audit`',
+    );
     expect(run.stdout).toMatch(/^Usage: guardrails tag-compliance audit/);
   });
 

@@ -125,7 +125,15 @@ describe('guardrails tag-compliance audit', () => {
   it('documents its --json output as a stable document', async () => {
     const { io, out } = capture();
     const code = await main(
-      ['tag-compliance', 'audit', '--json', '--project', 'churn-prediction', '--policy', EXAMPLE_POLICY_FILE],
+      [
+        'tag-compliance',
+        'audit',
+        '--json',
+        '--project',
+        'churn-prediction',
+        '--policy',
+        EXAMPLE_POLICY_FILE,
+      ],
       io,
     );
     const report = JSON.parse(out.join('')) as AuditReport;
@@ -187,14 +195,16 @@ describe('guardrails tag-compliance audit', () => {
 
   it('names the missing IAM action in one line and exits 1 when access is denied', async () => {
     // Prepare
-    tagging.on(GetResourcesCommand).rejects(
-      Object.assign(
-        new Error(
-          'User: arn:aws:sts::111122223333:assumed-role/ci/x is not authorized to perform: tag:GetResources because no identity-based policy allows the tag:GetResources action',
+    tagging
+      .on(GetResourcesCommand)
+      .rejects(
+        Object.assign(
+          new Error(
+            'User: arn:aws:sts::111122223333:assumed-role/ci/x is not authorized to perform: tag:GetResources because no identity-based policy allows the tag:GetResources action',
+          ),
+          { name: 'AccessDeniedException', $metadata: { httpStatusCode: 400 } },
         ),
-        { name: 'AccessDeniedException', $metadata: { httpStatusCode: 400 } },
-      ),
-    );
+      );
     const { io, err } = capture();
     // Act
     const code = await main(['tag-compliance', 'audit', '--policy', EXAMPLE_POLICY_FILE], io);

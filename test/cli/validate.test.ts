@@ -46,7 +46,9 @@ describe('guardrails validate', () => {
         code: 'invalid-file',
         file: bad,
         path: 'projects[0].monthlyBudgetUsd',
-        message: expect.stringMatching(/:\d+ projects\[0\]\.monthlyBudgetUsd: must be greater than 0 \(got 0\)$/),
+        message: expect.stringMatching(
+          /:\d+ projects\[0\]\.monthlyBudgetUsd: must be greater than 0 \(got 0\)$/,
+        ),
       }),
     ]);
   });
@@ -54,14 +56,18 @@ describe('guardrails validate', () => {
   it('validates the --policy file when no file is named', async () => {
     const run = await runCli('validate', '--policy', EXAMPLE_POLICY_FILE);
     expect(run.code).toBe(0);
-    expect(run.stdout).toBe(`${EXAMPLE_POLICY_FILE}: valid (3 projects, 4 teams, 7 incident types)`);
+    expect(run.stdout).toBe(
+      `${EXAMPLE_POLICY_FILE}: valid (3 projects, 4 teams, 7 incident types)`,
+    );
   });
 
   it('reports a missing file in one line with exit 1, and as JSON with --json', async () => {
     const text = await runCli('validate', '/nonexistent/policy.yaml');
     const json = await runCli('validate', '/nonexistent/policy.yaml', '--json');
     expect(text.code).toBe(1);
-    expect(text.stderr).toContain('/nonexistent/policy.yaml:1 cannot read the policy: file not found');
+    expect(text.stderr).toContain(
+      '/nonexistent/policy.yaml:1 cannot read the policy: file not found',
+    );
     expect(json.code).toBe(1);
     expect(JSON.parse(json.stdout)).toMatchObject({
       ok: false,

@@ -157,7 +157,8 @@ rejected (not a Budgets notification, or a budget of no project).`,
         reported,
         renderReport(report, { auditTableName: env.auditTableName }),
       );
-    const failed = report.rejected !== undefined || report.outcomes.some((o) => o.result === 'failed');
+    const failed =
+      report.rejected !== undefined || report.outcomes.some((o) => o.result === 'failed');
     return {
       exitCode: failed ? 1 : 0,
       text: text(report),

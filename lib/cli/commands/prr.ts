@@ -14,7 +14,10 @@ export const prrInitCommand: CommandModule = {
   options: [
     { flags: '--model <name>', description: 'model name (or from --deployment)' },
     { flags: '--version <v>', description: 'model version (or from --deployment)' },
-    { flags: '--deployment <file>', description: 'deployment file whose declarations fill the review' },
+    {
+      flags: '--deployment <file>',
+      description: 'deployment file whose declarations fill the review',
+    },
     { flags: '--output <file>', description: 'write this file instead of printing' },
     { flags: '--force', description: 'overwrite an existing --output file' },
   ],
@@ -50,7 +53,8 @@ approvers.`,
       ...(policy ? { policy } : {}),
     });
     const output = stringOption(options, 'output');
-    if (output === undefined) return { exitCode: 0, text, json: { ok: true, model, version, document: text } };
+    if (output === undefined)
+      return { exitCode: 0, text, json: { ok: true, model, version, document: text } };
     if (existsSync(output) && !flagOption(options, 'force'))
       throw new UsageError(`${output} exists; pass --force to overwrite it`);
     writeFileSync(output, text);
@@ -64,7 +68,8 @@ export const prrCheckCommand: CommandModule = {
   options: [
     {
       flags: '--deployment <file>',
-      description: 'deployment file (default: <model-dir>/deployment.yaml; paths inside are relative to it)',
+      description:
+        'deployment file (default: <model-dir>/deployment.yaml; paths inside are relative to it)',
     },
     { flags: '--format <markdown|json>', description: 'output format (default: markdown)' },
   ],

@@ -37,10 +37,10 @@ an error that lists the known ones (exit code 2).`,
           format === 'json'
             ? JSON.stringify(found, null, 2)
             : [
-          `${found.activity}: owned (Accountable) by ${found.owner.name} (team ${found.owner.team})`,
-          `  supports: ${found.supports.join(', ') || 'none'}`,
-          `  informed: ${found.informed.join(', ') || 'none'}`,
-        ].join('\n'),
+                `${found.activity}: owned (Accountable) by ${found.owner.name} (team ${found.owner.team})`,
+                `  supports: ${found.supports.join(', ') || 'none'}`,
+                `  informed: ${found.informed.join(', ') || 'none'}`,
+              ].join('\n'),
       };
     }
     const report = raciReport(policy.raci);

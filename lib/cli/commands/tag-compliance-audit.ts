@@ -95,7 +95,7 @@ export function createTagComplianceAuditCommand(
     options: [
       {
         flags: '--project <id>',
-        description: 'only resources tagged with this project id (see the policy\'s projects)',
+        description: "only resources tagged with this project id (see the policy's projects)",
       },
     ],
     aws: true,
