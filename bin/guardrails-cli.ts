@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * The `guardrails` process: real stdout/stderr, a status line on a terminal, and the network
- * pre-check before AWS commands. Compiled to dist/guardrails-cli.js (npm run build:cli, run by
+ * pre-check before AWS commands. Compiled to dist/cli/ (npm run build:cli, run by
  * `npm ci` through the prepare script); bin/guardrails-cli.js loads that bundle.
  */
 import { main } from '../lib/cli/main';

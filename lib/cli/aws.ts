@@ -3,6 +3,8 @@
  * check is bounded in time, so without configuration or network the CLI answers in seconds with
  * one line naming the fix, instead of after the SDK's retries (10 attempts in auto-stop).
  */
+import { lookup } from 'node:dns/promises';
+import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { CliError } from './command';
 
 export interface AwsCheckDeps {
@@ -57,15 +59,12 @@ export async function checkAwsAccess(deps: AwsCheckDeps, options: AwsCheckOption
   }
 }
 
-/** The real checks, through the SDK's default chain (loaded only when a command needs AWS). */
-export async function sdkAwsCheckDeps(checkNetwork: boolean): Promise<AwsCheckDeps> {
-  const { SageMakerClient } = await import('@aws-sdk/client-sagemaker');
+/** The real checks, through the SDK's default chain (main.ts loads this module on demand). */
+export function sdkAwsCheckDeps(checkNetwork: boolean): AwsCheckDeps {
   const client = new SageMakerClient({});
   const deps: AwsCheckDeps = {
     region: () => client.config.region(),
     credentials: () => client.config.credentials(),
   };
-  if (!checkNetwork) return deps;
-  const { lookup } = await import('node:dns/promises');
-  return { ...deps, lookup: (host) => lookup(host) };
+  return checkNetwork ? { ...deps, lookup: (host) => lookup(host) } : deps;
 }

@@ -339,7 +339,7 @@ export async function main(
     };
     if (module.aws) {
       const { checkAwsAccess, sdkAwsCheckDeps } = await import('./aws.js');
-      await checkAwsAccess(await sdkAwsCheckDeps(options.checkNetwork ?? false), {
+      await checkAwsAccess(sdkAwsCheckDeps(options.checkNetwork ?? false), {
         timeoutMs: options.awsTimeoutMs ?? 5000,
         ...(env.AWS_ENDPOINT_URL ? { endpointUrl: env.AWS_ENDPOINT_URL } : {}),
       });

@@ -33,7 +33,7 @@ beforeAll(() => {
 
 describe('the guardrails binary', () => {
   it('runs the compiled bundle, not TypeScript', () => {
-    expect(existsSync(path.join(ROOT, 'dist', 'guardrails-cli.js'))).toBe(true);
+    expect(existsSync(path.join(ROOT, 'dist', 'cli', 'guardrails-cli.mjs'))).toBe(true);
     const run = guardrails(['--version']);
     expect(run).toEqual({ code: 0, stdout: '0.1.0\n', stderr: '' });
   });
