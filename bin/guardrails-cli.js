@@ -10,7 +10,7 @@ import(pathToFileURL(entry).href).catch((err) => {
   process.stderr.write(
     err?.code === 'ERR_MODULE_NOT_FOUND' && String(err.message).includes(entry)
       ? 'guardrails: the compiled CLI (dist/cli) is missing: run `npm run build:cli` (npm ci runs it)\n'
-      : `guardrails: cannot start: ${err && err.message ? err.message : String(err)}\n`,
+      : `guardrails: cannot start: ${err?.message ?? String(err)}\n`,
   );
   process.exitCode = 1;
 });
