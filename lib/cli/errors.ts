@@ -72,9 +72,9 @@ const one = (code: string, message: string, exitCode: 1 | 2 = 1): ExplainedError
 });
 
 /**
- * Classify an error. AWS failures are recognised by error name and code (as the SDK sets them),
- * "Region is missing" and the credential chain's message by text because the SDK gives them no
- * name of their own.
+ * Classify an error. AWS failures are recognised by error name and code (as the SDK sets them);
+ * a missing region by its text, "Region is missing", because the SDK throws a plain Error for it
+ * (@smithy/core, config-resolver `resolveRegionConfig`).
  */
 export function explainError(err: unknown): ExplainedError {
   if (err instanceof UsageError) return one('usage', err.message, 2);
@@ -114,7 +114,8 @@ export function explainError(err: unknown): ExplainedError {
       `AWS rejected the credentials (${name}): refresh them (e.g. \`aws sso login\`) or pick another --profile`,
     );
   if (ACCESS_DENIED_NAMES.has(name)) {
-    // IAM denials read "... is not authorized to perform: sagemaker:ListTrainingJobs on resource: ...".
+    // IAM denials read "User: <arn> is not authorized to perform: <action> on resource: <arn>
+    // because ..." (IAM User Guide, "Troubleshoot access denied error messages").
     const action = /perform: ([\w-]+:[\w*]+)/.exec(message)?.[1];
     return one(
       'access-denied',

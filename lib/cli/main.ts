@@ -237,7 +237,11 @@ export async function main(
   const env = options.env ?? process.env;
   const json = argv.includes('--json');
   const debug = argv.includes('--debug');
-  const { words, rest } = splitCommandWords(argv);
+  const split = splitCommandWords(argv);
+  // `guardrails help <command>` is `guardrails <command> --help`.
+  const helpFor = split.words[0] === 'help' && split.words.length > 1;
+  const words = helpFor ? split.words.slice(1) : split.words;
+  const rest = helpFor ? [...split.rest, '--help'] : split.rest;
 
   const renamed = RENAMED[words.slice(0, 2).join(' ')] ?? RENAMED[words[0] ?? ''];
   let path = words;

@@ -50,6 +50,12 @@ describe('guardrails (router)', () => {
     expect(run).toEqual({ code: 0, stdout: '0.1.0', stderr: '' });
   });
 
+  it("shows a command's help for `guardrails help <command>`", async () => {
+    const run = await runCli('help', 'validate');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^Usage: guardrails validate \[options\] \[files\.\.\.\]/);
+  });
+
   it('names an unknown command on stderr and exits 2', async () => {
     const run = await runCli('deploy', 'everything');
     expect(run.code).toBe(2);
