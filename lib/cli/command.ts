@@ -8,24 +8,34 @@
  * ```ts
  * // lib/cli/commands/thing.ts
  * export const thingCommand: CommandModule = {
- *   arguments: [{ name: 'files...', description: 'files to check' }],
+ *   arguments: [{ name: 'model-dir', description: 'the model folder', required: true }],
  *   options: [
  *     { flags: '--project <id>', description: 'project of the policy (required)' },
- *     { flags: '--execute', description: 'act instead of only planning' },
+ *     { flags: '--dry-run', description: 'change nothing' },          // options.dryRun
  *   ],
- *   help: 'What it does, in prose. Exit code 0 ok, 1 findings.',
- *   aws: true, // checks region and credentials first; --region and --profile apply
+ *   help: 'What it does, in prose. Exit code 0 ok, 1 findings, 2 usage.',
+ *   aws: true, // region and credentials are checked first; --region and --profile apply
  *   async run({ args, options, global, io }) {
+ *     if (args.length !== 1) throw new UsageError('one model folder expected');  // exit 2
  *     const project = stringOption(options, 'project');
- *     if (!project) throw new UsageError('--project <id> is required');      // exit 2
- *     const result = await runThing(deps, { project, policyFile: global.policyFile });
- *     io.progress('thing: 3/10');               // stderr, silent with --json
+ *     if (!project) throw new UsageError('--project <id> is required');
+ *     const result = await runThing(deps, { project, dryRun: flagOption(options, 'dryRun'),
+ *       policy: loadPolicyFile(global.policyFile) });
+ *     io.progress('thing: 3/10');          // stderr; a status line on a terminal; not with --json
  *     return { exitCode: result.ok ? 0 : 1, text: renderThing(result), json: result };
  *   },
  * };
- * // lib/cli/main.ts, in COMMANDS:
- * { path: ['thing'], summary: 'One line for the command list', load: async () => (await import('./commands/thing')).thingCommand },
+ *
+ * // lib/cli/main.ts, one line in COMMANDS (the `.js` suffix is how TypeScript spells a lazy
+ * // import of the .ts module; esbuild and Vitest resolve it):
+ * { path: ['thing'], summary: 'One line for the command list',
+ *   load: async () => (await import('./commands/thing.js')).thingCommand },
  * ```
+ *
+ * Arguments: a command that declares none gets none (the router rejects extra words); one that
+ * declares some checks their number itself, in its own words. Options: `repeatable: true`
+ * collects `--tag a --tag b` into a list. Inputs that people paste (a Budgets message, an alarm,
+ * an SNS notification or a Lambda event) go through `input.ts`.
  *
  * The framework owns what every command shares: the global options (`--policy`, `--json`,
  * `--region`, `--profile`, `--debug`, declared once in main.ts), `--help` generated from the
@@ -36,9 +46,12 @@
  * [...]}`. Never print a stack trace; `--debug` adds it for unexpected errors.
  *
  * Porting a command written against the former `CliCommand { path, summary, usage, run(args,
- * io) }`: move `parseArgs` options into `options` (drop `--json` and `--policy`: they are global,
- * read `global.json` / `global.policyFile`), the usage prose into `help`, `path` and `summary`
- * into the COMMANDS line, and return `{ exitCode, text, json }` instead of calling `io.out`.
+ * io) }` (a few minutes): move the `parseArgs` options into `options` (drop `--json` and
+ * `--policy`: they are global, read `global.json` and `global.policyFile`), the usage prose into
+ * `help`, `path` and `summary` into the COMMANDS line; `args` are the positionals; return `{
+ * exitCode, text, json }` instead of calling `io.out` (the router prints one or the other);
+ * replace `io.err` progress with `io.progress` and warnings with `io.note`; catch nothing just to
+ * print it: throw `UsageError` / `CliError` and let YAML and AWS errors through.
  */
 
 /** Where a command writes; tests pass their own to capture output without a child process. */

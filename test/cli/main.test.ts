@@ -184,6 +184,21 @@ describe('guardrails (router)', () => {
     expect(env).toMatchObject({ AWS_REGION: 'eu-central-1', AWS_PROFILE: 'ci' });
   });
 
+  it('collects a repeatable option into a list', async () => {
+    const seen: unknown[] = [];
+    const commands = [
+      entry(['x'], {
+        options: [{ flags: '--tag <key=value>', description: 't', repeatable: true }],
+        run: async ({ options }) => {
+          seen.push(options.tag);
+          return { exitCode: 0 };
+        },
+      }),
+    ];
+    await main(['x', '--tag', 'a=1', '--tag', 'b=2'], capture().io, { commands });
+    expect(seen).toEqual([['a=1', 'b=2']]);
+  });
+
   it('takes the policy from GUARDRAILS_POLICY_FILE when --policy is not given', async () => {
     const seen: string[] = [];
     const commands = [
