@@ -199,7 +199,26 @@ export function parseYamlWithSchema<S extends z.ZodType>(
       what,
     );
   }
-  const raw = doc.toJS() as unknown;
+  let raw: unknown;
+  try {
+    // toJS() refuses documents whose aliases expand too far (the `yaml` package's maxAliasCount,
+    // 100 by default): a "billion laughs" alias bomb is an invalid file, not a crash.
+    raw = doc.toJS();
+  } catch (err) {
+    if (!(err instanceof ReferenceError)) throw err;
+    throw new YamlValidationError(
+      file,
+      [
+        {
+          file,
+          line: 1,
+          path: '',
+          message: `YAML aliases expand too much (${err.message}): write the values out or use fewer nested aliases (&name / *name)`,
+        },
+      ],
+      what,
+    );
+  }
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
     throw new YamlValidationError(
       file,

@@ -104,7 +104,8 @@ describe('guardrails auto-stop plan', () => {
       counts: { 'would-do': 1, done: 0 },
     });
     expect(sagemaker).not.toHaveReceivedCommand(StopTrainingJobCommand);
-    expect(t.err.join('\n')).toMatch(/auto-stop plan: 1 live resources, 1 to stop/);
+    // Progress goes to stderr, but never with --json.
+    expect(t.err.join('\n')).toBe('');
   });
 
   it('explains a notification step by step: parsed fields, threshold, spend check, plan', async () => {
@@ -165,14 +166,23 @@ describe('guardrails auto-stop plan', () => {
       ['auto-stop', 'plan', '--project', 'nope', '--policy', EXAMPLE_POLICY_FILE],
       /no project "nope"/,
     ],
-    [
-      'an unreadable message file',
-      ['auto-stop', 'plan', '--message', '/nonexistent', '--policy', EXAMPLE_POLICY_FILE],
-      /cannot read --message/,
-    ],
   ])('rejects %s with exit code 2', async (_name, argv, message) => {
     const t = io();
     expect(await main(argv, t.io)).toBe(2);
     expect(t.err.join('\n')).toMatch(message);
+  });
+
+  it('fails (exit 1, like every missing input file) on an unreadable message file', async () => {
+    const t = io();
+    const argv = [
+      'auto-stop',
+      'plan',
+      '--message',
+      '/nonexistent',
+      '--policy',
+      EXAMPLE_POLICY_FILE,
+    ];
+    expect(await main(argv, t.io)).toBe(1);
+    expect(t.err.join('\n')).toMatch(/cannot read --message \/nonexistent: file not found/);
   });
 });

@@ -87,10 +87,15 @@ describe('guardrails route', () => {
       ['--event', path.join(FIXTURES, 'sns-two-records.json'), '--at', 'tomorrow'],
       /--at "tomorrow" is not an ISO 8601 time/,
     ],
-    [['--event', '/nonexistent/event.json'], /cannot read --event/],
   ])('rejects %j with a usage error (exit 2)', async (args, message) => {
     const r = await run(args);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(message);
+  });
+
+  it('fails (exit 1, like every missing input file) on an unreadable event file', async () => {
+    const r = await run(['--event', '/nonexistent/event.json']);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/cannot read --event \/nonexistent\/event.json: file not found/);
   });
 });

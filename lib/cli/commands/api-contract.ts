@@ -1,5 +1,4 @@
-import { parseArgs } from 'node:util';
-import { loadPolicyFile, YamlValidationError } from '../../config/load';
+import { loadPolicyFile } from '../../config/load';
 import {
   checkApiContract,
   loadApiContractFile,
@@ -7,56 +6,37 @@ import {
   renderApiContractText,
   toDay,
 } from '../../contracts/api-contract';
-import { type CliCommand, UsageError } from '../command';
+import { type CommandModule, stringOption, UsageError } from '../command';
 
-export const apiContractCheckCommand: CliCommand = {
-  path: ['api-contract', 'check'],
-  summary: "Check a model API contract's versions against its deprecation policy",
-  usage: `Usage: guardrails api-contract check <api_contract.yaml> [--today YYYY-MM-DD] [--json]
-                                 [--policy config/guardrails.yaml]
-
-Reports violations (end of life sooner than the notice period, more previous versions served
+export const apiContractCheckCommand: CommandModule = {
+  arguments: [{ name: 'api_contract.yaml', description: 'the API contract file', required: true }],
+  options: [
+    { flags: '--today <YYYY-MM-DD>', description: 'decide as of this date (default: today, UTC)' },
+  ],
+  help: `Reports violations (end of life sooner than the notice period, more previous versions served
 than the policy keeps, a sunset version still served, a version past its end of life, a
 deprecated version without a migration guide) and each deprecated version's phase on the
 T-90 announce / T-60 brownout / T-30 blackout / T-0 delete timeline. A boundary day belongs to
-the later phase. --today defaults to the current UTC date.
-With --policy, the contract's model must be in the policy and its SLA may not promise more
-than the model's SLA there (a lower p99 or a higher availability).
+the later phase.
+With --policy (or GUARDRAILS_POLICY_FILE), the contract's model must be in the policy and its
+SLA may not promise more than the model's SLA there (a lower p99 or a higher availability).
 Exit code 0 without violations, 1 with violations or an invalid file, 2 on usage errors.`,
-  async run(args, io) {
-    const { values, positionals } = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        today: { type: 'string' },
-        json: { type: 'boolean' },
-        policy: { type: 'string' },
-      },
-    });
-    if (positionals.length !== 1) throw new UsageError('exactly one API contract file is required');
-    const file = positionals[0] as string;
-    const today = values.today ?? new Date().toISOString().slice(0, 10);
+  async run({ args, options, global }) {
+    if (args.length !== 1) throw new UsageError('exactly one API contract file is required');
+    const file = args[0] as string;
+    const today = stringOption(options, 'today') ?? new Date().toISOString().slice(0, 10);
     if (toDay(today) === undefined)
       throw new UsageError(`--today must be a date as YYYY-MM-DD (got "${today}")`);
-    let contract: ReturnType<typeof loadApiContractFile>;
-    let policyModels: PolicyModel[] | undefined;
-    try {
-      contract = loadApiContractFile(file);
-      if (values.policy !== undefined)
-        policyModels = loadPolicyFile(values.policy).projects.flatMap((p) => p.models);
-    } catch (err) {
-      if (err instanceof YamlValidationError) {
-        io.err(err.message);
-        return 1;
-      }
-      throw err;
-    }
+    // An invalid file is a YamlValidationError: the router prints its problems, exit code 1.
+    const contract = loadApiContractFile(file);
+    const policyModels: PolicyModel[] | undefined = global.policyExplicit
+      ? loadPolicyFile(global.policyFile).projects.flatMap((p) => p.models)
+      : undefined;
     const report = checkApiContract(contract, today, policyModels ? { policyModels } : {});
-    io.out(
-      values.json
-        ? JSON.stringify({ file, valid: report.violations.length === 0, ...report }, null, 2)
-        : renderApiContractText(report, file),
-    );
-    return report.violations.length === 0 ? 0 : 1;
+    return {
+      exitCode: report.violations.length === 0 ? 0 : 1,
+      text: renderApiContractText(report, file),
+      json: { file, valid: report.violations.length === 0, ...report },
+    };
   },
 };

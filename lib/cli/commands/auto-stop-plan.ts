@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { money } from '../../../lambdas/auto-stop/decide';
 import { publishReport, renderReport } from '../../../lambdas/auto-stop/report';
 import {
@@ -11,8 +9,9 @@ import {
 import { createClients, readAutoStopEnv } from '../../../lambdas/auto-stop/runtime';
 import { buildDeps } from '../../../lambdas/auto-stop/service';
 import type { Progress } from '../../../lambdas/auto-stop/types';
-import { DEFAULT_POLICY_FILE, loadPolicyFile } from '../../config/load';
-import { type CliCommand, type CliIo, UsageError } from '../command';
+import { loadPolicyFile } from '../../config/load';
+import { type CommandModule, flagOption, stringOption, UsageError } from '../command';
+import { budgetMessageOf, readPastedInput } from '../input';
 
 /** Version of the `--json` document; bumped only on a breaking change (docs/auto-stop.md). */
 export const PLAN_JSON_VERSION = 1;
@@ -62,55 +61,56 @@ function text(report: RunReport): string {
   return lines.join('\n');
 }
 
-export const autoStopPlanCommand: CliCommand = {
-  path: ['auto-stop', 'plan'],
-  summary: 'Show (or carry out) what auto-stop does for a project or a budget notification',
-  usage: `Usage: guardrails auto-stop plan (--project <id> | --message <file>) [--json] [--execute]
-                                [--policy <file>] [--account <id>]
-
-  --project <id>    Discover the project's running SageMaker work and plan, ignoring spend.
-  --message <file>  Replay a Budgets SNS message (plain text): parsed fields, project, threshold
-                    decision, spend check (DescribeBudget), plan. "Why did auto-stop (not) fire?"
-  --json            Print the run as JSON (format documented in docs/auto-stop.md).
-  --execute         Act as the function would (enforce-mode projects only). Needs
-                    AUDIT_TABLE_NAME; publishes the report when REPORT_TOPIC_ARN is set.
-  --policy <file>   Policy file (default GUARDRAILS_POLICY_FILE or ${DEFAULT_POLICY_FILE}).
-  --account <id>    Account of the budget when the message has no "AWS Account" line.
-
+export const autoStopPlanCommand: CommandModule = {
+  options: [
+    {
+      flags: '--project <id>',
+      description: "discover the project's running SageMaker work and plan, ignoring spend",
+    },
+    {
+      flags: '--message <file>',
+      description:
+        'replay a Budgets notification: the message text, the SNS notification JSON or the Lambda event (- for stdin)',
+    },
+    {
+      flags: '--execute',
+      description:
+        'act as the function would (enforce-mode projects only); needs AUDIT_TABLE_NAME, publishes the report when REPORT_TOPIC_ARN is set',
+    },
+    {
+      flags: '--account <id>',
+      description: 'account of the budget when the message has no "AWS Account" line',
+    },
+  ],
+  aws: true,
+  help: `With --message: parsed fields, project, threshold decision, spend check (DescribeBudget), plan.
+"Why did auto-stop (not) fire?" --json prints the run (format documented in docs/auto-stop.md).
 AWS access uses the SDK's standard configuration (credential chain, AWS_REGION,
-AWS_ENDPOINT_URL). Progress goes to stderr. Exit code 1 when a stop failed.`,
-  async run(args, io: CliIo) {
-    const { values } = parseArgs({
-      args,
-      options: {
-        project: { type: 'string' },
-        message: { type: 'string' },
-        json: { type: 'boolean' },
-        execute: { type: 'boolean' },
-        policy: { type: 'string' },
-        account: { type: 'string' },
-      },
-    });
-    if ((values.project === undefined) === (values.message === undefined))
+AWS_ENDPOINT_URL). Progress goes to stderr. Exit code 1 when a stop failed or the message was
+rejected (not a Budgets notification, or a budget of no project).`,
+  async run({ options, global, io }) {
+    const projectId = stringOption(options, 'project');
+    const messageFile = stringOption(options, 'message');
+    if ((projectId === undefined) === (messageFile === undefined))
       throw new UsageError('give exactly one of --project <id> or --message <file>');
     const env = readAutoStopEnv(process.env);
-    if (values.execute && !env.auditTableName)
+    const execute = flagOption(options, 'execute');
+    if (execute && !env.auditTableName)
       throw new UsageError('--execute needs AUDIT_TABLE_NAME: every stop is audited');
-    const policyFile = values.policy ?? process.env.GUARDRAILS_POLICY_FILE ?? DEFAULT_POLICY_FILE;
+    const policyFile = global.policyFile;
     const policy = loadPolicyFile(policyFile);
     const sdk = createClients(process.env);
     const deps = buildDeps(policy, sdk, env, {
-      onProgress: (p) => io.err(`auto-stop ${progressLine(p)}`),
+      onProgress: (p) => io.progress(`auto-stop ${progressLine(p)}`),
     });
     const notificationId = `cli:${new Date().toISOString()}`;
-    const execute = values.execute ?? false;
 
     let report: RunReport;
-    if (values.project !== undefined) {
-      const project = policy.projects.find((p) => p.id === values.project);
+    if (projectId !== undefined) {
+      const project = policy.projects.find((p) => p.id === projectId);
       if (!project)
         throw new UsageError(
-          `no project "${values.project}" in ${policyFile} (projects: ${policy.projects.map((p) => p.id).join(', ')})`,
+          `no project "${projectId}" in ${policyFile} (projects: ${policy.projects.map((p) => p.id).join(', ')})`,
         );
       report = await runProject(
         deps,
@@ -137,18 +137,14 @@ AWS_ENDPOINT_URL). Progress goes to stderr. Exit code 1 when a stop failed.`,
         { execute },
       );
     } else {
-      let message: string;
-      try {
-        message = readFileSync(values.message as string, 'utf8');
-      } catch (err) {
-        throw new UsageError(`cannot read --message ${values.message}: ${(err as Error).message}`);
-      }
+      const where = `--message ${messageFile}`;
+      const message = budgetMessageOf(readPastedInput(messageFile as string, '--message'), where);
       report = await runNotification(
         deps,
         {
           notificationId,
           message,
-          fallbackAccountId: values.account ?? process.env.AWS_ACCOUNT_ID,
+          fallbackAccountId: stringOption(options, 'account') ?? process.env.AWS_ACCOUNT_ID,
         },
         { execute },
       );
@@ -161,15 +157,12 @@ AWS_ENDPOINT_URL). Progress goes to stderr. Exit code 1 when a stop failed.`,
         reported,
         renderReport(report, { auditTableName: env.auditTableName }),
       );
-    io.out(
-      values.json
-        ? JSON.stringify(
-            { version: PLAN_JSON_VERSION, ...report, counts: countOutcomes(report) },
-            null,
-            2,
-          )
-        : text(report),
-    );
-    return report.outcomes.some((o) => o.result === 'failed') ? 1 : 0;
+    const failed =
+      report.rejected !== undefined || report.outcomes.some((o) => o.result === 'failed');
+    return {
+      exitCode: failed ? 1 : 0,
+      text: text(report),
+      json: { version: PLAN_JSON_VERSION, ...report, counts: countOutcomes(report) },
+    };
   },
 };

@@ -1,5 +1,4 @@
-import { parseArgs } from 'node:util';
-import { DEFAULT_POLICY_FILE, loadPolicyFile } from '../../config/load';
+import { loadPolicyFile } from '../../config/load';
 import {
   ownerOf,
   raciReport,
@@ -7,53 +6,49 @@ import {
   renderRaciMarkdown,
   UnknownActivityError,
 } from '../../contracts/raci';
-import { type CliCommand, UsageError } from '../command';
+import { type CommandModule, stringOption, UsageError } from '../command';
 import { outputFormat } from './format';
 
-export const raciCommand: CliCommand = {
-  path: ['raci'],
-  summary: 'Print the activity and incident RACI matrices, or the owner of one activity',
-  usage: `Usage: guardrails raci [--format markdown|json] [--json] [--owner "<activity>"] [--policy file]
-
-Renders raci.activities (Owns as A, Supports as C, Informed as I per group) and raci.incidentTypes
-(A/C/I per role) from the policy (default ${DEFAULT_POLICY_FILE}).
+export const raciCommand: CommandModule = {
+  options: [
+    { flags: '--format <markdown|json>', description: 'output format (default: markdown)' },
+    { flags: '--owner <activity>', description: 'only the Accountable group of this activity' },
+  ],
+  help: `Renders raci.activities (Owns as A, Supports as C, Informed as I per group) and raci.incidentTypes
+(A/C/I per role) from the policy.
 --owner names the Accountable group of one activity (case-insensitive); an unknown activity is
 an error that lists the known ones (exit code 2).`,
-  async run(args, io) {
-    const { values, positionals } = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        format: { type: 'string' },
-        json: { type: 'boolean' },
-        owner: { type: 'string' },
-        policy: { type: 'string' },
-      },
-    });
-    if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
-    const format = outputFormat(values);
-    const policy = loadPolicyFile(values.policy ?? DEFAULT_POLICY_FILE);
-    if (values.owner !== undefined) {
+  async run({ options, global }) {
+    const format = outputFormat({ format: stringOption(options, 'format'), json: global.json });
+    const policy = loadPolicyFile(global.policyFile);
+    const owner = stringOption(options, 'owner');
+    if (owner !== undefined) {
       let found: ReturnType<typeof ownerOf>;
       try {
-        found = ownerOf(policy.raci, values.owner);
+        found = ownerOf(policy.raci, owner);
       } catch (err) {
         if (err instanceof UnknownActivityError) throw new UsageError(err.message);
         throw err;
       }
-      io.out(
-        format === 'json'
-          ? JSON.stringify(found, null, 2)
-          : [
-              `${found.activity}: owned (Accountable) by ${found.owner.name} (team ${found.owner.team})`,
-              `  supports: ${found.supports.join(', ') || 'none'}`,
-              `  informed: ${found.informed.join(', ') || 'none'}`,
-            ].join('\n'),
-      );
-      return 0;
+      return {
+        exitCode: 0,
+        json: found,
+        text:
+          format === 'json'
+            ? JSON.stringify(found, null, 2)
+            : [
+                `${found.activity}: owned (Accountable) by ${found.owner.name} (team ${found.owner.team})`,
+                `  supports: ${found.supports.join(', ') || 'none'}`,
+                `  informed: ${found.informed.join(', ') || 'none'}`,
+              ].join('\n'),
+      };
     }
     const report = raciReport(policy.raci);
-    io.out(format === 'json' ? renderRaciJson(report) : renderRaciMarkdown(report));
-    return 0;
+    // --format json without --json: the same document, printed as text.
+    return {
+      exitCode: 0,
+      json: JSON.parse(renderRaciJson(report)),
+      text: format === 'json' ? renderRaciJson(report) : renderRaciMarkdown(report),
+    };
   },
 };

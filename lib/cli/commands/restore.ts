@@ -1,12 +1,11 @@
-import { parseArgs } from 'node:util';
 import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { EndpointClients } from '../../../lambdas/auto-stop/kinds/endpoint';
 import { type RestoreReport, runRestore } from '../../../lambdas/restore/restore';
-import { DEFAULT_POLICY_FILE, loadPolicyFile } from '../../config/load';
-import { type CliCommand, type CliIo, UsageError } from '../command';
+import { loadPolicyFile } from '../../config/load';
+import { type CommandModule, flagOption, stringOption, UsageError } from '../command';
 
 /** Environment variable naming the auto-stop audit table (same as the restore function's). */
 export const AUDIT_TABLE_ENV = 'AUDIT_TABLE_NAME';
@@ -23,60 +22,55 @@ export function createRestoreCommand(
     tableName,
   }),
   now: () => Date = () => new Date(),
-): CliCommand {
+): CommandModule {
   return {
-    path: ['restore'],
-    summary: 'Bring back endpoints that auto-stop parked or scaled to zero',
-    usage: `Usage: guardrails restore --project <id> [--endpoint <name>] [--dry-run] [--json]
-                          [--table <audit table>] [--policy <file>]
-
-Re-creates parked endpoints from their kept endpoint config with their tags, and puts back the
+    options: [
+      {
+        flags: '--project <id>',
+        description: 'project whose endpoints to restore (required; must be in the policy)',
+      },
+      { flags: '--endpoint <name>', description: 'only this endpoint' },
+      {
+        flags: '--dry-run',
+        description: 'show what restore would do (result "planned"); change nothing',
+      },
+      { flags: '--table <name>', description: `audit table (default: $${AUDIT_TABLE_ENV})` },
+    ],
+    aws: true,
+    help: `Re-creates parked endpoints from their kept endpoint config with their tags, and puts back the
 scalable targets, scaling policies, minimums and copy counts saved by auto-stop. Safe to run
 again: what is restored is forgotten, an endpoint re-created by hand is never overwritten, and a
 re-created endpoint gets its scaling back on the next run once it is InService.
-
-Options:
-  --project <id>     project whose endpoints to restore (required; must be in the policy)
-  --endpoint <name>  only this endpoint
-  --dry-run          show what restore would do (result "planned"); change nothing
-  --json             print the report as JSON (stable: see docs/endpoints.md)
-  --table <name>     audit table (default: $${AUDIT_TABLE_ENV})
-  --policy <file>    policy file (default: ${DEFAULT_POLICY_FILE})
+--json prints the report (stable: see docs/endpoints.md).
 
 Exit code 0 when nothing needs a person, 1 when an endpoint is blocked or failed, 2 on usage errors.`,
-    async run(args: string[], io: CliIo): Promise<number> {
-      const { values } = parseArgs({
-        args,
-        options: {
-          project: { type: 'string' },
-          endpoint: { type: 'string' },
-          json: { type: 'boolean' },
-          'dry-run': { type: 'boolean' },
-          table: { type: 'string' },
-          policy: { type: 'string' },
-        },
-      });
-      if (!values.project) throw new UsageError('--project is required');
-      const tableName = values.table ?? process.env[AUDIT_TABLE_ENV];
+    async run({ options, global }) {
+      const projectId = stringOption(options, 'project');
+      if (!projectId) throw new UsageError('--project is required');
+      const tableName = stringOption(options, 'table') ?? process.env[AUDIT_TABLE_ENV];
       if (!tableName) throw new UsageError(`--table or ${AUDIT_TABLE_ENV} is required`);
-      const policy = loadPolicyFile(values.policy ?? DEFAULT_POLICY_FILE);
-      if (!policy.projects.some((p) => p.id === values.project))
+      const policy = loadPolicyFile(global.policyFile);
+      if (!policy.projects.some((p) => p.id === projectId))
         throw new UsageError(
-          `--project "${values.project}" is not a project of the policy (${policy.projects.map((p) => p.id).join(', ')})`,
+          `--project "${projectId}" is not a project of the policy (${policy.projects.map((p) => p.id).join(', ')})`,
         );
+      const endpointName = stringOption(options, 'endpoint');
       const report = await runRestore(
         makeClients(tableName),
         {
-          projectId: values.project,
-          ...(values.endpoint ? { endpointName: values.endpoint } : {}),
-          ...(values['dry-run'] ? { dryRun: true } : {}),
+          projectId,
+          ...(endpointName ? { endpointName } : {}),
+          ...(flagOption(options, 'dryRun') ? { dryRun: true } : {}),
         },
         { now, runId: `cli:${now().toISOString()}` },
       );
-      io.out(values.json ? JSON.stringify(report, null, 2) : formatReport(report));
       const needsPerson = (o: RestoreReport['outcomes'][number]) =>
         o.result === 'failed' || o.result === 'blocked' || o.decision === 'blocked';
-      return report.outcomes.some(needsPerson) ? 1 : 0;
+      return {
+        exitCode: report.outcomes.some(needsPerson) ? 1 : 0,
+        text: formatReport(report),
+        json: report,
+      };
     },
   };
 }
@@ -95,4 +89,4 @@ export function formatReport(report: RestoreReport): string {
   ].join('\n');
 }
 
-export const restoreCommand: CliCommand = createRestoreCommand();
+export const restoreCommand: CommandModule = createRestoreCommand();

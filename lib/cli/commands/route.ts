@@ -1,9 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { parseAlarmInput } from '../../../lambdas/paging/alarm-event';
 import { type RouteDecision, route } from '../../../lambdas/paging/route';
-import { DEFAULT_POLICY_FILE, loadPolicyFile } from '../../config/load';
-import { type CliCommand, UsageError } from '../command';
+import { loadPolicyFile } from '../../config/load';
+import { type CommandModule, stringOption, UsageError } from '../command';
+import { alarmEventOf, readPastedInput } from '../input';
 
 /** What `--json` prints per record. */
 export interface RouteOutput {
@@ -24,20 +23,6 @@ export interface RouteOutput {
   readonly reason: string;
   /** Set when the record could not be understood (exit code 1). */
   readonly error?: string;
-}
-
-function readEvent(file: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new UsageError(`cannot read --event ${file}: ${(err as Error).message}`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new UsageError(`--event ${file} is not JSON`);
-  }
 }
 
 function toOutput(d: RouteDecision, record: number): RouteOutput {
@@ -74,48 +59,60 @@ function text(o: RouteOutput): string {
   ].join('\n');
 }
 
-export const routeCommand: CliCommand = {
-  path: ['route'],
-  summary: 'Show where CloudWatch alarm events would be paged, without sending anything',
-  usage: `Usage: guardrails route --event <file> [--at <ISO time>] [--policy <file>] [--json]
+/**
+ * `--at`: an ISO 8601 time with an offset or Z, so the answer does not depend on the time zone
+ * of the machine that runs the command.
+ */
+export function parseAt(at: string): Date {
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i.test(at))
+    throw new UsageError(
+      `--at "${at}" is not an ISO 8601 time with an offset or Z (the answer must not depend on this machine's time zone), e.g. 2026-11-28T03:00:00Z or 2026-11-28T03:00:00-05:00`,
+    );
+  const date = new Date(at);
+  if (Number.isNaN(date.getTime()))
+    throw new UsageError(`--at "${at}" is not an ISO 8601 time (e.g. 2026-11-28T03:00:00Z)`);
+  return date;
+}
 
-Reads an alarm event (an SNS event with Records[], an EventBridge "CloudWatch Alarm State
-Change" event, or a bare alarm message as CloudWatch publishes it) and prints, for every alarm
-record, the decision of the PagerDuty router: action (trigger | resolve | hold | none), incident
-type, team, PagerDuty service, severity, dedup key, whether the team is inside its coverage
-window, and why. Nothing is sent.
-
-Options:
-  --event <file>   the event JSON (required)
-  --at <time>      decide as of this ISO 8601 time (default: now), e.g. 2026-11-28T03:00:00Z
-  --policy <file>  policy file (default ${DEFAULT_POLICY_FILE})
-  --json           one JSON object per record, in a JSON array
+export const routeCommand: CommandModule = {
+  options: [
+    {
+      flags: '--event <file>',
+      description: 'the alarm JSON, SNS notification or Lambda event (- for stdin; required)',
+    },
+    {
+      flags: '--at <time>',
+      description: 'decide as of this time, with an offset or Z (default: now)',
+    },
+  ],
+  help: `Reads an alarm event and prints, for every alarm record, the decision of the PagerDuty
+router: action (trigger | resolve | hold | none), incident type, team, PagerDuty service,
+severity, dedup key, whether the team is inside its coverage window, and why. Nothing is sent.
+Accepted shapes: the Lambda event (Records[].Sns, as in the function's log), an SNS notification
+(Type "Notification", as an SQS queue or HTTP endpoint receives it), an EventBridge "CloudWatch
+Alarm State Change" event, or the bare alarm message as CloudWatch publishes it.
+--json prints one JSON object per record, in a JSON array.
 
 Exit code 0, or 1 when a record could not be understood.`,
-  async run(args, io) {
-    const { values } = parseArgs({
-      args,
-      options: {
-        event: { type: 'string' },
-        at: { type: 'string' },
-        policy: { type: 'string' },
-        json: { type: 'boolean' },
-      },
-    });
-    if (!values.event) throw new UsageError('--event <file> is required');
-    const now = values.at === undefined ? new Date() : new Date(values.at);
-    if (Number.isNaN(now.getTime()))
-      throw new UsageError(
-        `--at "${values.at}" is not an ISO 8601 time (e.g. 2026-11-28T03:00:00Z)`,
-      );
-    const policy = loadPolicyFile(values.policy ?? DEFAULT_POLICY_FILE);
-    const outputs: RouteOutput[] = parseAlarmInput(readEvent(values.event)).map((p) => {
+  async run({ options, global }) {
+    const event = stringOption(options, 'event');
+    if (!event) throw new UsageError('--event <file> is required');
+    const at = stringOption(options, 'at');
+    const now = at === undefined ? new Date() : parseAt(at);
+    const policy = loadPolicyFile(global.policyFile);
+    const where = `--event ${event}`;
+    const outputs: RouteOutput[] = parseAlarmInput(
+      alarmEventOf(readPastedInput(event, '--event'), where),
+    ).map((p) => {
       if (p.kind === 'invalid')
         return { record: p.index, reason: 'not understood', error: p.error.message };
       if (p.kind === 'ignored') return { record: p.index, reason: p.reason };
       return toOutput(route(p.alarm, policy, now), p.index);
     });
-    io.out(values.json ? JSON.stringify(outputs, null, 2) : outputs.map(text).join('\n\n'));
-    return outputs.some((o) => o.error) ? 1 : 0;
+    return {
+      exitCode: outputs.some((o) => o.error) ? 1 : 0,
+      text: outputs.map(text).join('\n\n'),
+      json: outputs,
+    };
   },
 };

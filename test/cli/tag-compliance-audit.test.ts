@@ -13,7 +13,10 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type AuditReport, createTagsAuditCommand } from '../../lib/cli/commands/tags-audit';
+import {
+  type AuditReport,
+  createTagComplianceAuditCommand,
+} from '../../lib/cli/commands/tag-compliance-audit';
 import { main } from '../../lib/cli/main';
 import { EXAMPLE_POLICY_FILE } from '../helpers/app';
 
@@ -93,13 +96,13 @@ afterEach(() => {
   tagging.reset();
 });
 
-describe('guardrails tags audit', () => {
+describe('guardrails tag-compliance audit', () => {
   it('prints non-compliant resources grouped by project and owner, and exits 1', async () => {
     // Prepare
     const { io, out } = capture();
 
     // Act
-    const code = await main(['tags', 'audit', '--policy', EXAMPLE_POLICY_FILE], io);
+    const code = await main(['tag-compliance', 'audit', '--policy', EXAMPLE_POLICY_FILE], io);
 
     // Assess
     expect(code).toBe(1);
@@ -122,7 +125,15 @@ describe('guardrails tags audit', () => {
   it('documents its --json output as a stable document', async () => {
     const { io, out } = capture();
     const code = await main(
-      ['tags', 'audit', '--json', '--project', 'churn-prediction', '--policy', EXAMPLE_POLICY_FILE],
+      [
+        'tag-compliance',
+        'audit',
+        '--json',
+        '--project',
+        'churn-prediction',
+        '--policy',
+        EXAMPLE_POLICY_FILE,
+      ],
       io,
     );
     const report = JSON.parse(out.join('')) as AuditReport;
@@ -163,7 +174,7 @@ describe('guardrails tags audit', () => {
     });
     const { io, out } = capture();
     const code = await main(
-      ['tags', 'audit', '--project', 'fraud-detection', '--policy', EXAMPLE_POLICY_FILE],
+      ['tag-compliance', 'audit', '--project', 'fraud-detection', '--policy', EXAMPLE_POLICY_FILE],
       io,
     );
     expect(code).toBe(0);
@@ -173,7 +184,7 @@ describe('guardrails tags audit', () => {
   it('rejects an unknown project with the known ids (exit 2)', async () => {
     const { io, err } = capture();
     const code = await main(
-      ['tags', 'audit', '--project', 'nope', '--policy', EXAMPLE_POLICY_FILE],
+      ['tag-compliance', 'audit', '--project', 'nope', '--policy', EXAMPLE_POLICY_FILE],
       io,
     );
     expect(code).toBe(2);
@@ -182,18 +193,25 @@ describe('guardrails tags audit', () => {
     );
   });
 
-  it('reports an AWS error in one line and exits 1', async () => {
-    tagging.on(GetResourcesCommand).rejects(
-      Object.assign(new Error('User is not authorized to perform tag:GetResources'), {
-        name: 'AccessDeniedException',
-        $metadata: { httpStatusCode: 400 },
-      }),
-    );
+  it('names the missing IAM action in one line and exits 1 when access is denied', async () => {
+    // Prepare
+    tagging
+      .on(GetResourcesCommand)
+      .rejects(
+        Object.assign(
+          new Error(
+            'User: arn:aws:sts::111122223333:assumed-role/ci/x is not authorized to perform: tag:GetResources because no identity-based policy allows the tag:GetResources action',
+          ),
+          { name: 'AccessDeniedException', $metadata: { httpStatusCode: 400 } },
+        ),
+      );
     const { io, err } = capture();
-    const code = await main(['tags', 'audit', '--policy', EXAMPLE_POLICY_FILE], io);
+    // Act
+    const code = await main(['tag-compliance', 'audit', '--policy', EXAMPLE_POLICY_FILE], io);
+    // Assess
     expect(code).toBe(1);
-    expect(err.join('\n')).toBe(
-      'guardrails tags audit: could not read AWS (AccessDeniedException): User is not authorized to perform tag:GetResources',
+    expect(err.at(-1)).toBe(
+      'guardrails tag-compliance audit: access denied: the AWS identity needs tag:GetResources; ask your AWS administrator to allow it (or use another --profile)',
     );
   });
 
@@ -201,13 +219,13 @@ describe('guardrails tags audit', () => {
     const { io, out } = capture();
     await main(['--help'], io);
     expect(out.join('\n')).toMatch(
-      /tags audit\s+List SageMaker resources that lack the required tags/,
+      /tag-compliance audit\s+List SageMaker resources that lack the required tags/,
     );
   });
 
   it('explains a missing AWS region instead of crashing (exit 1)', async () => {
     // Prepare: a client whose standard configuration found no region.
-    const command = createTagsAuditCommand(() => ({
+    const command = createTagComplianceAuditCommand(() => ({
       sagemaker: new SageMakerClient({
         region: async () => {
           throw new Error('Region is missing');
@@ -216,14 +234,19 @@ describe('guardrails tags audit', () => {
       tagging: new ResourceGroupsTaggingAPIClient({}),
     }));
     const { io, err } = capture();
+    const commands = [
+      { path: ['tag-compliance', 'audit'], summary: 's', load: async () => command },
+    ];
 
     // Act
-    const code = await command.run(['--policy', EXAMPLE_POLICY_FILE], io);
+    const code = await main(['tag-compliance', 'audit', '--policy', EXAMPLE_POLICY_FILE], io, {
+      commands,
+    });
 
     // Assess
     expect(code).toBe(1);
     expect(err.join('\n')).toBe(
-      'guardrails tags audit: could not read AWS (Error): Region is missing',
+      'guardrails tag-compliance audit: no AWS region: pass --region <region> or set AWS_REGION (or a region in the profile of ~/.aws/config)',
     );
   });
 });

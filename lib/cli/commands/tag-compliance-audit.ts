@@ -1,11 +1,10 @@
-import { parseArgs } from 'node:util';
 import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { type AuditClients, auditAccount } from '../../../lambdas/tag-compliance/audit';
 import { summarize } from '../../../lambdas/tag-compliance/evaluate';
 import type { Verdict } from '../../../lambdas/tag-compliance/types';
-import { DEFAULT_POLICY_FILE, loadPolicyFile } from '../../config/load';
-import { type CliCommand, UsageError } from '../command';
+import { loadPolicyFile } from '../../config/load';
+import { type CommandModule, stringOption, UsageError } from '../command';
 
 /** Non-compliant resources of one project and owner team. */
 export interface AuditGroup {
@@ -82,72 +81,49 @@ export function formatReport(report: AuditReport): string {
   return lines.join('\n');
 }
 
+/** Client settings: the SDK's standard chain, and a connection that gives up quickly. */
+const CLIENT_CONFIG = { requestHandler: { connectionTimeout: 3_000 } };
+
 /** Builds the command; tests replace the clients. */
-export function createTagsAuditCommand(
+export function createTagComplianceAuditCommand(
   clients: () => AuditClients = () => ({
-    sagemaker: new SageMakerClient({}),
-    tagging: new ResourceGroupsTaggingAPIClient({}),
+    sagemaker: new SageMakerClient(CLIENT_CONFIG),
+    tagging: new ResourceGroupsTaggingAPIClient(CLIENT_CONFIG),
   }),
-): CliCommand {
+): CommandModule {
   return {
-    path: ['tags', 'audit'],
-    summary: 'List SageMaker resources that lack the required tags, by project and owner',
-    usage: `Usage: guardrails tags audit [--project <id>] [--json] [--policy <file>]
-
-Audits the SageMaker training, processing, transform and tuning jobs, endpoints and inference
+    options: [
+      {
+        flags: '--project <id>',
+        description: "only resources tagged with this project id (see the policy's projects)",
+      },
+    ],
+    aws: true,
+    help: `Audits the SageMaker training, processing, transform and tuning jobs, endpoints and inference
 components that AWS Config does not record, in the account and region the AWS SDK's standard
-configuration selects (AWS_PROFILE, AWS_REGION, ~/.aws/config, ...). Uses the same evaluator as
-the periodic Config rule. Reads only: sagemaker:List*, sagemaker:ListTags, tag:GetResources.
+configuration selects (--profile, --region, AWS_PROFILE, AWS_REGION, ~/.aws/config). Uses the
+same evaluator as the periodic Config rule. Reads only: sagemaker:List*, sagemaker:ListTags,
+tag:GetResources.
 
-Options:
-  --project <id>   only resources tagged with this project id (see the policy's projects)
-  --json           machine-readable output: { region, project, checked, compliant,
-                   nonCompliant, notApplicable, groups: [{ project, ownerTeam, resources:
-                   [{ arn, kind, name, missing, invalid: [{ key, value }] }] }] }
-  --policy <file>  policy file (default ${DEFAULT_POLICY_FILE})
+--json prints { region, project, checked, compliant, nonCompliant, notApplicable, groups:
+[{ project, ownerTeam, resources: [{ arn, kind, name, missing, invalid: [{ key, value }] }] }] }.
 
 Exit code 0 when every resource complies, 1 when some do not (or AWS could not be read),
 2 on a usage error.`,
-    async run(args, io) {
-      const { values, positionals } = parseArgs({
-        args,
-        allowPositionals: true,
-        options: {
-          project: { type: 'string' },
-          json: { type: 'boolean' },
-          policy: { type: 'string' },
-        },
-      });
-      if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
-      const policy = loadPolicyFile(values.policy ?? DEFAULT_POLICY_FILE);
-      const project = values.project;
+    async run({ options, global, io }) {
+      const policy = loadPolicyFile(global.policyFile);
+      const project = stringOption(options, 'project');
       if (project !== undefined && !policy.projects.some((p) => p.id === project))
         throw new UsageError(
           `unknown project "${project}"; the policy has: ${policy.projects.map((p) => p.id).join(', ')}`,
         );
 
       const c = clients();
-      let verdicts: Verdict[];
-      let region: string;
-      try {
-        region = await c.sagemaker.config.region();
-        verdicts = (
-          await auditAccount(c, policy, {
-            jobLookbackDays: policy.tagCompliance.jobLookbackDays,
-          })
-        ).verdicts;
-      } catch (err) {
-        const e = err as Error & { $metadata?: unknown };
-        if (
-          e.$metadata !== undefined ||
-          /Credential/i.test(e.name ?? '') ||
-          /region is missing|credential/i.test(e.message ?? '')
-        ) {
-          io.err(`guardrails tags audit: could not read AWS (${e.name}): ${e.message}`);
-          return 1;
-        }
-        throw err;
-      }
+      const region = await c.sagemaker.config.region();
+      io.progress(`tag-compliance audit: listing SageMaker resources in ${region}`);
+      const { verdicts } = await auditAccount(c, policy, {
+        jobLookbackDays: policy.tagCompliance.jobLookbackDays,
+      });
       const selected =
         project === undefined ? verdicts : verdicts.filter((v) => v.project === project);
       const counts = summarize(selected);
@@ -160,10 +136,13 @@ Exit code 0 when every resource complies, 1 when some do not (or AWS could not b
         notApplicable: counts.NOT_APPLICABLE,
         groups: groupNonCompliant(selected),
       };
-      io.out(values.json ? JSON.stringify(report, null, 2) : formatReport(report));
-      return report.nonCompliant > 0 ? 1 : 0;
+      return {
+        exitCode: report.nonCompliant > 0 ? 1 : 0,
+        text: formatReport(report),
+        json: report,
+      };
     },
   };
 }
 
-export const tagsAuditCommand = createTagsAuditCommand();
+export const tagComplianceAuditCommand = createTagComplianceAuditCommand();
