@@ -1,14 +1,85 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import {
+  type BundlingOptions,
+  NodejsFunction,
+  OutputFormat,
+  SourceMapMode,
+} from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { BUNDLED_POLICY_FILE } from '../../lambdas/shared/policy';
+import { loadPolicyFile } from '../config/load';
+import type { GuardrailsPolicy } from '../config/schema';
 
-/** Where a function's bundle finds the policy: copied next to the handler at bundling time. */
-export const BUNDLED_POLICY_FILE = 'guardrails-policy.yaml';
+export { BUNDLED_POLICY_FILE };
+
+/** Folder beside the assets in the cloud assembly (cdk.out) that keeps each bundle's source map. */
+export const SOURCE_MAP_DIR = 'sourcemaps';
+
+/**
+ * The esbuild settings of every function, exported so the cold-start benchmark and the bundle
+ * tests build exactly what is deployed.
+ * - `mainFields: module, main`: the ES module builds of the AWS SDK and Powertools, which esbuild
+ *   can tree-shake to the commands a function sends (the CommonJS builds are one file per
+ *   client with every command and schema).
+ * - `GUARDRAILS_BUNDLE`: makes the runtime policy loader read only the bundled JSON, so the YAML
+ *   loader, yaml and zod drop out (see lambdas/shared/policy.ts).
+ * - An external source map that is not loaded at start: `--enable-source-maps` parses the map at
+ *   every cold start, and `process.setSourceMapsEnabled(true)` maps only files loaded after
+ *   the call, so it cannot be switched on when an error happens. Stack traces in the logs keep
+ *   their `index.js:line:column` positions, which the kept map translates (bench/README.md).
+ */
+export const GUARDRAIL_BUNDLING = {
+  format: OutputFormat.CJS,
+  target: 'node24',
+  minify: true,
+  mainFields: ['module', 'main'],
+  define: { 'process.env.GUARDRAILS_BUNDLE': JSON.stringify('true') },
+  sourceMap: true,
+  sourceMapMode: SourceMapMode.EXTERNAL,
+} as const satisfies BundlingOptions;
+
+const validated = new Map<string, GuardrailsPolicy>();
+
+/** The policy, validated and normalized as the app does it (once per file and synth). */
+function validatedPolicy(file: string): GuardrailsPolicy {
+  let policy = validated.get(file);
+  if (!policy) {
+    policy = loadPolicyFile(file);
+    validated.set(file, policy);
+  }
+  return policy;
+}
+
+/**
+ * After esbuild: write the validated policy as JSON next to the handler and move the source map
+ * out of the asset (it stays in the cloud assembly). Plain file operations, no shell: the policy
+ * path never reaches a command line. CDK also renders the hooks once for Docker bundling with
+ * the container's output path, which does not exist here; GuardrailFunction bundles locally
+ * with the project's esbuild, so that rendering is ignored.
+ */
+function finishBundle(outputDir: string, id: string, policyFile: string | undefined): void {
+  if (!existsSync(outputDir)) return;
+  if (policyFile !== undefined)
+    writeFileSync(
+      path.join(outputDir, BUNDLED_POLICY_FILE),
+      JSON.stringify(validatedPolicy(policyFile)),
+    );
+  const map = path.join(outputDir, 'index.js.map');
+  if (existsSync(map)) {
+    const code = readFileSync(path.join(outputDir, 'index.js'));
+    const hash = createHash('sha256').update(code).digest('hex').slice(0, 16);
+    const dir = path.join(path.dirname(outputDir), SOURCE_MAP_DIR);
+    mkdirSync(dir, { recursive: true });
+    renameSync(map, path.join(dir, `${id}.${hash}.js.map`));
+  }
+}
 
 export interface GuardrailFunctionProps {
   /** Entry file relative to the repository root, e.g. `lambdas/auto-stop/handler.ts`. */
@@ -23,7 +94,7 @@ export interface GuardrailFunctionProps {
   readonly timeout?: Duration;
   /** Environment variables besides the Powertools ones. @default {} */
   readonly environment?: Record<string, string>;
-  /** Policy file to bundle next to the handler (read at cold start via GUARDRAILS_POLICY_FILE). @default - none */
+  /** Policy YAML; validated at synth and bundled as JSON next to the handler (GUARDRAILS_POLICY_FILE). @default - none */
   readonly policyFile?: string;
   /** Maximum concurrent executions. @default - unreserved */
   readonly reservedConcurrentExecutions?: number;
@@ -35,8 +106,9 @@ const REPO_ROOT = path.join(__dirname, '..', '..');
 
 /**
  * NodejsFunction with the house defaults: ARM64, Node.js 24, X-Ray tracing, explicit memory and
- * timeout, a retained log group, source maps, Powertools settings and an on-failure queue for
- * asynchronous invocations (SNS, EventBridge), so no failed event is lost.
+ * timeout, a retained log group, a small tree-shaken bundle with the validated policy as JSON,
+ * Powertools settings and an on-failure queue for asynchronous invocations (SNS, EventBridge),
+ * so no failed event is lost.
  *
  * @example
  * new GuardrailFunction(this, 'AutoStop', { entry: 'lambdas/auto-stop/handler.ts', serviceName: 'auto-stop', description: '...' });
@@ -60,6 +132,7 @@ export class GuardrailFunction extends NodejsFunction {
       reason: 'This queue is itself the failure destination (dead-letter queue) of the function.',
     });
     const policyFile = props.policyFile ? path.resolve(props.policyFile) : undefined;
+    const bundleId = `${props.serviceName}-${id}`.replace(/[^A-Za-z0-9-]/g, '-');
 
     super(scope, id, {
       entry: path.join(REPO_ROOT, props.entry),
@@ -79,22 +152,22 @@ export class GuardrailFunction extends NodejsFunction {
         POWERTOOLS_SERVICE_NAME: props.serviceName,
         POWERTOOLS_METRICS_NAMESPACE: 'MlGuardrails',
         POWERTOOLS_LOG_LEVEL: 'INFO',
-        NODE_OPTIONS: '--enable-source-maps',
         ...(policyFile ? { GUARDRAILS_POLICY_FILE: `/var/task/${BUNDLED_POLICY_FILE}` } : {}),
         ...props.environment,
       },
       bundling: {
-        format: OutputFormat.CJS,
-        target: 'node24',
-        minify: true,
-        sourceMap: true,
+        ...GUARDRAIL_BUNDLING,
+        define: { ...GUARDRAIL_BUNDLING.define },
+        mainFields: [...GUARDRAIL_BUNDLING.mainFields],
         // The runtime's bundled SDK lags behind; ship the pinned clients so tests match production.
         externalModules: [],
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],
-          afterBundling: (_input: string, outputDir: string) =>
-            policyFile ? [`cp "${policyFile}" "${path.join(outputDir, BUNDLED_POLICY_FILE)}"`] : [],
+          afterBundling: (_input: string, outputDir: string) => {
+            finishBundle(outputDir, bundleId, policyFile);
+            return [];
+          },
         },
       },
     });
