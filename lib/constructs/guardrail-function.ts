@@ -45,6 +45,27 @@ export const GUARDRAIL_BUNDLING = {
   sourceMapMode: SourceMapMode.EXTERNAL,
 } as const satisfies BundlingOptions;
 
+/**
+ * The same settings as esbuild build options (entry and output file added), for the benchmark
+ * and the tests that inspect a bundle's metafile without synthesizing a stack.
+ */
+export function guardrailEsbuildOptions(entry: string, outfile: string) {
+  return {
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: GUARDRAIL_BUNDLING.format,
+    target: GUARDRAIL_BUNDLING.target,
+    minify: GUARDRAIL_BUNDLING.minify,
+    mainFields: [...GUARDRAIL_BUNDLING.mainFields],
+    define: { ...GUARDRAIL_BUNDLING.define },
+    sourcemap: 'external',
+    metafile: true,
+    logLevel: 'warning',
+  } as const;
+}
+
 const validated = new Map<string, GuardrailsPolicy>();
 
 /** The policy, validated and normalized as the app does it (once per file and synth). */
@@ -57,6 +78,13 @@ function validatedPolicy(file: string): GuardrailsPolicy {
   return policy;
 }
 
+/** Validate a policy file and write it as the JSON a bundled function reads; returns its path. */
+export function writeBundledPolicy(outputDir: string, policyFile: string): string {
+  const file = path.join(outputDir, BUNDLED_POLICY_FILE);
+  writeFileSync(file, JSON.stringify(validatedPolicy(path.resolve(policyFile))));
+  return file;
+}
+
 /**
  * After esbuild: write the validated policy as JSON next to the handler and move the source map
  * out of the asset (it stays in the cloud assembly). Plain file operations, no shell: the policy
@@ -66,11 +94,7 @@ function validatedPolicy(file: string): GuardrailsPolicy {
  */
 function finishBundle(outputDir: string, id: string, policyFile: string | undefined): void {
   if (!existsSync(outputDir)) return;
-  if (policyFile !== undefined)
-    writeFileSync(
-      path.join(outputDir, BUNDLED_POLICY_FILE),
-      JSON.stringify(validatedPolicy(policyFile)),
-    );
+  if (policyFile !== undefined) writeBundledPolicy(outputDir, policyFile);
   const map = path.join(outputDir, 'index.js.map');
   if (existsSync(map)) {
     const code = readFileSync(path.join(outputDir, 'index.js'));
@@ -114,8 +138,19 @@ const REPO_ROOT = path.join(__dirname, '..', '..');
  * new GuardrailFunction(this, 'AutoStop', { entry: 'lambdas/auto-stop/handler.ts', serviceName: 'auto-stop', description: '...' });
  */
 export class GuardrailFunction extends NodejsFunction {
+  /** Every GuardrailFunction under a scope (the benchmark and the bundle tests build each one). */
+  public static all(scope: Construct): GuardrailFunction[] {
+    return scope.node
+      .findAll()
+      .filter((c): c is GuardrailFunction => c instanceof GuardrailFunction);
+  }
+
   /** Receives asynchronous invocations that failed after Lambda's retries. */
   public readonly failureQueue: sqs.Queue;
+  /** Entry file relative to the repository root, as given. */
+  public readonly entryFile: string;
+  /** Powertools service name. */
+  public readonly serviceName: string;
 
   constructor(scope: Construct, id: string, props: GuardrailFunctionProps) {
     const logGroup = new logs.LogGroup(scope, `${id}Logs`, {
@@ -172,6 +207,8 @@ export class GuardrailFunction extends NodejsFunction {
       },
     });
     this.failureQueue = failureQueue;
+    this.entryFile = props.entry;
+    this.serviceName = props.serviceName;
     this.configureAsyncInvoke({
       onFailure: new SqsDestination(failureQueue),
       retryAttempts: 2,
