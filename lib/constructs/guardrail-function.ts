@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -13,14 +12,12 @@ import {
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import type { BuildOptions } from 'esbuild';
 import { BUNDLED_POLICY_FILE } from '../../lambdas/shared/policy';
 import { loadPolicyFile } from '../config/load';
 import type { GuardrailsPolicy } from '../config/schema';
 
 export { BUNDLED_POLICY_FILE };
-
-/** Folder beside the assets in the cloud assembly (cdk.out) that keeps each bundle's source map. */
-export const SOURCE_MAP_DIR = 'sourcemaps';
 
 /**
  * The esbuild settings of every function, exported so the cold-start benchmark and the bundle
@@ -30,10 +27,11 @@ export const SOURCE_MAP_DIR = 'sourcemaps';
  *   client with every command and schema).
  * - `GUARDRAILS_BUNDLE`: makes the runtime policy loader read only the bundled JSON, so the YAML
  *   loader, yaml and zod drop out (see lambdas/shared/policy.ts).
- * - An external source map that is not loaded at start: `--enable-source-maps` parses the map at
- *   every cold start, and `process.setSourceMapsEnabled(true)` maps only files loaded after
- *   the call, so it cannot be switched on when an error happens. Stack traces in the logs keep
- *   their `index.js:line:column` positions, which the kept map translates (bench/README.md).
+ * - An external source map (`index.js.map` in the asset, without a `sourceMappingURL` comment)
+ *   that Node.js does not load: `--enable-source-maps` parses the map at every cold start, and
+ *   `process.setSourceMapsEnabled(true)` maps only files loaded after the call, so it cannot be
+ *   switched on when an error happens. Stack traces in the logs keep their `index.js:line:column`
+ *   positions, which the shipped map translates offline (bench/README.md, "Cold start").
  */
 export const GUARDRAIL_BUNDLING = {
   format: OutputFormat.CJS,
@@ -49,7 +47,7 @@ export const GUARDRAIL_BUNDLING = {
  * The same settings as esbuild build options (entry and output file added), for the benchmark
  * and the tests that inspect a bundle's metafile without synthesizing a stack.
  */
-export function guardrailEsbuildOptions(entry: string, outfile: string) {
+export function guardrailEsbuildOptions(entry: string, outfile: string): BuildOptions {
   return {
     entryPoints: [entry],
     outfile,
@@ -63,7 +61,7 @@ export function guardrailEsbuildOptions(entry: string, outfile: string) {
     sourcemap: 'external',
     metafile: true,
     logLevel: 'warning',
-  } as const;
+  };
 }
 
 const validated = new Map<string, GuardrailsPolicy>();
@@ -86,23 +84,14 @@ export function writeBundledPolicy(outputDir: string, policyFile: string): strin
 }
 
 /**
- * After esbuild: write the validated policy as JSON next to the handler and move the source map
- * out of the asset (it stays in the cloud assembly). Plain file operations, no shell: the policy
- * path never reaches a command line. CDK also renders the hooks once for Docker bundling with
- * the container's output path, which does not exist here; GuardrailFunction bundles locally
- * with the project's esbuild, so that rendering is ignored.
+ * Write the validated policy as JSON next to the handler. Plain file operations, no shell: the
+ * policy path never reaches a command line. CDK renders the hooks once more for Docker bundling
+ * with the container's output path, which does not exist here; GuardrailFunction bundles
+ * locally with the project's esbuild, so that rendering is ignored.
  */
-function finishBundle(outputDir: string, id: string, policyFile: string | undefined): void {
+function finishBundle(outputDir: string, policyFile: string | undefined): void {
   if (!existsSync(outputDir)) return;
   if (policyFile !== undefined) writeBundledPolicy(outputDir, policyFile);
-  const map = path.join(outputDir, 'index.js.map');
-  if (existsSync(map)) {
-    const code = readFileSync(path.join(outputDir, 'index.js'));
-    const hash = createHash('sha256').update(code).digest('hex').slice(0, 16);
-    const dir = path.join(path.dirname(outputDir), SOURCE_MAP_DIR);
-    mkdirSync(dir, { recursive: true });
-    renameSync(map, path.join(dir, `${id}.${hash}.js.map`));
-  }
 }
 
 export interface GuardrailFunctionProps {
@@ -167,7 +156,6 @@ export class GuardrailFunction extends NodejsFunction {
       reason: 'This queue is itself the failure destination (dead-letter queue) of the function.',
     });
     const policyFile = props.policyFile ? path.resolve(props.policyFile) : undefined;
-    const bundleId = `${props.serviceName}-${id}`.replace(/[^A-Za-z0-9-]/g, '-');
 
     super(scope, id, {
       entry: path.join(REPO_ROOT, props.entry),
@@ -200,7 +188,7 @@ export class GuardrailFunction extends NodejsFunction {
           beforeBundling: () => [],
           beforeInstall: () => [],
           afterBundling: (_input: string, outputDir: string) => {
-            finishBundle(outputDir, bundleId, policyFile);
+            finishBundle(outputDir, policyFile);
             return [];
           },
         },
