@@ -166,6 +166,13 @@ describe('function bundles (esbuild metafiles, same options as deployed)', () =>
     }
   });
 
+  it('leaves the X-Ray SDK out: tracing is the Lambda runtime's', () => {
+    for (const [entry, meta] of metas) {
+      const xray = shipped(meta).filter((p) => p.includes('node_modules/aws-xray-sdk-core/'));
+      expect({ entry, xray }).toEqual({ entry, xray: [] });
+    }
+  });
+
   it('takes zod only through the runtime input parsers listed, never through the policy', () => {
     for (const [entry, meta] of metas) {
       const extra = importersOf(meta, 'zod').filter((p) => !ZOD_IMPORTERS_LEFT.has(p));
