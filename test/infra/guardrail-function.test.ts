@@ -166,7 +166,7 @@ describe('function bundles (esbuild metafiles, same options as deployed)', () =>
     }
   });
 
-  it('leaves the X-Ray SDK out: tracing is the Lambda runtime's', () => {
+  it('leaves the X-Ray SDK out: tracing is done by the Lambda runtime', () => {
     for (const [entry, meta] of metas) {
       const xray = shipped(meta).filter((p) => p.includes('node_modules/aws-xray-sdk-core/'));
       expect({ entry, xray }).toEqual({ entry, xray: [] });
