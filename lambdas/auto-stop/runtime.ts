@@ -23,23 +23,11 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { optionalEnv } from '../shared/env';
+import { sdkClientConfig as sdkConfig } from '../shared/sdk';
 import type { AutoStopClients } from './run';
 
-/**
- * SDK settings: adaptive retry (client-side rate limiting after throttling) and more attempts
- * than the default 3, both overridable by the SDK's own AWS_RETRY_MODE / AWS_MAX_ATTEMPTS.
- * Endpoint, region and credentials stay on the SDK's standard chain (AWS_ENDPOINT_URL works).
- */
-export function sdkConfig(env: NodeJS.ProcessEnv = process.env): {
-  retryMode: string;
-  maxAttempts: number;
-} {
-  const attempts = Number(optionalEnv('AWS_MAX_ATTEMPTS', '10', env));
-  return {
-    retryMode: optionalEnv('AWS_RETRY_MODE', 'adaptive', env),
-    maxAttempts: Number.isInteger(attempts) && attempts > 0 ? attempts : 10,
-  };
-}
+/** The one SDK client configuration of every function (lambdas/shared/sdk.ts). */
+export { sdkConfig };
 
 export interface AutoStopSdk extends AutoStopClients {
   readonly sagemakerList: SageMakerClient;

@@ -15,12 +15,15 @@ import type { Context } from 'aws-lambda';
 import { optionalEnv, requireEnv } from '../shared/env';
 import { loadRuntimePolicy } from '../shared/policy';
 import { logger, metrics, tracer } from '../shared/powertools';
+import { sdkClientConfig } from '../shared/sdk';
 import { SqsDynamoHoldStore } from './hold';
 import { routingKeyFromSecret } from './pagerduty';
 import { handleAlarmEvent, handleHoldBatch, isSqsEvent, type RouterDeps } from './router';
 
-const sqs = tracer.captureAWSv3Client(new SQSClient({}));
-const ddb = DynamoDBDocumentClient.from(tracer.captureAWSv3Client(new DynamoDBClient({})));
+const sqs = tracer.captureAWSv3Client(new SQSClient(sdkClientConfig()));
+const ddb = DynamoDBDocumentClient.from(
+  tracer.captureAWSv3Client(new DynamoDBClient(sdkClientConfig())),
+);
 const policy = loadRuntimePolicy();
 const hold = new SqsDynamoHoldStore(
   sqs,

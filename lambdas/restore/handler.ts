@@ -18,6 +18,7 @@ import type { EndpointClients } from '../auto-stop/kinds/endpoint';
 import { requireEnv } from '../shared/env';
 import { loadRuntimePolicy } from '../shared/policy';
 import { logger, metrics, tracer } from '../shared/powertools';
+import { sdkClientConfig } from '../shared/sdk';
 import { type RestoreReport, runRestore } from './restore';
 
 /** The invocation payload. */
@@ -79,11 +80,14 @@ export async function run(
   return report;
 }
 
-const sagemaker = tracer.captureAWSv3Client(new SageMakerClient({}));
-const autoscaling = tracer.captureAWSv3Client(new ApplicationAutoScalingClient({}));
-const ddb = DynamoDBDocumentClient.from(tracer.captureAWSv3Client(new DynamoDBClient({})), {
-  marshallOptions: { removeUndefinedValues: true },
-});
+const sagemaker = tracer.captureAWSv3Client(new SageMakerClient(sdkClientConfig()));
+const autoscaling = tracer.captureAWSv3Client(new ApplicationAutoScalingClient(sdkClientConfig()));
+const ddb = DynamoDBDocumentClient.from(
+  tracer.captureAWSv3Client(new DynamoDBClient(sdkClientConfig())),
+  {
+    marshallOptions: { removeUndefinedValues: true },
+  },
+);
 
 export const handler = middy((event: unknown, context: Context) =>
   run(event, {

@@ -17,6 +17,7 @@ import { requireEnv } from '../shared/env';
 import { loadRuntimePolicy } from '../shared/policy';
 import { logger, metrics, tracer } from '../shared/powertools';
 import type { RetryOptions } from '../shared/retry';
+import { sdkClientConfig } from '../shared/sdk';
 import { auditAccount, emailTeamsOf } from './audit';
 import { PutEvaluationsFailedError, previouslyEvaluated, putEvaluations } from './config';
 import { EVALUATION_RESOURCE_TYPE, ownerReports, summarize, toEvaluations } from './evaluate';
@@ -111,10 +112,10 @@ export async function run(raw: unknown, deps: TagAuditDeps): Promise<TagAuditSum
   };
 }
 
-const sagemaker = tracer.captureAWSv3Client(new SageMakerClient({}));
-const tagging = tracer.captureAWSv3Client(new ResourceGroupsTaggingAPIClient({}));
-const config = tracer.captureAWSv3Client(new ConfigServiceClient({}));
-const sns = tracer.captureAWSv3Client(new SNSClient({}));
+const sagemaker = tracer.captureAWSv3Client(new SageMakerClient(sdkClientConfig()));
+const tagging = tracer.captureAWSv3Client(new ResourceGroupsTaggingAPIClient(sdkClientConfig()));
+const config = tracer.captureAWSv3Client(new ConfigServiceClient(sdkClientConfig()));
+const sns = tracer.captureAWSv3Client(new SNSClient(sdkClientConfig()));
 
 export const handler = middy((event: unknown) =>
   run(event, {

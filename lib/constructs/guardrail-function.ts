@@ -1,14 +1,98 @@
+import { existsSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import {
+  type BundlingOptions,
+  NodejsFunction,
+  OutputFormat,
+  SourceMapMode,
+} from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import type { BuildOptions } from 'esbuild';
+import { BUNDLED_POLICY_FILE } from '../../lambdas/shared/policy';
+import { loadPolicyFile } from '../config/load';
+import type { GuardrailsPolicy } from '../config/schema';
 
-/** Where a function's bundle finds the policy: copied next to the handler at bundling time. */
-export const BUNDLED_POLICY_FILE = 'guardrails-policy.yaml';
+export { BUNDLED_POLICY_FILE };
+
+/**
+ * The esbuild settings of every function, exported so the cold-start benchmark and the bundle
+ * tests build exactly what is deployed.
+ * - `mainFields: module, main`: the ES module builds of the AWS SDK and Powertools, which esbuild
+ *   can tree-shake to the commands a function sends (the CommonJS builds are one file per
+ *   client with every command and schema).
+ * - `GUARDRAILS_BUNDLE`: makes the runtime policy loader read only the bundled JSON, so the YAML
+ *   loader, yaml and zod drop out (see lambdas/shared/policy.ts).
+ * - An external source map (`index.js.map` in the asset, without a `sourceMappingURL` comment)
+ *   that Node.js does not load: `--enable-source-maps` parses the map at every cold start, and
+ *   `process.setSourceMapsEnabled(true)` maps only files loaded after the call, so it cannot be
+ *   switched on when an error happens. Stack traces in the logs keep their `index.js:line:column`
+ *   positions, which the shipped map translates offline (bench/README.md, "Cold start").
+ */
+export const GUARDRAIL_BUNDLING = {
+  format: OutputFormat.CJS,
+  target: 'node24',
+  minify: true,
+  mainFields: ['module', 'main'],
+  define: { 'process.env.GUARDRAILS_BUNDLE': JSON.stringify('true') },
+  sourceMap: true,
+  sourceMapMode: SourceMapMode.EXTERNAL,
+} as const satisfies BundlingOptions;
+
+/**
+ * The same settings as esbuild build options (entry and output file added), for the benchmark
+ * and the tests that inspect a bundle's metafile without synthesizing a stack.
+ */
+export function guardrailEsbuildOptions(entry: string, outfile: string): BuildOptions {
+  return {
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: GUARDRAIL_BUNDLING.format,
+    target: GUARDRAIL_BUNDLING.target,
+    minify: GUARDRAIL_BUNDLING.minify,
+    mainFields: [...GUARDRAIL_BUNDLING.mainFields],
+    define: { ...GUARDRAIL_BUNDLING.define },
+    sourcemap: 'external',
+    metafile: true,
+    logLevel: 'warning',
+  };
+}
+
+const validated = new Map<string, GuardrailsPolicy>();
+
+/** The policy, validated and normalized as the app does it (once per file and synth). */
+function validatedPolicy(file: string): GuardrailsPolicy {
+  let policy = validated.get(file);
+  if (!policy) {
+    policy = loadPolicyFile(file);
+    validated.set(file, policy);
+  }
+  return policy;
+}
+
+/** Validate a policy file and write it as the JSON a bundled function reads; returns its path. */
+export function writeBundledPolicy(outputDir: string, policyFile: string): string {
+  const file = path.join(outputDir, BUNDLED_POLICY_FILE);
+  writeFileSync(file, JSON.stringify(validatedPolicy(path.resolve(policyFile))));
+  return file;
+}
+
+/**
+ * Write the validated policy as JSON next to the handler. Plain file operations, no shell: the
+ * policy path never reaches a command line. CDK renders the hooks once more for Docker bundling
+ * with the container's output path, which does not exist here; GuardrailFunction bundles
+ * locally with the project's esbuild, so that rendering is ignored.
+ */
+function finishBundle(outputDir: string, policyFile: string | undefined): void {
+  if (!existsSync(outputDir)) return;
+  if (policyFile !== undefined) writeBundledPolicy(outputDir, policyFile);
+}
 
 export interface GuardrailFunctionProps {
   /** Entry file relative to the repository root, e.g. `lambdas/auto-stop/handler.ts`. */
@@ -23,7 +107,7 @@ export interface GuardrailFunctionProps {
   readonly timeout?: Duration;
   /** Environment variables besides the Powertools ones. @default {} */
   readonly environment?: Record<string, string>;
-  /** Policy file to bundle next to the handler (read at cold start via GUARDRAILS_POLICY_FILE). @default - none */
+  /** Policy YAML; validated at synth and bundled as JSON next to the handler (GUARDRAILS_POLICY_FILE). @default - none */
   readonly policyFile?: string;
   /** Maximum concurrent executions. @default - unreserved */
   readonly reservedConcurrentExecutions?: number;
@@ -35,15 +119,27 @@ const REPO_ROOT = path.join(__dirname, '..', '..');
 
 /**
  * NodejsFunction with the house defaults: ARM64, Node.js 24, X-Ray tracing, explicit memory and
- * timeout, a retained log group, source maps, Powertools settings and an on-failure queue for
- * asynchronous invocations (SNS, EventBridge), so no failed event is lost.
+ * timeout, a retained log group, a small tree-shaken bundle with the validated policy as JSON,
+ * Powertools settings and an on-failure queue for asynchronous invocations (SNS, EventBridge),
+ * so no failed event is lost.
  *
  * @example
  * new GuardrailFunction(this, 'AutoStop', { entry: 'lambdas/auto-stop/handler.ts', serviceName: 'auto-stop', description: '...' });
  */
 export class GuardrailFunction extends NodejsFunction {
+  /** Every GuardrailFunction under a scope (the benchmark and the bundle tests build each one). */
+  public static all(scope: Construct): GuardrailFunction[] {
+    return scope.node
+      .findAll()
+      .filter((c): c is GuardrailFunction => c instanceof GuardrailFunction);
+  }
+
   /** Receives asynchronous invocations that failed after Lambda's retries. */
   public readonly failureQueue: sqs.Queue;
+  /** Entry file relative to the repository root, as given. */
+  public readonly entryFile: string;
+  /** Powertools service name. */
+  public readonly serviceName: string;
 
   constructor(scope: Construct, id: string, props: GuardrailFunctionProps) {
     const logGroup = new logs.LogGroup(scope, `${id}Logs`, {
@@ -79,26 +175,28 @@ export class GuardrailFunction extends NodejsFunction {
         POWERTOOLS_SERVICE_NAME: props.serviceName,
         POWERTOOLS_METRICS_NAMESPACE: 'MlGuardrails',
         POWERTOOLS_LOG_LEVEL: 'INFO',
-        NODE_OPTIONS: '--enable-source-maps',
         ...(policyFile ? { GUARDRAILS_POLICY_FILE: `/var/task/${BUNDLED_POLICY_FILE}` } : {}),
         ...props.environment,
       },
       bundling: {
-        format: OutputFormat.CJS,
-        target: 'node24',
-        minify: true,
-        sourceMap: true,
+        ...GUARDRAIL_BUNDLING,
+        define: { ...GUARDRAIL_BUNDLING.define },
+        mainFields: [...GUARDRAIL_BUNDLING.mainFields],
         // The runtime's bundled SDK lags behind; ship the pinned clients so tests match production.
         externalModules: [],
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],
-          afterBundling: (_input: string, outputDir: string) =>
-            policyFile ? [`cp "${policyFile}" "${path.join(outputDir, BUNDLED_POLICY_FILE)}"`] : [],
+          afterBundling: (_input: string, outputDir: string) => {
+            finishBundle(outputDir, policyFile);
+            return [];
+          },
         },
       },
     });
     this.failureQueue = failureQueue;
+    this.entryFile = props.entry;
+    this.serviceName = props.serviceName;
     this.configureAsyncInvoke({
       onFailure: new SqsDestination(failureQueue),
       retryAttempts: 2,

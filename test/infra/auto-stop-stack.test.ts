@@ -65,7 +65,7 @@ describe('AutoStopStack', () => {
           REPORT_TOPIC_ARN: { Ref: Match.stringLikeRegexp('ReportTopic') },
           WORK_QUEUE_URL: { Ref: Match.stringLikeRegexp('WorkQueue') },
           AWS_RETRY_MODE: 'adaptive',
-          GUARDRAILS_POLICY_FILE: '/var/task/guardrails-policy.yaml',
+          GUARDRAILS_POLICY_FILE: '/var/task/guardrails-policy.json',
         }),
       },
     });

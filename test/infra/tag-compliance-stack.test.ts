@@ -193,7 +193,7 @@ describe('TagComplianceStack: periodic custom rule', () => {
       Environment: {
         Variables: Match.objectLike({
           OWNER_TOPIC_ARN: { Ref: Match.stringLikeRegexp('^TagAuditOwnerTopic') },
-          GUARDRAILS_POLICY_FILE: '/var/task/guardrails-policy.yaml',
+          GUARDRAILS_POLICY_FILE: '/var/task/guardrails-policy.json',
         }),
       },
     });
