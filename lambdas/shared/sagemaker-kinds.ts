@@ -96,7 +96,6 @@ export interface KindSpec {
 const s = (v: string | undefined) => v ?? '';
 const sort = (o: ListOptions) =>
   o.newestFirst ? { SortBy: 'CreationTime' as const, SortOrder: 'Descending' as const } : {};
-const status = (o: ListOptions) => (o.status ? { StatusEquals: o.status } : {});
 
 /**
  * Training: `StoppingCondition.MaxRuntimeInSeconds` is at most 28 days and a training job runs at

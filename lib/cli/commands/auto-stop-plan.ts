@@ -2,14 +2,11 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { money } from '../../../lambdas/auto-stop/decide';
 import { publishReport, renderReport } from '../../../lambdas/auto-stop/report';
-import {
-  countOutcomes,
-  type RunReport,
-  runNotification,
-  runProject,
-} from '../../../lambdas/auto-stop/run';
-import { createClients, readAutoStopEnv } from '../../../lambdas/auto-stop/runtime';
-import { buildDeps } from '../../../lambdas/auto-stop/service';
+import { createClients, policyRegions } from '../../../lambdas/auto-stop/clients';
+import { buildDeps } from '../../../lambdas/auto-stop/deps';
+import { runNotification, runProject } from '../../../lambdas/auto-stop/orchestrator';
+import { countOutcomes, emptyRun, type RunReport } from '../../../lambdas/auto-stop/run-report';
+import { readAutoStopEnv } from '../../../lambdas/auto-stop/settings';
 import type { Progress } from '../../../lambdas/auto-stop/types';
 import { DEFAULT_POLICY_FILE, loadPolicyFile } from '../../config/load';
 import { type CliCommand, type CliIo, UsageError } from '../command';
@@ -36,14 +33,18 @@ function text(report: RunReport): string {
   if (report.rejected) lines.push(`Rejected: ${report.rejected.reason}`);
   if (n)
     lines.push(
-      `Notification: budget ${n.budgetName}, ${n.alertType}, $${money(n.amountUsd)} of $${money(n.budgetedUsd)} (threshold $${money(n.thresholdUsd)}, ${n.period}, account ${n.accountId ?? 'not given'})`,
+      `Notification: budget ${n.budgetName}, ${n.alertType}, $${money(n.amountUsd)} of $${money(n.budgetedUsd)} (threshold $${money(n.thresholdUsd)}, ${n.period}, account named in the message ${n.accountId ?? 'none'})`,
     );
   if (report.project) lines.push(`Project: ${report.project.id} (mode ${report.mode})`);
   if (report.threshold) lines.push(`Threshold: ${report.threshold.reason}`);
   if (report.spend) lines.push(`Spend check: ${report.spend.reason}`);
   lines.push(`Decision: ${report.decision}`);
   if (report.proceed) {
-    lines.push(`Tagged resources: ${report.tagged}; live: ${report.decisions.length}`);
+    for (const d of report.discovery)
+      lines.push(
+        `Discovery ${d.kind} in ${d.region}: ${d.path}, ${d.listPages} list pages, ${d.describes} describes, ${d.taggingPages} tagging pages: ${d.reason}`,
+      );
+    lines.push(`Resources of the project found: ${report.decisions.length}`);
     for (const d of report.decisions)
       lines.push(
         `  ${d.type.padEnd(6)} ${d.kind} ${d.name} [${d.status}] ${d.action}: ${d.reason}`,
@@ -75,7 +76,8 @@ export const autoStopPlanCommand: CliCommand = {
   --execute         Act as the function would (enforce-mode projects only). Needs
                     AUDIT_TABLE_NAME; publishes the report when REPORT_TOPIC_ARN is set.
   --policy <file>   Policy file (default GUARDRAILS_POLICY_FILE or ${DEFAULT_POLICY_FILE}).
-  --account <id>    Account of the budget when the message has no "AWS Account" line.
+  --account <id>    Account whose budget is read (default AWS_ACCOUNT_ID); the account a
+                    message names is never trusted.
 
 AWS access uses the SDK's standard configuration (credential chain, AWS_REGION,
 AWS_ENDPOINT_URL). Progress goes to stderr. Exit code 1 when a stop failed.`,
@@ -98,8 +100,9 @@ AWS_ENDPOINT_URL). Progress goes to stderr. Exit code 1 when a stop failed.`,
       throw new UsageError('--execute needs AUDIT_TABLE_NAME: every stop is audited');
     const policyFile = values.policy ?? process.env.GUARDRAILS_POLICY_FILE ?? DEFAULT_POLICY_FILE;
     const policy = loadPolicyFile(policyFile);
-    const sdk = createClients(process.env);
+    const sdk = createClients(policyRegions(policy, env.region), process.env);
     const deps = buildDeps(policy, sdk, env, {
+      accountId: values.account ?? process.env.AWS_ACCOUNT_ID,
       onProgress: (p) => io.err(`auto-stop ${progressLine(p)}`),
     });
     const notificationId = `cli:${new Date().toISOString()}`;
@@ -123,15 +126,9 @@ AWS_ENDPOINT_URL). Progress goes to stderr. Exit code 1 when a stop failed.`,
             exemptionTag: project.autoStop.exemptionTag,
           },
           mode: project.autoStop.mode,
-          executed: false,
+          ...emptyRun(),
           proceed: true,
           decision: `manual run for project ${project.id} (spend not checked)`,
-          unhandledKinds: [],
-          tagged: 0,
-          decisions: [],
-          outcomes: [],
-          queued: 0,
-          queuedNames: [],
         },
         project,
         { execute },
@@ -145,11 +142,7 @@ AWS_ENDPOINT_URL). Progress goes to stderr. Exit code 1 when a stop failed.`,
       }
       report = await runNotification(
         deps,
-        {
-          notificationId,
-          message,
-          fallbackAccountId: values.account ?? process.env.AWS_ACCOUNT_ID,
-        },
+        { notificationId, message },
         { execute },
       );
     }
