@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderReport } from '../../../lambdas/auto-stop/report';
-import type { RunReport } from '../../../lambdas/auto-stop/run';
+import type { RunReport } from '../../../lambdas/auto-stop/run-report';
 import type { Outcome } from '../../../lambdas/auto-stop/types';
 import { arnOf } from './fakes';
 
