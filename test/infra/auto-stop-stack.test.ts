@@ -64,6 +64,7 @@ describe('AutoStopStack', () => {
           IDEMPOTENCY_TABLE_NAME: { Ref: Match.stringLikeRegexp('IdempotencyTable') },
           REPORT_TOPIC_ARN: { Ref: Match.stringLikeRegexp('ReportTopic') },
           WORK_QUEUE_URL: { Ref: Match.stringLikeRegexp('WorkQueue') },
+          AUTO_STOP_TOPIC_ARN: { Ref: Match.stringLikeRegexp('BudgetNotificationsTopic') },
           AWS_RETRY_MODE: 'adaptive',
           GUARDRAILS_POLICY_FILE: '/var/task/guardrails-policy.yaml',
         }),
@@ -104,6 +105,77 @@ describe('AutoStopStack', () => {
           Match.objectLike({ Sid: 'ReadProjectBudgets', Action: 'budgets:ViewBudget' }),
         ]),
       },
+    });
+  });
+
+  it('lets both functions describe the stoppable kinds on their ARNs, for the re-check and discovery', () => {
+    for (const description of ['budget notification', 'queued by the auto-stop function'])
+      expect(
+        Object.values(template.findResources('AWS::IAM::Policy')).some((p) =>
+          JSON.stringify(p).includes('DescribeSageMakerWork'),
+        ),
+        description,
+      ).toBe(true);
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Sid: 'DescribeSageMakerWork',
+            Action: [
+              'sagemaker:DescribeTrainingJob',
+              'sagemaker:DescribeProcessingJob',
+              'sagemaker:DescribeTransformJob',
+              'sagemaker:DescribeHyperParameterTuningJob',
+              'sagemaker:DescribeNotebookInstance',
+            ],
+            Resource: Match.arrayWith([
+              {
+                'Fn::Join': [
+                  '',
+                  Match.arrayWith([Match.stringLikeRegexp(':training-job/\\*$')]),
+                ],
+              },
+            ]),
+          }),
+        ]),
+      },
+    });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Sid: 'ReadTagsOfQueuedWork', Action: 'tag:GetResources', Resource: '*' }),
+        ]),
+      },
+    });
+  });
+
+  it('accepts work messages only from the auto-stop function role (queue policy)', () => {
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      Queues: [{ Ref: Match.stringLikeRegexp('^WorkQueue') }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Sid: 'OnlyAutoStopFunctionSends',
+            Effect: 'Deny',
+            Principal: { AWS: '*' },
+            Action: 'sqs:SendMessage',
+            Condition: {
+              ArnNotEquals: {
+                'aws:PrincipalArn': {
+                  'Fn::GetAtt': [Match.stringLikeRegexp('AutoStopFunctionServiceRole'), 'Arn'],
+                },
+              },
+            },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('alarms when the live budget limit differs from the policy', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'budgetLimitMismatch',
+      Dimensions: Match.arrayWith([{ Name: 'service', Value: 'auto-stop' }]),
     });
   });
 
