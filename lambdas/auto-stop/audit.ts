@@ -66,7 +66,9 @@ export class AuditLog {
   async put(ctx: AuditContext, outcome: Outcome): Promise<void> {
     await retry(
       () =>
-        this.client.send(new PutCommand({ TableName: this.tableName, Item: auditItem(ctx, outcome) })),
+        this.client.send(
+          new PutCommand({ TableName: this.tableName, Item: auditItem(ctx, outcome) }),
+        ),
       this.retryOptions,
     );
   }

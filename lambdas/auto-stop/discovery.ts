@@ -170,7 +170,8 @@ async function* cheaperPath(
   record.taggingPages += tagged.pages;
   if (tagged.resources.length === 0) {
     record.path = 'tagged-describe';
-    record.reason = 'no documented maximum runtime; the project has no tagged resource of this kind';
+    record.reason =
+      'no documented maximum runtime; the project has no tagged resource of this kind';
     return;
   }
   const tagsOf = new Map(tagged.resources.map((t) => [t.arn.toLowerCase(), t.tags]));

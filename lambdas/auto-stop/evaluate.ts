@@ -13,7 +13,7 @@ import {
 } from '../shared/budget-message';
 import { readBudgetSpend } from './budgets';
 import { spendDecision, thresholdDecision } from './decide';
-import { type NotificationInput, type RunReport, emptyRun, projectView } from './run-report';
+import { emptyRun, type NotificationInput, projectView, type RunReport } from './run-report';
 
 export interface EvaluateDeps {
   readonly policy: GuardrailsPolicy;

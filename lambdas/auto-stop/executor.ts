@@ -8,7 +8,14 @@ import { Limiter, mapLimit } from '../shared/concurrency';
 import type { AuditContext, AuditLog } from './audit';
 import type { RegionClients } from './find-resources';
 import { stopResource } from './stop';
-import type { Decision, KindHandler, Outcome, Progress, RunContext, SageMakerClients } from './types';
+import type {
+  Decision,
+  KindHandler,
+  Outcome,
+  Progress,
+  RunContext,
+  SageMakerClients,
+} from './types';
 import { DECISIONS_PER_MESSAGE, type WorkQueue, workMessages } from './work-queue';
 
 type Act = Extract<Decision, { type: 'act' }>;
@@ -48,7 +55,9 @@ export function actOne(deps: ActDeps, d: Act, ctx: RunContext): Promise<Outcome>
       error,
     });
   if (!clients)
-    return failed(`NoClientsError: region ${regionOf(d.resource.arn)} is not among the policy's regions`);
+    return failed(
+      `NoClientsError: region ${regionOf(d.resource.arn)} is not among the policy's regions`,
+    );
   const handler = deps.handlers.find((h) => h.kinds.includes(d.resource.kind));
   if (handler) return handler.act(clients, d, ctx);
   return stopResource(clients.sagemaker, d).catch((err: unknown) =>
@@ -57,7 +66,11 @@ export function actOne(deps: ActDeps, d: Act, ctx: RunContext): Promise<Outcome>
 }
 
 /** Carry out `act` decisions with bounded concurrency; one failure does not stop the rest. */
-export function actAll(deps: ActDeps, decisions: readonly Act[], ctx: RunContext): Promise<Outcome[]> {
+export function actAll(
+  deps: ActDeps,
+  decisions: readonly Act[],
+  ctx: RunContext,
+): Promise<Outcome[]> {
   return mapLimit(
     decisions,
     deps.concurrency,
@@ -127,7 +140,9 @@ export class Executor {
 
   /** A failure the worker should retry (throttling, 5xx) rather than one to report. */
   private requeue(outcome: Outcome): boolean {
-    return this.deps.workQueue !== undefined && outcome.result === 'failed' && outcome.retryable === true;
+    return (
+      this.deps.workQueue !== undefined && outcome.result === 'failed' && outcome.retryable === true
+    );
   }
 
   private flush(): void {
@@ -155,6 +170,9 @@ export class Executor {
     if (this.queued.length > 0)
       this.deps.onProgress?.({ phase: 'queue', queued: this.queued.length });
     await this.deps.audit?.write(this.auditContext, this.passive);
-    return [...results.filter((r) => !this.requeue(r.outcome)).map((r) => r.outcome), ...this.passive];
+    return [
+      ...results.filter((r) => !this.requeue(r.outcome)).map((r) => r.outcome),
+      ...this.passive,
+    ];
   }
 }

@@ -15,7 +15,14 @@ import { STOPPABLE_SPECS } from '../shared/sagemaker-kinds';
 import { ARNS_PER_TAG_READ, readTaggedResources, readTagsOfArns } from '../shared/tagging';
 import { type Candidate, type DiscoveryRecord, discoverKind } from './discovery';
 import { planStop } from './plan';
-import type { Decision, KindHandler, Progress, Resource, RunContext, SageMakerClients } from './types';
+import type {
+  Decision,
+  KindHandler,
+  Progress,
+  Resource,
+  RunContext,
+  SageMakerClients,
+} from './types';
 
 /** The clients of one region. */
 export interface RegionClients extends SageMakerClients {
@@ -50,7 +57,10 @@ export async function findAndPlan(
   const enabled = new Set(ctx.settings.resourceKinds);
   const specs = STOPPABLE_SPECS.filter((s) => enabled.has(s.kind as ResourceKind));
   const handlers = deps.handlers.filter((h) => h.kinds.some((k) => enabled.has(k)));
-  const covered = new Set<string>([...specs.map((s) => s.kind), ...handlers.flatMap((h) => h.kinds)]);
+  const covered = new Set<string>([
+    ...specs.map((s) => s.kind),
+    ...handlers.flatMap((h) => h.kinds),
+  ]);
   const unhandledKinds = ctx.settings.resourceKinds.filter((k) => !covered.has(k));
   const projectTag = { key: deps.policy.organisation.projectTagKey, value: ctx.project.id };
 
@@ -70,7 +80,10 @@ export async function findAndPlan(
     if (!clients)
       throw new Error(`No SageMaker clients for region ${region} (project ${ctx.project.id})`);
     const list: SageMakerClient = clients.sagemakerList ?? clients.sagemaker;
-    const planOne = (c: Candidate, tags: Readonly<Record<string, string>>): Decision | undefined => {
+    const planOne = (
+      c: Candidate,
+      tags: Readonly<Record<string, string>>,
+    ): Decision | undefined => {
       // Only the project's own resources; the tag is re-read here, never taken from a listing.
       if (tags[projectTag.key] !== projectTag.value) return undefined;
       const spec = specs.find((s) => s.kind === c.kind);
@@ -82,7 +95,12 @@ export async function findAndPlan(
         status: c.status,
         tags,
       };
-      return planStop(resource, ctx.settings, { runningStatus: spec.runningStatus, action: spec.stopAction }, now);
+      return planStop(
+        resource,
+        ctx.settings,
+        { runningStatus: spec.runningStatus, action: spec.stopAction },
+        now,
+      );
     };
     // Candidates without tags wait here until 100 are ready (or discovery of the region ends).
     let untagged: Candidate[] = [];

@@ -4,7 +4,7 @@
  * the same plan rule as the notification run. Pure: the caller reads the live state.
  */
 import type { Project } from '../../lib/config/schema';
-import { KIND_SPECS, isStoppable } from '../shared/sagemaker-kinds';
+import { isStoppable, KIND_SPECS } from '../shared/sagemaker-kinds';
 import { planStop } from './plan';
 import type { Decision } from './types';
 

@@ -3,10 +3,11 @@
  * stopped" and "gone" meet the goal; throttling and server errors are marked retryable so the
  * orchestrator hands them to the work queue.
  */
+
+import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { awsErrorName, errorMessage } from '../shared/errors';
 import { isRetryableError } from '../shared/retry';
-import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { KIND_SPECS, isStoppable } from '../shared/sagemaker-kinds';
+import { isStoppable, KIND_SPECS } from '../shared/sagemaker-kinds';
 import type { Decision, Outcome } from './types';
 
 /**

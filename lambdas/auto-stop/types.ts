@@ -6,6 +6,7 @@
 import type { AutoStopSettings, Project, ResourceKind } from '../../lib/config/schema';
 
 export type { TaggedResource } from '../shared/tagging';
+
 import type { TaggedResource } from '../shared/tagging';
 
 /** A resource with its live state, read from SageMaker after discovery. */

@@ -6,7 +6,7 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { GuardrailsPolicy } from '../../lib/config/schema';
 import { awsErrorName } from '../shared/errors';
-import { KIND_SPECS, isStoppable } from '../shared/sagemaker-kinds';
+import { isStoppable, KIND_SPECS } from '../shared/sagemaker-kinds';
 import { readTagsOfArns } from '../shared/tagging';
 import type { AuditLog } from './audit';
 import { type ActDeps, actAll } from './executor';
@@ -38,8 +38,11 @@ async function liveStates(deps: WorkDeps, queued: readonly Act[]): Promise<LiveS
   for (const region of new Set(queued.map((d) => regionOf(d.resource.arn)))) {
     const clients = deps.regions.get(region);
     if (!clients) continue;
-    const arns = queued.filter((d) => regionOf(d.resource.arn) === region).map((d) => d.resource.arn);
-    for (const r of (await readTagsOfArns(clients.tagging, arns)).resources) tagsByArn.set(r.arn, r.tags);
+    const arns = queued
+      .filter((d) => regionOf(d.resource.arn) === region)
+      .map((d) => d.resource.arn);
+    for (const r of (await readTagsOfArns(clients.tagging, arns)).resources)
+      tagsByArn.set(r.arn, r.tags);
   }
   return Promise.all(
     queued.map(async (d): Promise<LiveState> => {
@@ -58,9 +61,13 @@ async function liveStates(deps: WorkDeps, queued: readonly Act[]): Promise<LiveS
   );
 }
 
-export async function processWorkMessage(deps: WorkDeps, message: WorkMessage): Promise<WorkResult> {
+export async function processWorkMessage(
+  deps: WorkDeps,
+  message: WorkMessage,
+): Promise<WorkResult> {
   const project = deps.policy.projects.find((p) => p.id === message.projectId);
-  if (!project) return { ok: false, problem: `project "${message.projectId}" is not in the policy` };
+  if (!project)
+    return { ok: false, problem: `project "${message.projectId}" is not in the policy` };
   const ctx: RunContext = {
     project,
     settings: project.autoStop,
@@ -129,7 +136,10 @@ export async function handleWorkBatch(
     }
     const result = await processWorkMessage(deps, parsed.data);
     if (!result.ok) {
-      deps.logger.error('Work message refused', { messageId: record.messageId, problem: result.problem });
+      deps.logger.error('Work message refused', {
+        messageId: record.messageId,
+        problem: result.problem,
+      });
       deps.count('workMessagesRejected');
       batchItemFailures.push({ itemIdentifier: record.messageId });
       continue;

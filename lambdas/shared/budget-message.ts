@@ -48,7 +48,9 @@ export class BudgetMessageError extends Error {
 /** `$12,345.60` / `$0.5` / `12345` -> number; undefined when it is not an amount. */
 export function parseUsd(text: string): number | undefined {
   // Bounded quantifiers: at most 15 integer digits (10^15 dollars) and 10 decimals.
-  const match = /\$?[ \t]{0,4}([0-9]{1,3}(?:,[0-9]{3}){1,4}|[0-9]{1,15})(\.[0-9]{1,10})?/.exec(text);
+  const match = /\$?[ \t]{0,4}([0-9]{1,3}(?:,[0-9]{3}){1,4}|[0-9]{1,15})(\.[0-9]{1,10})?/.exec(
+    text,
+  );
   if (!match) return undefined;
   const value = Number(`${(match[1] ?? '').replaceAll(',', '')}${match[2] ?? ''}`);
   return Number.isFinite(value) ? value : undefined;
@@ -98,7 +100,10 @@ export function parseBudgetMessage(text: string | undefined | null): BudgetNotif
       'json',
       'the message is JSON; AWS Budgets sends plain text ("AWS Budget Notification ...")',
     );
-  if (!/AWS Budget Notification/i.test(trimmed) && !/^[ \t]{0,20}Budget Name[ \t]{0,20}:/im.test(trimmed))
+  if (
+    !/AWS Budget Notification/i.test(trimmed) &&
+    !/^[ \t]{0,20}Budget Name[ \t]{0,20}:/im.test(trimmed)
+  )
     throw new BudgetMessageError(
       'not-a-budget-notification',
       'the message has neither an "AWS Budget Notification" heading nor a "Budget Name:" line',

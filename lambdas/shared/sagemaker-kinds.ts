@@ -426,9 +426,8 @@ export function isStoppable(spec: KindSpec): spec is StoppableSpec {
 }
 
 /** The stoppable specs, in registry order. */
-export const STOPPABLE_SPECS: readonly StoppableSpec[] = Object.values(KIND_SPECS).filter(
-  isStoppable,
-);
+export const STOPPABLE_SPECS: readonly StoppableSpec[] =
+  Object.values(KIND_SPECS).filter(isStoppable);
 
 /** The kind of a SageMaker ARN (`...:training-job/x` -> `training-job`), if the registry knows it. */
 export function kindOfArn(arn: string): SageMakerKind | undefined {

@@ -7,8 +7,8 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { STOPPABLE_SPECS } from '../../lambdas/shared/sagemaker-kinds';
-import { REPORT_DLQ_NAME, REPORT_TOPIC_NAME } from '../config/naming';
 import { TAGGING_READ_ACTIONS } from '../../lambdas/shared/tagging';
+import { REPORT_DLQ_NAME, REPORT_TOPIC_NAME } from '../config/naming';
 import type { GuardrailsPolicy } from '../config/schema';
 import { AlertTopic, TopicPublisher } from '../constructs/alert-topic';
 import {

@@ -130,10 +130,7 @@ describe('AutoStopStack', () => {
             ],
             Resource: Match.arrayWith([
               {
-                'Fn::Join': [
-                  '',
-                  Match.arrayWith([Match.stringLikeRegexp(':training-job/\\*$')]),
-                ],
+                'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp(':training-job/\\*$')])],
               },
             ]),
           }),
@@ -143,7 +140,11 @@ describe('AutoStopStack', () => {
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
-          Match.objectLike({ Sid: 'ReadTagsOfQueuedWork', Action: 'tag:GetResources', Resource: '*' }),
+          Match.objectLike({
+            Sid: 'ReadTagsOfQueuedWork',
+            Action: 'tag:GetResources',
+            Resource: '*',
+          }),
         ]),
       },
     });

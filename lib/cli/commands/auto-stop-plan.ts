@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { money } from '../../../lambdas/auto-stop/decide';
-import { publishReport, renderReport } from '../../../lambdas/auto-stop/report';
 import { createClients, policyRegions } from '../../../lambdas/auto-stop/clients';
+import { money } from '../../../lambdas/auto-stop/decide';
 import { buildDeps } from '../../../lambdas/auto-stop/deps';
 import { runNotification, runProject } from '../../../lambdas/auto-stop/orchestrator';
+import { publishReport, renderReport } from '../../../lambdas/auto-stop/report';
 import { countOutcomes, emptyRun, type RunReport } from '../../../lambdas/auto-stop/run-report';
 import { readAutoStopEnv } from '../../../lambdas/auto-stop/settings';
 import type { Progress } from '../../../lambdas/auto-stop/types';
@@ -140,11 +140,7 @@ AWS_ENDPOINT_URL). Progress goes to stderr. Exit code 1 when a stop failed.`,
       } catch (err) {
         throw new UsageError(`cannot read --message ${values.message}: ${(err as Error).message}`);
       }
-      report = await runNotification(
-        deps,
-        { notificationId, message },
-        { execute },
-      );
+      report = await runNotification(deps, { notificationId, message }, { execute });
     }
     const reported = policy.projects.find((p) => p.id === report.project?.id);
     if (execute && env.reportTopicArn && reported && report.mode !== 'off')

@@ -43,7 +43,10 @@ describe('AuditLog', () => {
       .on(BatchWriteCommand)
       .resolvesOnce({ UnprocessedItems: { audit: [item] } })
       .resolves({});
-    await new AuditLog(client, 'audit', { sleep: async () => {} }).write(ctx, [outcome('a'), outcome('b')]);
+    await new AuditLog(client, 'audit', { sleep: async () => {} }).write(ctx, [
+      outcome('a'),
+      outcome('b'),
+    ]);
     expect(documents).toHaveReceivedCommandTimes(BatchWriteCommand, 2);
     expect(documents.commandCalls(BatchWriteCommand)[1]?.args[0].input.RequestItems?.audit).toEqual(
       [item],

@@ -145,7 +145,10 @@ describe('parseBudgetMessage on hostile input', () => {
   it.each([
     ['a line of 15,000 spaces between key and value', `Budget Name:${' '.repeat(15_000)}x`],
     ['15,000 blank lines', `AWS Budget Notification\n${'\n'.repeat(15_000)}`],
-    ['a 15,000-digit amount', `AWS Budget Notification\nBudget Name: b\nAlert Type: ACTUAL\nAlert Threshold: $${'9'.repeat(15_000)}`],
+    [
+      'a 15,000-digit amount',
+      `AWS Budget Notification\nBudget Name: b\nAlert Type: ACTUAL\nAlert Threshold: $${'9'.repeat(15_000)}`,
+    ],
   ])('answers %s with a clear error, reading each line once', (_name, text) => {
     expect(() => parseBudgetMessage(text)).toThrow(BudgetMessageError);
   });

@@ -104,13 +104,16 @@ describe('spendDecision', () => {
   it.each([
     ['lowered', { actualUsd: 9612.34, limitUsd: 9700 }],
     ['raised', { actualUsd: 9612.34, limitUsd: 20000 }],
-  ])('refuses, and flags for the alarm, a live limit %s away from the policy amount', (_name, spend) => {
-    // Act
-    const decision = spendDecision(spend, { thresholdPct: 95 }, 10000);
-    // Assess
-    expect(decision).toMatchObject({ confirmed: false, limitMismatch: true });
-    expect(decision.reason).toContain("differs from the policy's $10,000.00");
-  });
+  ])(
+    'refuses, and flags for the alarm, a live limit %s away from the policy amount',
+    (_name, spend) => {
+      // Act
+      const decision = spendDecision(spend, { thresholdPct: 95 }, 10000);
+      // Assess
+      expect(decision).toMatchObject({ confirmed: false, limitMismatch: true });
+      expect(decision.reason).toContain("differs from the policy's $10,000.00");
+    },
+  );
 });
 
 /** What AWS Budgets states for pct % of a budget: the amount to the cent, rounded or cut. */
@@ -119,7 +122,9 @@ const stated = (budget: number, pct: number, cut: 'round' | 'floor') => {
   return (cut === 'round' ? Math.round(exact) : Math.floor(exact)) / 100;
 };
 
-const BUDGETS = [1, 1.01, 7.77, 10.11, 10.1, 99.99, 123.45, 1000, 4321.07, 99999.99, 1e6, 9999999.99, 1e7];
+const BUDGETS = [
+  1, 1.01, 7.77, 10.11, 10.1, 99.99, 123.45, 1000, 4321.07, 99999.99, 1e6, 9999999.99, 1e7,
+];
 
 describe('threshold tolerance at the cent precision of the message', () => {
   it.each(
@@ -131,7 +136,11 @@ describe('threshold tolerance at the cent precision of the message', () => {
   )('a genuine %s USD alert at %s %% (amount %s to the cent) proceeds', (budget, pct, cut) => {
     // Prepare
     const threshold = stated(budget, pct, cut);
-    const input = notification({ budgetedUsd: budget, thresholdUsd: threshold, amountUsd: threshold });
+    const input = notification({
+      budgetedUsd: budget,
+      thresholdUsd: threshold,
+      amountUsd: threshold,
+    });
     // Act
     const decision = thresholdDecision(input, { mode: 'enforce', thresholdPct: pct });
     // Assess
@@ -141,17 +150,30 @@ describe('threshold tolerance at the cent precision of the message', () => {
   it.each(BUDGETS)('a %s USD alert one cent below 95 %% does not proceed', (budget) => {
     // Prepare: a forged or lower-threshold message, one cent short of the stop amount.
     const threshold = stated(budget, 95, 'floor') - 0.01;
-    const input = notification({ budgetedUsd: budget, thresholdUsd: threshold, amountUsd: threshold });
+    const input = notification({
+      budgetedUsd: budget,
+      thresholdUsd: threshold,
+      amountUsd: threshold,
+    });
     // Act + Assess
     expect(thresholdDecision(input, { mode: 'enforce', thresholdPct: 95 }).proceed).toBe(false);
   });
 
-  it.each(BUDGETS)('a %s USD alert of a lower threshold (90 %%) does not act for a 95 %% policy', (budget) => {
-    const threshold = stated(budget, 90, 'round');
-    const input = notification({ budgetedUsd: budget, thresholdUsd: threshold, amountUsd: threshold });
-    const expected = stated(budget, 90, 'round') >= stated(budget, 95, 'floor');
-    expect(thresholdDecision(input, { mode: 'enforce', thresholdPct: 95 }).proceed).toBe(expected);
-  });
+  it.each(BUDGETS)(
+    'a %s USD alert of a lower threshold (90 %%) does not act for a 95 %% policy',
+    (budget) => {
+      const threshold = stated(budget, 90, 'round');
+      const input = notification({
+        budgetedUsd: budget,
+        thresholdUsd: threshold,
+        amountUsd: threshold,
+      });
+      const expected = stated(budget, 90, 'round') >= stated(budget, 95, 'floor');
+      expect(thresholdDecision(input, { mode: 'enforce', thresholdPct: 95 }).proceed).toBe(
+        expected,
+      );
+    },
+  );
 
   it('accepts the 95 % alert on a $10.11 budget ($9.60, exactly $9.6045)', () => {
     const input = notification({ budgetedUsd: 10.11, thresholdUsd: 9.6, amountUsd: 9.7 });

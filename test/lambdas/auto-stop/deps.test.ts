@@ -3,8 +3,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { endpointHandler } from '../../../lambdas/auto-stop/kinds/endpoint';
 import { endpointKindHandler } from '../../../lambdas/auto-stop/deps';
+import { endpointHandler } from '../../../lambdas/auto-stop/kinds/endpoint';
 import { resource, runContext, settings } from './endpoint-fixtures';
 
 const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({}));

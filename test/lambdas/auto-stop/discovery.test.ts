@@ -19,7 +19,11 @@ import {
   type DiscoveryRecord,
   discoverKind,
 } from '../../../lambdas/auto-stop/discovery';
-import { KIND_SPECS, type StoppableSpec, isStoppable } from '../../../lambdas/shared/sagemaker-kinds';
+import {
+  isStoppable,
+  KIND_SPECS,
+  type StoppableSpec,
+} from '../../../lambdas/shared/sagemaker-kinds';
 import { arnOf, awsError } from './fakes';
 
 const sagemaker = mockClient(SageMakerClient);
@@ -103,7 +107,11 @@ describe('discoverKind: kinds with a documented maximum runtime', () => {
       expect(sagemaker).toHaveReceivedCommandTimes(command as typeof ListTrainingJobsCommand, 2);
       const first = sagemaker.commandCalls(command as typeof ListTrainingJobsCommand)[0]?.args[0]
         .input;
-      expect(first).toMatchObject({ SortBy: 'CreationTime', SortOrder: 'Descending', MaxResults: 100 });
+      expect(first).toMatchObject({
+        SortBy: 'CreationTime',
+        SortOrder: 'Descending',
+        MaxResults: 100,
+      });
       // No status filter: SageMaker applies it after MaxResults, which would hide where the bound is.
       expect(first).not.toHaveProperty('StatusEquals');
       expect(found.map((c) => c.name)).toEqual(['a-3', 'b-0']);
@@ -120,8 +128,11 @@ describe('discoverKind: kinds with a documented maximum runtime', () => {
   it('keeps reading when a page is entirely inside the bound, and ends at the last page', async () => {
     sagemaker
       .on(ListProcessingJobsCommand)
-      .resolvesOnce({ ProcessingJobSummaries: page('a', 'ProcessingJob', 100, 0), NextToken: 't' })
-      .resolvesOnce({ ProcessingJobSummaries: page('b', 'ProcessingJob', 3, 1, ['b-2']) });
+      .resolvesOnce({
+        ProcessingJobSummaries: page('a', 'ProcessingJob', 100, 0) as never,
+        NextToken: 't',
+      })
+      .resolvesOnce({ ProcessingJobSummaries: page('b', 'ProcessingJob', 3, 1, ['b-2']) as never });
     const { record, found } = await discover('processing-job');
     expect(record.listPages).toBe(2);
     expect(found.map((c) => c.name)).toEqual(['b-2']);
@@ -131,7 +142,7 @@ describe('discoverKind: kinds with a documented maximum runtime', () => {
     sagemaker
       .on(ListTrainingJobsCommand)
       .resolvesOnce({ TrainingJobSummaries: [], NextToken: 't' })
-      .resolvesOnce({ TrainingJobSummaries: page('a', 'TrainingJob', 2, 0, ['a-1']) });
+      .resolvesOnce({ TrainingJobSummaries: page('a', 'TrainingJob', 2, 0, ['a-1']) as never });
     const { found } = await discover('training-job');
     expect(found.map((c) => c.name)).toEqual(['a-1']);
   });
@@ -174,13 +185,16 @@ describe('discoverKind: transform jobs (no bound, history) take the cheaper path
   it('describes the few tagged ARNs when that finishes before the listing', async () => {
     // Prepare: 2 tagged transform jobs; the account's listing would take many pages.
     tagging.on(GetResourcesCommand).resolves(tagged(['t-1', 't-gone']));
-    sagemaker
-      .on(DescribeTransformJobCommand, { TransformJobName: 't-1' })
-      .resolves({ TransformJobArn: arnOf('transform-job', 't-1'), TransformJobStatus: 'InProgress' });
+    sagemaker.on(DescribeTransformJobCommand, { TransformJobName: 't-1' }).resolves({
+      TransformJobArn: arnOf('transform-job', 't-1'),
+      TransformJobStatus: 'InProgress',
+    });
     sagemaker
       .on(DescribeTransformJobCommand, { TransformJobName: 't-gone' })
       .rejects(awsError('ResourceNotFound', 'Could not find job'));
-    sagemaker.on(ListTransformJobsCommand).resolves({ TransformJobSummaries: [], NextToken: 'more' });
+    sagemaker
+      .on(ListTransformJobsCommand)
+      .resolves({ TransformJobSummaries: [], NextToken: 'more' });
     // Act
     const { record, found } = await discover('transform-job');
     // Assess
@@ -195,18 +209,32 @@ describe('discoverKind: transform jobs (no bound, history) take the cheaper path
 
   it('lists the running ones when the listing ends before the many tagged ARNs are described', async () => {
     // Prepare: 50 tagged transform jobs, one listing page of running jobs.
-    tagging.on(GetResourcesCommand).resolves(tagged(Array.from({ length: 50 }, (_, i) => `t-${i}`)));
+    tagging
+      .on(GetResourcesCommand)
+      .resolves(tagged(Array.from({ length: 50 }, (_, i) => `t-${i}`)));
     sagemaker.on(DescribeTransformJobCommand).resolves({ TransformJobStatus: 'Completed' });
     sagemaker.on(ListTransformJobsCommand).resolves({
       TransformJobSummaries: [
-        { TransformJobName: 't-7', TransformJobArn: arnOf('transform-job', 't-7'), TransformJobStatus: 'InProgress', CreationTime: NOW },
-        { TransformJobName: 'other', TransformJobArn: arnOf('transform-job', 'other'), TransformJobStatus: 'InProgress', CreationTime: NOW },
+        {
+          TransformJobName: 't-7',
+          TransformJobArn: arnOf('transform-job', 't-7'),
+          TransformJobStatus: 'InProgress',
+          CreationTime: NOW,
+        },
+        {
+          TransformJobName: 'other',
+          TransformJobArn: arnOf('transform-job', 'other'),
+          TransformJobStatus: 'InProgress',
+          CreationTime: NOW,
+        },
       ],
     });
     // Act
     const { record, found } = await discover('transform-job');
     // Assess: one page and one describe, not 50 describes.
-    expect(sagemaker).toHaveReceivedCommandWith(ListTransformJobsCommand, { StatusEquals: 'InProgress' });
+    expect(sagemaker).toHaveReceivedCommandWith(ListTransformJobsCommand, {
+      StatusEquals: 'InProgress',
+    });
     expect(sagemaker).toHaveReceivedCommandTimes(DescribeTransformJobCommand, 1);
     expect(found.map((c) => c.name)).toEqual(['t-7']);
     expect(record).toMatchObject({ path: 'listing', listPages: 1 });

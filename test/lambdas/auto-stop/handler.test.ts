@@ -18,6 +18,7 @@ import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/
 import type { Context, SNSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type * as Handler from '../../../lambdas/auto-stop/handler';
 import { EXAMPLE_POLICY_FILE } from '../../helpers/app';
 import { ACCOUNT, arnOf, fakeIdempotencyTable } from './fakes';
 
@@ -117,7 +118,8 @@ let handleSnsEvent: (event: SNSEvent, context: Context) => Promise<void>;
 /** The handler wires its clients and settings at module scope: load it after the env is set. */
 async function loadHandler(): Promise<void> {
   vi.resetModules();
-  ({ run: handleSnsEvent } = await import('../../../lambdas/auto-stop/handler'));
+  const file = path.join(__dirname, '..', '..', '..', 'lambdas', 'auto-stop', 'handler');
+  ({ run: handleSnsEvent } = (await import(file)) as typeof Handler);
 }
 
 beforeEach(async () => {

@@ -37,10 +37,17 @@ function regionClients(region: string) {
 function project(regions: string[] = []): Project {
   const p = examplePolicy().projects.find((x) => x.id === 'fraud-detection');
   if (!p) throw new Error('no fraud-detection');
-  return { ...p, regions, autoStop: { ...p.autoStop, resourceKinds: ['training-job', 'processing-job'] } };
+  return {
+    ...p,
+    regions,
+    autoStop: { ...p.autoStop, resourceKinds: ['training-job', 'processing-job'] },
+  };
 }
 
-function deps(regions: Map<string, ReturnType<typeof regionClients>['clients']>, over: Partial<AutoStopDeps> = {}): AutoStopDeps {
+function deps(
+  regions: Map<string, ReturnType<typeof regionClients>['clients']>,
+  over: Partial<AutoStopDeps> = {},
+): AutoStopDeps {
   return {
     policy: examplePolicy(),
     budgets: new BudgetsClient({}),
@@ -69,7 +76,12 @@ function evaluation(p: Project): RunReport {
 }
 
 /** A region's account: jobs by name with status and owning project, listed newest first. */
-function account(mock: ReturnType<typeof regionClients>, region: string, jobs: Record<string, { status: string; project: string }>, hang: string[] = []) {
+function account(
+  mock: ReturnType<typeof regionClients>,
+  region: string,
+  jobs: Record<string, { status: string; project: string }>,
+  hang: string[] = [],
+) {
   const arn = (name: string) => arnOf('training-job', name).replace('eu-west-1', region);
   mock.sagemaker.on(ListTrainingJobsCommand).callsFake(() => ({
     TrainingJobSummaries: Object.entries(jobs).map(([name, j]) => ({
@@ -103,15 +115,25 @@ describe('runProject', () => {
     // Prepare: 250 running jobs, every fifth another project's.
     const eu = regionClients('eu-west-1');
     const jobs = Object.fromEntries(
-      Array.from({ length: 250 }, (_, i) => [`j${i}`, { status: 'InProgress', project: i % 5 === 0 ? 'churn-prediction' : 'fraud-detection' }]),
+      Array.from({ length: 250 }, (_, i) => [
+        `j${i}`,
+        { status: 'InProgress', project: i % 5 === 0 ? 'churn-prediction' : 'fraud-detection' },
+      ]),
     );
     account(eu, 'eu-west-1', jobs);
     documents.on(PutCommand).resolves({});
     documents.on(BatchWriteCommand).resolves({});
     // Act
-    const report = await runProject(deps(new Map([['eu-west-1', eu.clients]])), evaluation(project()), project(), { execute: true });
+    const report = await runProject(
+      deps(new Map([['eu-west-1', eu.clients]])),
+      evaluation(project()),
+      project(),
+      { execute: true },
+    );
     // Assess
-    const reads = eu.tagging.commandCalls(GetResourcesCommand).map((c) => c.args[0].input.ResourceARNList?.length);
+    const reads = eu.tagging
+      .commandCalls(GetResourcesCommand)
+      .map((c) => c.args[0].input.ResourceARNList?.length);
     expect(reads).toEqual([100, 100, 50]);
     expect(eu.sagemaker).toHaveReceivedCommandTimes(StopTrainingJobCommand, 200);
     expect(report.discovery.map((d) => [d.kind, d.path])).toEqual([
@@ -133,11 +155,25 @@ describe('runProject', () => {
       ['us-east-1', us.clients],
     ]);
     // Act
-    const report = await runProject(deps(regions), evaluation(project(['eu-west-1', 'us-east-1'])), project(['eu-west-1', 'us-east-1']), { execute: true });
+    const report = await runProject(
+      deps(regions),
+      evaluation(project(['eu-west-1', 'us-east-1'])),
+      project(['eu-west-1', 'us-east-1']),
+      { execute: true },
+    );
     // Assess
-    expect(eu.sagemaker).toHaveReceivedCommandWith(StopTrainingJobCommand, { TrainingJobName: 'a' });
-    expect(us.sagemaker).toHaveReceivedCommandWith(StopTrainingJobCommand, { TrainingJobName: 'b' });
-    expect(report.discovery.map((d) => d.region).sort()).toEqual(['eu-west-1', 'eu-west-1', 'us-east-1', 'us-east-1']);
+    expect(eu.sagemaker).toHaveReceivedCommandWith(StopTrainingJobCommand, {
+      TrainingJobName: 'a',
+    });
+    expect(us.sagemaker).toHaveReceivedCommandWith(StopTrainingJobCommand, {
+      TrainingJobName: 'b',
+    });
+    expect(report.discovery.map((d) => d.region).sort()).toEqual([
+      'eu-west-1',
+      'eu-west-1',
+      'us-east-1',
+      'us-east-1',
+    ]);
   });
 
   it('leaves a true audit record when the run times out, and the retry continues where it stopped', async () => {
@@ -157,8 +193,14 @@ describe('runProject', () => {
     documents.on(BatchWriteCommand).resolves({});
     const regions = new Map([['eu-west-1', eu.clients]]);
     // Act: the first invocation is cut off while stopping c.
-    void runProject(deps(regions, { concurrency: 1 }), evaluation(project()), project(), { execute: true });
-    await vi.waitFor(() => expect(eu.sagemaker).toHaveReceivedCommandWith(StopTrainingJobCommand, { TrainingJobName: 'c' }));
+    void runProject(deps(regions, { concurrency: 1 }), evaluation(project()), project(), {
+      execute: true,
+    });
+    await vi.waitFor(() =>
+      expect(eu.sagemaker).toHaveReceivedCommandWith(StopTrainingJobCommand, {
+        TrainingJobName: 'c',
+      }),
+    );
     // Assess: what was done is on record, nothing that was not.
     expect(audited.map((i) => [i.name, i.result])).toEqual([
       ['a', 'done'],
@@ -166,7 +208,9 @@ describe('runProject', () => {
     ]);
     // Act: the retry (c's stop now answers) finds a and b stopping and stops only c.
     account(eu, 'eu-west-1', jobs);
-    const retry = await runProject(deps(regions), evaluation(project()), project(), { execute: true });
+    const retry = await runProject(deps(regions), evaluation(project()), project(), {
+      execute: true,
+    });
     // Assess
     expect(retry.outcomes.filter((o) => o.result === 'done').map((o) => o.name)).toEqual(['c']);
     expect(audited.map((i) => [i.name, i.result])).toEqual([

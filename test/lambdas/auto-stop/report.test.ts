@@ -33,6 +33,7 @@ const report = (over: Partial<RunReport> = {}): RunReport => ({
   decision: 'ACTUAL spend crossed 95 %',
   unhandledKinds: [],
   tagged: 0,
+  discovery: [],
   decisions: [],
   outcomes: [],
   queued: 0,

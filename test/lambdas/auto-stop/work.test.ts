@@ -14,7 +14,7 @@ import type { SQSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AuditLog } from '../../../lambdas/auto-stop/audit';
-import { type WorkBatchDeps, handleWorkBatch } from '../../../lambdas/auto-stop/work';
+import { handleWorkBatch, type WorkBatchDeps } from '../../../lambdas/auto-stop/work';
 import { workMessages } from '../../../lambdas/auto-stop/work-queue';
 import type { GuardrailsPolicy } from '../../../lib/config/schema';
 import { examplePolicy } from '../../helpers/app';
@@ -33,7 +33,9 @@ const act = (name: string) => ({
 });
 
 function sqsEvent(bodies: string[]): SQSEvent {
-  return { Records: bodies.map((body, i) => ({ messageId: `m-${i}`, body })) } as unknown as SQSEvent;
+  return {
+    Records: bodies.map((body, i) => ({ messageId: `m-${i}`, body })),
+  } as unknown as SQSEvent;
 }
 
 function deps(policy: GuardrailsPolicy = examplePolicy()): WorkBatchDeps {
@@ -64,13 +66,21 @@ function live(jobs: Record<string, { status: string; tags: Record<string, string
   sagemaker.on(DescribeTrainingJobCommand).callsFake((input: { TrainingJobName: string }) => {
     const j = jobs[input.TrainingJobName];
     if (!j || j === 'gone') throw awsError('ResourceNotFound', 'Requested resource not found');
-    return { TrainingJobArn: arnOf('training-job', input.TrainingJobName), TrainingJobStatus: j.status };
+    return {
+      TrainingJobArn: arnOf('training-job', input.TrainingJobName),
+      TrainingJobStatus: j.status,
+    };
   });
   tagging.on(GetResourcesCommand).resolves({
     ResourceTagMappingList: Object.entries(jobs).flatMap(([name, j]) =>
       j === 'gone'
         ? []
-        : [{ ResourceARN: arnOf('training-job', name), Tags: Object.entries(j.tags).map(([Key, Value]) => ({ Key, Value })) }],
+        : [
+            {
+              ResourceARN: arnOf('training-job', name),
+              Tags: Object.entries(j.tags).map(([Key, Value]) => ({ Key, Value })),
+            },
+          ],
     ),
   });
 }
@@ -107,9 +117,17 @@ describe('handleWorkBatch', () => {
   });
 
   it.each([
-    ['a resource that finished meanwhile', { status: 'Completed', tags: mine }, /status is Completed/],
+    [
+      'a resource that finished meanwhile',
+      { status: 'Completed', tags: mine },
+      /status is Completed/,
+    ],
     ['a resource that is gone', 'gone' as const, /no longer exists/],
-    ['a resource now tagged for another project', { status: 'InProgress', tags: { Project: 'churn-prediction' } }, /tagged Project=churn-prediction, not fraud-detection/],
+    [
+      'a resource now tagged for another project',
+      { status: 'InProgress', tags: { Project: 'churn-prediction' } },
+      /tagged Project=churn-prediction, not fraud-detection/,
+    ],
     [
       'a resource exempted meanwhile (approved exemption)',
       { status: 'InProgress', tags: { ...mine, 'ml-guardrails:exempt': 'EXC-2026-014' } },
@@ -124,8 +142,9 @@ describe('handleWorkBatch', () => {
     // Assess
     expect(reply.batchItemFailures).toEqual([]);
     expect(sagemaker).not.toHaveReceivedCommand(StopTrainingJobCommand);
-    const item = documents.commandCalls(BatchWriteCommand)[0]?.args[0].input.RequestItems?.audit?.[0]
-      ?.PutRequest?.Item;
+    const item =
+      documents.commandCalls(BatchWriteCommand)[0]?.args[0].input.RequestItems?.audit?.[0]
+        ?.PutRequest?.Item;
     expect(item?.result).toBe('skipped');
     expect(String(item?.reason)).toMatch(reason);
   });
@@ -137,7 +156,9 @@ describe('handleWorkBatch', () => {
     const dryRun = {
       ...policy,
       projects: policy.projects.map((p) =>
-        p.id === 'fraud-detection' ? { ...p, autoStop: { ...p.autoStop, mode: 'dry-run' as const } } : p,
+        p.id === 'fraud-detection'
+          ? { ...p, autoStop: { ...p.autoStop, mode: 'dry-run' as const } }
+          : p,
       ),
     };
     const [message] = workMessages('fraud-detection', 'msg-1', [act('a')]);
