@@ -12,7 +12,7 @@
  * | REPORT_TOPIC_ARN | email report topic | none: no report |
  * | WORK_QUEUE_URL | fan-out queue | none: everything inline |
  * | AUTO_STOP_CONCURRENCY | stop calls in flight | 4 |
- * | AUTO_STOP_INLINE_LIMIT | most stops done inline before fanning out | 200 |
+ * | AUTO_STOP_INLINE_LIMIT | most stops done inline before fanning out | 1000 |
  * | AUTO_STOP_LIST_RATE | SageMaker List* calls per second per operation and region (0: no pacing) | 2 |
  * | AWS_RETRY_MODE / AWS_MAX_ATTEMPTS | SDK retry | adaptive / 10 |
  */
@@ -60,7 +60,7 @@ export function readAutoStopEnv(env: NodeJS.ProcessEnv = process.env): AutoStopE
     reportTopicArn: opt('REPORT_TOPIC_ARN'),
     workQueueUrl: opt('WORK_QUEUE_URL'),
     concurrency: positiveInt('AUTO_STOP_CONCURRENCY', 4, env),
-    inlineActionLimit: positiveInt('AUTO_STOP_INLINE_LIMIT', 200, env),
+    inlineActionLimit: positiveInt('AUTO_STOP_INLINE_LIMIT', 1000, env),
     listRate: nonNegative('AUTO_STOP_LIST_RATE', 2, env),
   };
 }
