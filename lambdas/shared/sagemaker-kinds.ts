@@ -60,6 +60,8 @@ export interface ListOptions {
   readonly newestFirst?: boolean;
   /** `StatusEquals`: SageMaker applies it after `MaxResults`, so pages may be empty. */
   readonly status?: string;
+  /** `CreationTimeAfter`, for a listing that only needs recent resources (the tag audit's window). */
+  readonly createdAfter?: Date;
 }
 
 /** How long a resource of a kind can stay running after it was created, and where that is documented. */
@@ -94,8 +96,10 @@ export interface KindSpec {
 }
 
 const s = (v: string | undefined) => v ?? '';
-const sort = (o: ListOptions) =>
-  o.newestFirst ? { SortBy: 'CreationTime' as const, SortOrder: 'Descending' as const } : {};
+const sort = (o: ListOptions) => ({
+  ...(o.newestFirst ? { SortBy: 'CreationTime' as const, SortOrder: 'Descending' as const } : {}),
+  ...(o.createdAfter ? { CreationTimeAfter: o.createdAfter } : {}),
+});
 
 /**
  * Training: `StoppingCondition.MaxRuntimeInSeconds` is at most 28 days and a training job runs at
