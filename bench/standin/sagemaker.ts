@@ -102,6 +102,10 @@ export class FakeAccount {
 
   private readonly byArn = new Map<string, FakeResource>();
 
+  private arnOf(type: string, name: string): string {
+    return `arn:aws:sagemaker:eu-west-1:${FAKE_ACCOUNT_ID}:${type.split(':')[1]}/${name}`;
+  }
+
   /** Adds a resource; add them oldest first (`createdAt` defaults to now). */
   add(
     type: string,
@@ -110,9 +114,8 @@ export class FakeAccount {
     tags: Record<string, string>,
     createdAt = Date.now(),
   ): FakeResource {
-    const resourceType = type.split(':')[1];
     const r: FakeResource = {
-      arn: `arn:aws:sagemaker:eu-west-1:${FAKE_ACCOUNT_ID}:${resourceType}/${name}`,
+      arn: this.arnOf(type, name),
       name,
       type,
       status,
@@ -204,8 +207,9 @@ export class FakeAccount {
 
   private stop(ops: KindOperations, input: Record<string, unknown>) {
     const name = String(input[`${ops.field}Name`]);
-    const r = (this.byType.get(ops.type) ?? []).find((x) => x.name === name && !x.deleted);
-    if (!r) throw new AwsError('ResourceNotFound', `Could not find ${ops.field} ${name}`);
+    const r = this.byArn.get(this.arnOf(ops.type, name));
+    if (!r || r.deleted)
+      throw new AwsError('ResourceNotFound', `Could not find ${ops.field} ${name}`);
     if (r.status !== ops.running)
       throw new AwsError(
         'ValidationException',
@@ -217,8 +221,9 @@ export class FakeAccount {
 
   private describe(ops: KindOperations, input: Record<string, unknown>) {
     const name = String(input[`${ops.field}Name`]);
-    const r = (this.byType.get(ops.type) ?? []).find((x) => x.name === name && !x.deleted);
-    if (!r) throw new AwsError('ResourceNotFound', `Could not find ${ops.field} ${name}`);
+    const r = this.byArn.get(this.arnOf(ops.type, name));
+    if (!r || r.deleted)
+      throw new AwsError('ResourceNotFound', `Could not find ${ops.field} ${name}`);
     return {
       [`${ops.field}Name`]: r.name,
       [`${ops.field}Arn`]: r.arn,

@@ -7,19 +7,22 @@
  *   `CreationTimeAfter`: SageMaker applies `StatusEquals` after `MaxResults` (API Reference,
  *   ListTrainingJobs), so only the creation times we see ourselves prove where the bound is;
  * - a kind whose listing holds only existing resources (notebook instances) is listed in full;
- * - a kind with history and no bound (transform jobs) takes the cheaper of two paths without
- *   knowing the account's size in advance: the project's tagged ARNs are read, then describing
- *   them one by one and listing the running ones page by page advance in step; the first to
- *   finish wins, so the cost is at most twice the cheaper path's.
+ * - a kind with history and no bound (transform jobs) takes the cheaper path: one tagging page
+ *   tells whether the project has more than 100 tagged ARNs of the kind. If it has, the running
+ *   ones are listed (100 jobs per call, where describing reads one); if not, describing them one
+ *   by one and listing page by page advance in step and the first to finish wins, so the cost is
+ *   at most twice the cheaper path's.
  *
  * Running candidates found by listing carry no tags yet; the orchestrator reads only their tags
  * (GetResources `ResourceARNList`, 100 per call).
  */
-import type { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
+import {
+  GetResourcesCommand,
+  type ResourceGroupsTaggingAPIClient,
+} from '@aws-sdk/client-resource-groups-tagging-api';
 import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { awsErrorName } from '../shared/errors';
 import type { ListedResource, StoppableSpec } from '../shared/sagemaker-kinds';
-import { readTaggedResources } from '../shared/tagging';
 
 /** Clock skew allowed between SageMaker's creation times and ours. */
 export const BOUND_SLACK_MS = 3_600_000;
@@ -158,30 +161,50 @@ function nameOfArn(arn: string): string {
   return arn.slice(arn.indexOf('/') + 1);
 }
 
+/** Most tagged ARNs worth describing one by one: one tagging page, and 100 describes. */
+export const DESCRIBE_LIMIT = 100;
+
 async function* cheaperPath(
   input: DiscoverInput,
   record: DiscoveryRecord,
 ): AsyncIterable<Candidate[]> {
   const { spec } = input;
-  const tagged = await readTaggedResources(input.tagging, {
-    resourceTypes: [spec.taggingType],
-    tag: input.projectTag,
+  // One tagging page says whether the project has more than 100 tagged ARNs of this kind.
+  const probe = await input.tagging.send(
+    new GetResourcesCommand({
+      ResourceTypeFilters: [spec.taggingType],
+      TagFilters: [{ Key: input.projectTag.key, Values: [input.projectTag.value] }],
+      ResourcesPerPage: DESCRIBE_LIMIT,
+    }),
+  );
+  record.taggingPages++;
+  const tagged = (probe.ResourceTagMappingList ?? []).flatMap((r) => {
+    if (!r.ResourceARN) return [];
+    const tags: Record<string, string> = {};
+    for (const tag of r.Tags ?? []) if (tag.Key) tags[tag.Key] = tag.Value ?? '';
+    return [{ arn: r.ResourceARN, tags }];
   });
-  record.taggingPages += tagged.pages;
-  if (tagged.resources.length === 0) {
+  if (probe.PaginationToken) {
+    // Over 100 tagged ARNs: describing costs a call each, the listing a call per 100 jobs.
+    record.path = 'listing';
+    record.reason = `no documented maximum runtime; over ${DESCRIBE_LIMIT} tagged ARNs, so the running ones are listed (100 per call)`;
+    yield* statusListing(input, record);
+    return;
+  }
+  if (tagged.length === 0) {
     record.path = 'tagged-describe';
     record.reason =
       'no documented maximum runtime; the project has no tagged resource of this kind';
     return;
   }
-  const tagsOf = new Map(tagged.resources.map((t) => [t.arn.toLowerCase(), t.tags]));
+  const tagsOf = new Map(tagged.map((t) => [t.arn.toLowerCase(), t.tags]));
   const described: Candidate[] = [];
   const listed: Candidate[] = [];
   let next = 0;
   let token: string | undefined;
   let listDone = false;
   const describeStep = async () => {
-    const t = tagged.resources[next++];
+    const t = tagged[next++];
     if (!t) return;
     try {
       const live = await spec.describe(input.sagemaker, nameOfArn(t.arn));
@@ -205,16 +228,16 @@ async function* cheaperPath(
     token = page.nextToken || undefined;
     listDone = token === undefined;
   };
-  // One describe and one page in step: whichever path finishes first has the full answer.
-  while (next < tagged.resources.length && !listDone)
-    await Promise.all([describeStep(), listStep()]);
+  // Up to 100 tagged ARNs: one describe and one listing page in step; whichever path finishes
+  // first has the full answer, so the cost is at most twice the cheaper path's.
+  while (next < tagged.length && !listDone) await Promise.all([describeStep(), listStep()]);
   // Both may finish on the same step; either answer is then complete.
-  const found = next >= tagged.resources.length ? described : listed;
+  const found = next >= tagged.length ? described : listed;
   record.path = found === described ? 'tagged-describe' : 'listing';
   record.reason = `no documented maximum runtime: ${
     found === described
-      ? `described the project's ${tagged.resources.length} tagged ARNs`
-      : `listed the running ones (${record.listPages} pages) before ${tagged.resources.length} tagged ARNs were described`
+      ? `described the project's ${tagged.length} tagged ARNs`
+      : `listed the running ones (${record.listPages} pages) before ${tagged.length} tagged ARNs were described`
   }`;
   record.candidates += found.length;
   if (found.length > 0) yield found;

@@ -240,6 +240,34 @@ describe('discoverKind: transform jobs (no bound, history) take the cheaper path
     expect(record).toMatchObject({ path: 'listing', listPages: 1 });
   });
 
+  it('lists the running ones without reading further tags when the project has over 100 tagged ARNs', async () => {
+    // Prepare: the first tagging page is full and has a next page.
+    tagging.on(GetResourcesCommand).resolves({
+      ...tagged(Array.from({ length: 100 }, (_, i) => `t-${i}`)),
+      PaginationToken: 'more',
+    });
+    sagemaker
+      .on(ListTransformJobsCommand)
+      .resolvesOnce({ TransformJobSummaries: [], NextToken: 'n' })
+      .resolvesOnce({
+        TransformJobSummaries: [
+          {
+            TransformJobName: 'r',
+            TransformJobArn: arnOf('transform-job', 'r'),
+            TransformJobStatus: 'InProgress',
+            CreationTime: NOW,
+          },
+        ],
+      });
+    // Act
+    const { record, found } = await discover('transform-job');
+    // Assess: one tagging page, no describes; the candidate's tags are read later by ARN.
+    expect(tagging).toHaveReceivedCommandTimes(GetResourcesCommand, 1);
+    expect(sagemaker).not.toHaveReceivedCommand(DescribeTransformJobCommand);
+    expect(found.map((c) => [c.name, c.tags])).toEqual([['r', undefined]]);
+    expect(record).toMatchObject({ path: 'listing', listPages: 2, taggingPages: 1 });
+  });
+
   it('reads nothing from SageMaker when the project has no tagged transform job', async () => {
     tagging.on(GetResourcesCommand).resolves(tagged([]));
     const { record, found } = await discover('transform-job');
