@@ -16,7 +16,6 @@ import type { Context, SNSEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { BOUND_SLACK_MS } from '../lambdas/auto-stop/discovery';
 import type * as Handler from '../lambdas/auto-stop/handler';
 import type * as Worker from '../lambdas/auto-stop/worker';
-import { logger } from '../lambdas/shared/powertools';
 import { KIND_SPECS } from '../lambdas/shared/sagemaker-kinds';
 import { FAKE_ACCOUNT_ID, FakeAccount, KIND_OPERATIONS } from './standin/sagemaker';
 import { AwsStandin } from './standin/server';
@@ -254,7 +253,6 @@ const suite: BenchSuite = {
       POWERTOOLS_TRACE_ENABLED: 'false',
       POWERTOOLS_IDEMPOTENCY_DISABLED: 'false',
     });
-    logger.setLogLevel('WARN');
     // The functions wire their clients at module scope, from the environment set above.
     const fn = path.join(__dirname, '..', 'lambdas', 'auto-stop');
     const { run: handleSnsEvent } = (await import(path.join(fn, 'handler'))) as typeof Handler;
