@@ -26,7 +26,7 @@ describe('parseUsd', () => {
 });
 
 describe('parseBudgetMessage', () => {
-  // Format: DOMAIN-NOTES "AWS Budgets" (plain text SNS message, Key: value lines).
+  // Format: AWS Budgets User Guide, "Receiving budget alerts in Amazon SNS" (plain text, Key: value lines).
   it.each([
     [
       'a monthly ACTUAL alert',
