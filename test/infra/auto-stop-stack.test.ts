@@ -150,6 +150,24 @@ describe('AutoStopStack', () => {
     });
   });
 
+  it('allows Stop* and Describe* in every region a project lists, besides the deployment region', () => {
+    // Prepare: fraud-detection also runs in us-east-1.
+    const policy = examplePolicy();
+    const multi = {
+      ...policy,
+      projects: policy.projects.map((p) =>
+        p.id === 'fraud-detection' ? { ...p, regions: ['eu-west-1', 'us-east-1'] } : p,
+      ),
+    };
+    // Act
+    const json = JSON.stringify(
+      Template.fromStack(buildTestApp({ policy: multi }).autoStop).toJSON(),
+    );
+    // Assess
+    expect(json).toContain(':sagemaker:us-east-1:');
+    expect(json).toContain('"Ref":"AWS::Region"');
+  });
+
   it('accepts work messages only from the auto-stop function role (queue policy)', () => {
     template.hasResourceProperties('AWS::SQS::QueuePolicy', {
       Queues: [{ Ref: Match.stringLikeRegexp('^WorkQueue') }],
