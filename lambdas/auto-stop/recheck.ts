@@ -4,6 +4,7 @@
  * the same plan rule as the notification run. Pure: the caller reads the live state.
  */
 import type { Project } from '../../lib/config/schema';
+import { exemptionOf } from '../shared/exemption';
 import { isStoppable, KIND_SPECS } from '../shared/sagemaker-kinds';
 import { planStop } from './plan';
 import type { Decision } from './types';
@@ -35,8 +36,16 @@ export function recheck(
     return skip(`tagged ${projectTagKey}=${owner ?? '(none)'}, not ${project.id}`);
   const resource = { ...queued.resource, status: live.status, tags: live.tags };
   const spec = KIND_SPECS[resource.kind];
-  // Kinds outside the registry (endpoints) re-derive their own state when they act.
-  if (!isStoppable(spec)) return { ...queued, resource };
+  if (!isStoppable(spec)) {
+    // Kinds outside the registry (endpoints) re-derive their own state when they act; the
+    // exemption is the one rule for every kind.
+    const exemption = exemptionOf(
+      live.tags,
+      { tagKey: project.autoStop.exemptionTag, approvals: project.autoStop.exemptions },
+      now,
+    );
+    return exemption.exempt ? skip(exemption.reason) : { ...queued, resource };
+  }
   const decision = planStop(
     resource,
     project.autoStop,

@@ -14,6 +14,7 @@ import type { SQSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AuditLog } from '../../../lambdas/auto-stop/audit';
+import { recheck } from '../../../lambdas/auto-stop/recheck';
 import { handleWorkBatch, type WorkBatchDeps } from '../../../lambdas/auto-stop/work';
 import { workMessages } from '../../../lambdas/auto-stop/work-queue';
 import type { GuardrailsPolicy } from '../../../lib/config/schema';
@@ -192,5 +193,29 @@ describe('handleWorkBatch', () => {
   it('splits decisions into messages of 25', () => {
     const decisions = Array.from({ length: 60 }, (_, i) => act(`j${i}`));
     expect(workMessages('p', 'n', decisions).map((m) => m.items.length)).toEqual([25, 25, 10]);
+  });
+});
+
+describe('recheck for kinds outside the registry (endpoints)', () => {
+  const endpoint = {
+    type: 'act' as const,
+    resource: resource({ kind: 'endpoint', name: 'ep', status: 'InService' }),
+    action: 'scale-async-to-zero',
+    reason: 'r',
+  };
+  const project = examplePolicy().projects.find((p) => p.id === 'fraud-detection');
+
+  it.each([
+    ['acts on a project endpoint without exemption', { Project: 'fraud-detection' }, 'act'],
+    [
+      'skips an endpoint exempted meanwhile',
+      { Project: 'fraud-detection', 'ml-guardrails:exempt': 'EXC-2026-014' },
+      'skip',
+    ],
+    ['skips an endpoint now tagged for another project', { Project: 'churn-prediction' }, 'skip'],
+  ])('%s', (_name, tags, type) => {
+    if (!project) throw new Error('no project');
+    const decision = recheck(endpoint, { status: 'InService', tags }, project, 'Project', NOW);
+    expect(decision.type).toBe(type);
   });
 });
