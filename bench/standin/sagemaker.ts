@@ -1,8 +1,10 @@
 /**
- * A fake SageMaker account for the stand-in: jobs and notebooks with tags and status, the
- * in-progress listings (with SageMaker's filter-after-MaxResults paging, so empty pages carry a
- * NextToken), Stop* calls, the tagging API (which keeps returning deleted resources), Budgets
- * `DescribeBudget`, and just enough DynamoDB, SNS and SQS for the auto-stop functions.
+ * A fake SageMaker account for the stand-in: jobs and notebooks with tags, status and creation
+ * time, the listings (ascending by creation time unless `SortOrder: Descending`, with
+ * SageMaker's filter-after-MaxResults paging for `StatusEquals`, so empty pages carry a
+ * NextToken), Describe* and Stop* calls, the tagging API (which keeps returning deleted
+ * resources; by tag filter or by `ResourceARNList`), Budgets `DescribeBudget`, and just enough
+ * DynamoDB, SNS and SQS for the auto-stop functions.
  *
  * Resource kinds are data (`KIND_OPERATIONS`), so another area (endpoints) adds its own
  * operations next to these without changing the model.
@@ -19,12 +21,15 @@ export interface FakeResource {
   readonly tags: Record<string, string>;
   /** Deleted: gone from SageMaker, still returned by the tagging API. */
   deleted?: boolean;
+  /** Creation time, ms since the epoch. */
+  readonly createdAt: number;
 }
 
 interface KindOperations {
   readonly type: string;
   readonly list: string;
   readonly stop: string;
+  readonly describe: string;
   /** Request field with the name in Stop*, and summary field prefix in List*. */
   readonly field: string;
   readonly summaries: string;
@@ -36,6 +41,7 @@ export const KIND_OPERATIONS: readonly KindOperations[] = [
   {
     type: 'sagemaker:training-job',
     list: 'ListTrainingJobs',
+    describe: 'DescribeTrainingJob',
     stop: 'StopTrainingJob',
     field: 'TrainingJob',
     summaries: 'TrainingJobSummaries',
@@ -44,6 +50,7 @@ export const KIND_OPERATIONS: readonly KindOperations[] = [
   {
     type: 'sagemaker:processing-job',
     list: 'ListProcessingJobs',
+    describe: 'DescribeProcessingJob',
     stop: 'StopProcessingJob',
     field: 'ProcessingJob',
     summaries: 'ProcessingJobSummaries',
@@ -52,6 +59,7 @@ export const KIND_OPERATIONS: readonly KindOperations[] = [
   {
     type: 'sagemaker:transform-job',
     list: 'ListTransformJobs',
+    describe: 'DescribeTransformJob',
     stop: 'StopTransformJob',
     field: 'TransformJob',
     summaries: 'TransformJobSummaries',
@@ -60,6 +68,7 @@ export const KIND_OPERATIONS: readonly KindOperations[] = [
   {
     type: 'sagemaker:hyper-parameter-tuning-job',
     list: 'ListHyperParameterTuningJobs',
+    describe: 'DescribeHyperParameterTuningJob',
     stop: 'StopHyperParameterTuningJob',
     field: 'HyperParameterTuningJob',
     summaries: 'HyperParameterTuningJobSummaries',
@@ -68,6 +77,7 @@ export const KIND_OPERATIONS: readonly KindOperations[] = [
   {
     type: 'sagemaker:notebook-instance',
     list: 'ListNotebookInstances',
+    describe: 'DescribeNotebookInstance',
     stop: 'StopNotebookInstance',
     field: 'NotebookInstance',
     summaries: 'NotebookInstances',
@@ -90,16 +100,32 @@ export class FakeAccount {
   enqueuedItems = 0;
   private readonly idempotency = new Map<string, Record<string, unknown>>();
 
-  add(type: string, name: string, status: string, tags: Record<string, string>): FakeResource {
-    const resourceType = type.split(':')[1];
+  private readonly byArn = new Map<string, FakeResource>();
+
+  private arnOf(type: string, name: string): string {
+    return `arn:aws:sagemaker:eu-west-1:${FAKE_ACCOUNT_ID}:${type.split(':')[1]}/${name}`;
+  }
+
+  /** Adds a resource; add them oldest first (`createdAt` defaults to now). */
+  add(
+    type: string,
+    name: string,
+    status: string,
+    tags: Record<string, string>,
+    createdAt = Date.now(),
+  ): FakeResource {
     const r: FakeResource = {
-      arn: `arn:aws:sagemaker:eu-west-1:${FAKE_ACCOUNT_ID}:${resourceType}/${name}`,
+      arn: this.arnOf(type, name),
       name,
       type,
       status,
       tags,
+      createdAt,
     };
-    this.byType.set(type, [...(this.byType.get(type) ?? []), r]);
+    const list = this.byType.get(type) ?? [];
+    list.push(r);
+    this.byType.set(type, list);
+    this.byArn.set(r.arn, r);
     return r;
   }
 
@@ -112,6 +138,7 @@ export class FakeAccount {
     for (const ops of KIND_OPERATIONS) {
       standin.on(`SageMaker.${ops.list}`, (input) => this.list(ops, input));
       standin.on(`SageMaker.${ops.stop}`, (input) => this.stop(ops, input));
+      standin.on(`SageMaker.${ops.describe}`, (input) => this.describe(ops, input));
     }
     standin.on('ResourceGroupsTaggingAPI_20170126.GetResources', (input) =>
       this.getResources(input),
@@ -154,9 +181,13 @@ export class FakeAccount {
     });
   }
 
-  /** SageMaker listing: take MaxResults of all items, then filter (empty pages are possible). */
+  /**
+   * SageMaker listing by creation time, ascending unless `SortOrder: Descending`: take MaxResults
+   * of all items, then filter by status (empty pages are possible).
+   */
   private list(ops: KindOperations, input: Record<string, unknown>) {
-    const all = [...(this.byType.get(ops.type) ?? [])].filter((r) => !r.deleted).reverse();
+    const live = (this.byType.get(ops.type) ?? []).filter((r) => !r.deleted);
+    const all = input.SortOrder === 'Descending' ? [...live].reverse() : live;
     const max = Math.min(Number(input.MaxResults ?? 10), 100);
     const offset = Number(input.NextToken ?? 0);
     const page = all.slice(offset, offset + max);
@@ -168,7 +199,7 @@ export class FakeAccount {
         [`${ops.field}Name`]: r.name,
         [`${ops.field}Arn`]: r.arn,
         [`${ops.field}Status`]: r.status,
-        CreationTime: 1_700_000_000,
+        CreationTime: r.createdAt / 1000,
       })),
       ...(offset + max < all.length ? { NextToken: String(offset + max) } : {}),
     };
@@ -176,8 +207,9 @@ export class FakeAccount {
 
   private stop(ops: KindOperations, input: Record<string, unknown>) {
     const name = String(input[`${ops.field}Name`]);
-    const r = (this.byType.get(ops.type) ?? []).find((x) => x.name === name && !x.deleted);
-    if (!r) throw new AwsError('ResourceNotFound', `Could not find ${ops.field} ${name}`);
+    const r = this.byArn.get(this.arnOf(ops.type, name));
+    if (!r || r.deleted)
+      throw new AwsError('ResourceNotFound', `Could not find ${ops.field} ${name}`);
     if (r.status !== ops.running)
       throw new AwsError(
         'ValidationException',
@@ -187,8 +219,40 @@ export class FakeAccount {
     return {};
   }
 
+  private describe(ops: KindOperations, input: Record<string, unknown>) {
+    const name = String(input[`${ops.field}Name`]);
+    const r = this.byArn.get(this.arnOf(ops.type, name));
+    if (!r || r.deleted)
+      throw new AwsError('ResourceNotFound', `Could not find ${ops.field} ${name}`);
+    return {
+      [`${ops.field}Name`]: r.name,
+      [`${ops.field}Arn`]: r.arn,
+      [`${ops.field}Status`]: r.status,
+      CreationTime: r.createdAt / 1000,
+    };
+  }
+
   /** Tagging API: filters by type and tag, returns deleted resources too (as AWS may, for hours). */
   private getResources(input: Record<string, unknown>) {
+    const arnList = input.ResourceARNList as string[] | undefined;
+    if (arnList) {
+      if (arnList.length > 100)
+        throw new AwsError('InvalidParameterException', 'ResourceARNList takes at most 100 ARNs');
+      return {
+        ResourceTagMappingList: arnList.flatMap((arn) => {
+          const r = this.byArn.get(arn);
+          return r
+            ? [
+                {
+                  ResourceARN: r.arn,
+                  Tags: Object.entries(r.tags).map(([Key, Value]) => ({ Key, Value })),
+                },
+              ]
+            : [];
+        }),
+        PaginationToken: '',
+      };
+    }
     const types = (input.ResourceTypeFilters ?? []) as string[];
     const filters = (input.TagFilters ?? []) as { Key: string; Values?: string[] }[];
     const matches = this.all(
@@ -214,6 +278,11 @@ export class FakeAccount {
   private registerDynamo(standin: AwsStandin): void {
     const keyOf = (item: unknown) => JSON.stringify((item as { id?: unknown })?.id);
     standin.on('DynamoDB_20120810.PutItem', (input) => {
+      // Audit items (pk/sk) are written one by one as stops complete.
+      if ((input.Item as { pk?: unknown } | undefined)?.pk !== undefined) {
+        this.auditItems.push(input.Item);
+        return {};
+      }
       const key = keyOf(input.Item);
       if (this.idempotency.has(key))
         throw new AwsError('ConditionalCheckFailedException', 'The conditional request failed');

@@ -3,20 +3,21 @@
  * account with N live resources across the audited kinds (most tagged, some missing or invalid
  * tags, some untagged) plus deleted resources the tagging API still returns.
  */
+import { KIND_SPECS } from '../../lambdas/shared/sagemaker-kinds';
 import type { AuditedKind } from '../../lambdas/tag-compliance/types';
 import { AwsError, type AwsStandin } from './server';
 
 const ACCOUNT = '111122223333';
 const REGION = 'eu-west-1';
 const arnOf = (kind: AuditedKind, name: string) =>
-  `arn:aws:sagemaker:${REGION}:${ACCOUNT}:${kind}/${name}`;
+  `arn:aws:sagemaker:${REGION}:${ACCOUNT}:${KIND_SPECS[kind].taggingType.split(':')[1]}/${name}`;
 
 /** Share of each kind among the live resources. */
 const MIX: readonly [AuditedKind, number][] = [
   ['training-job', 0.4],
   ['processing-job', 0.2],
   ['transform-job', 0.15],
-  ['hyper-parameter-tuning-job', 0.05],
+  ['hyperparameter-tuning-job', 0.05],
   ['endpoint', 0.15],
   ['inference-component', 0.05],
 ];
@@ -113,7 +114,7 @@ const LIST_OPS: Record<AuditedKind, { op: string; field: string; prefix: string 
     field: 'TransformJobSummaries',
     prefix: 'TransformJob',
   },
-  'hyper-parameter-tuning-job': {
+  'hyperparameter-tuning-job': {
     op: 'ListHyperParameterTuningJobs',
     field: 'HyperParameterTuningJobSummaries',
     prefix: 'HyperParameterTuningJob',
@@ -180,7 +181,7 @@ export function registerTagAudit(standin: AwsStandin, data: TagAuditDataset): Ta
           ...(kind === 'inference-component'
             ? { EndpointName: 'e', EndpointArn: arnOf('endpoint', 'e'), VariantName: 'v' }
             : {}),
-          ...(kind === 'hyper-parameter-tuning-job'
+          ...(kind === 'hyperparameter-tuning-job'
             ? {
                 Strategy: 'Bayesian',
                 TrainingJobStatusCounters: {},
@@ -198,7 +199,7 @@ export function registerTagAudit(standin: AwsStandin, data: TagAuditDataset): Ta
   standin.on('ResourceGroupsTaggingAPI_20170126.GetResources', (input) => {
     const filters = (input.ResourceTypeFilters as string[] | undefined) ?? [];
     const wanted = tagged.filter(
-      (r) => filters.length === 0 || filters.includes(`sagemaker:${r.kind}`),
+      (r) => filters.length === 0 || filters.includes(KIND_SPECS[r.kind].taggingType),
     );
     const { items, next } = page(wanted, input, 100, 'ResourcesPerPage');
     return {

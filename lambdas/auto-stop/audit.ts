@@ -1,10 +1,12 @@
 /**
- * Adapter: one audit item per outcome in the auto-stop DynamoDB table
+ * Adapter: the one writer of audit items in the auto-stop DynamoDB table
  * (pk `PROJECT#<id>`, sk `AUDIT#<ISO time>#<resource ARN>`). The `SAVED#` key space of the same
- * table belongs to the endpoint handler.
+ * table belongs to the endpoint handler. Actions are written one by one as they complete
+ * (`put`); skips and plans in batches at the end of a run (`write`).
  */
-import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mapLimit } from '../shared/concurrency';
+import { isRetryableError, type RetryOptions, retry } from '../shared/retry';
 import type { Outcome } from './types';
 
 /** IAM actions the audit writer needs on the table. */
@@ -12,7 +14,6 @@ export const AUDIT_WRITE_ACTIONS = ['dynamodb:BatchWriteItem', 'dynamodb:PutItem
 
 /** BatchWriteItem takes at most 25 items per call. */
 const BATCH = 25;
-const MAX_ATTEMPTS = 8;
 const WRITE_CONCURRENCY = 4;
 
 export interface AuditContext {
@@ -41,15 +42,38 @@ export function auditItem(ctx: AuditContext, outcome: Outcome): Record<string, u
   };
 }
 
-/** Writes audit items in batches of 25, retrying unprocessed items with backoff. */
+/** BatchWriteItem left items unprocessed (throttled): retried like a throttling error. */
+export class UnprocessedItemsError extends Error {
+  override readonly name = 'UnprocessedItemsError';
+}
+
 export class AuditLog {
+  private readonly retryOptions: RetryOptions;
+
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
-    private readonly sleep: (ms: number) => Promise<void> = (ms) =>
-      new Promise((r) => setTimeout(r, ms)),
-  ) {}
+    retryOptions: RetryOptions = {},
+  ) {
+    this.retryOptions = {
+      attempts: 8,
+      retryOn: (err) => err instanceof UnprocessedItemsError || isRetryableError(err),
+      ...retryOptions,
+    };
+  }
 
+  /** One outcome, written at once (an action that just completed). */
+  async put(ctx: AuditContext, outcome: Outcome): Promise<void> {
+    await retry(
+      () =>
+        this.client.send(
+          new PutCommand({ TableName: this.tableName, Item: auditItem(ctx, outcome) }),
+        ),
+      this.retryOptions,
+    );
+  }
+
+  /** Many outcomes, in batches of 25 with unprocessed items retried. */
   async write(ctx: AuditContext, outcomes: readonly Outcome[]): Promise<void> {
     const batches: Outcome[][] = [];
     for (let i = 0; i < outcomes.length; i += BATCH) batches.push(outcomes.slice(i, i + BATCH));
@@ -59,16 +83,15 @@ export class AuditLog {
 
   private async writeBatch(ctx: AuditContext, batch: readonly Outcome[]): Promise<void> {
     let requests = batch.map((o) => ({ PutRequest: { Item: auditItem(ctx, o) } }));
-    for (let attempt = 1; requests.length > 0; attempt++) {
-      if (attempt > MAX_ATTEMPTS)
-        throw new Error(
-          `Audit table ${this.tableName}: ${requests.length} items still unprocessed after ${MAX_ATTEMPTS} attempts`,
-        );
+    await retry(async () => {
       const reply = await this.client.send(
         new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }),
       );
       requests = (reply.UnprocessedItems?.[this.tableName] ?? []) as typeof requests;
-      if (requests.length > 0) await this.sleep(Math.min(2000, 50 * 2 ** attempt));
-    }
+      if (requests.length > 0)
+        throw new UnprocessedItemsError(
+          `Audit table ${this.tableName}: ${requests.length} items unprocessed`,
+        );
+    }, this.retryOptions);
   }
 }

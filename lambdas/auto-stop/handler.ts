@@ -1,9 +1,7 @@
 /**
- * Auto-stop function: subscribed to the budget-notifications topic. Every SNS record goes
- * through the idempotent `processNotification` (keyed on the SNS MessageId, so a duplicate
- * delivery acts once and reports once). A bad or foreign message is logged, counted and
- * acknowledged (no retry storm); AWS errors escape so Lambda retries and then the on-failure
- * queue keeps the event.
+ * Auto-stop function: subscribed to the auto-stop topic. Thin: wires clients (one set per
+ * region the policy lists), the idempotency store, logger and metrics, and calls
+ * `handleNotifications`; the run itself is `runNotification`.
  */
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
@@ -16,65 +14,36 @@ import type { Context, SNSEvent } from 'aws-lambda';
 import { requireEnv } from '../shared/env';
 import { loadRuntimePolicy } from '../shared/policy';
 import { logger, metrics, tracer } from '../shared/powertools';
+import { createClients, policyRegions } from './clients';
+import { buildDeps } from './deps';
+import { recordRun } from './metrics';
+import { handleNotifications, type KeyedNotification } from './notifications';
+import { runNotification } from './orchestrator';
 import { publishReport, renderReport } from './report';
-import { countOutcomes, type NotificationInput, type RunReport, runNotification } from './run';
-import { createClients, readAutoStopEnv } from './runtime';
-import { buildDeps, recordRun } from './service';
+import { countOutcomes, type RunReport } from './run-report';
+import { readAutoStopEnv } from './settings';
 
-/** How long a processed MessageId is remembered: far beyond SNS/Lambda retry windows. */
-const IDEMPOTENCY_TTL_SECONDS = 7 * 24 * 3600;
+/** How long a processed notification is remembered: far beyond SNS/Lambda retry windows. */
+const IDEMPOTENCY_TTL_SECONDS = 35 * 24 * 3600;
 
-/** The account of the function itself (from its ARN), used when a message names none. */
+const settings = readAutoStopEnv();
+const policy = loadRuntimePolicy();
+const sdk = createClients(policyRegions(policy, settings.region));
+for (const c of [sdk.budgets, sdk.sns, sdk.sqs, sdk.rawDynamo]) tracer.captureAWSv3Client(c);
+for (const r of sdk.regions.values())
+  for (const c of [r.sagemaker, r.sagemakerList, r.tagging, r.autoScaling])
+    if (c) tracer.captureAWSv3Client(c);
+const idempotencyConfig = new IdempotencyConfig({
+  eventKeyJmesPath: 'idempotencyKey',
+  expiresAfterSeconds: IDEMPOTENCY_TTL_SECONDS,
+});
+
+/** The account of the function itself (from its ARN): budgets are read there. */
 export function accountOfArn(arn: string | undefined): string | undefined {
   return arn?.split(':')[4] || undefined;
 }
 
-function createRuntime(env: NodeJS.ProcessEnv = process.env) {
-  const settings = readAutoStopEnv(env);
-  requireEnv('AUDIT_TABLE_NAME', env);
-  const sdk = createClients(env);
-  for (const client of [
-    sdk.sagemaker,
-    sdk.sagemakerList,
-    sdk.tagging,
-    sdk.budgets,
-    sdk.sns,
-    sdk.sqs,
-    sdk.rawDynamo,
-  ])
-    tracer.captureAWSv3Client(client);
-  const deps = buildDeps(loadRuntimePolicy(env), sdk, settings);
-  const idempotencyConfig = new IdempotencyConfig({
-    eventKeyJmesPath: 'notificationId',
-    expiresAfterSeconds: IDEMPOTENCY_TTL_SECONDS,
-  });
-  // The stored result must stay small: DynamoDB items are limited to 400 KB, and a run over
-  // 1,000 resources is larger than that. The full detail is in the audit table and the logs.
-  const work = async (input: NotificationInput): Promise<RunSummary> => {
-    const report = await runNotification(deps, input, { execute: true });
-    recordRun(report);
-    // One summary per notification about a known project whose auto-stop is not off.
-    const project = deps.policy.projects.find((p) => p.id === report.project?.id);
-    if (settings.reportTopicArn && project && report.mode !== 'off')
-      await publishReport(
-        sdk.sns,
-        settings.reportTopicArn,
-        project,
-        renderReport(report, { auditTableName: settings.auditTableName }),
-      );
-    return summarize(report);
-  };
-  const processNotification = makeIdempotent(work, {
-    persistenceStore: new DynamoDBPersistenceLayer({
-      tableName: requireEnv('IDEMPOTENCY_TABLE_NAME', env),
-      awsSdkV3Client: sdk.rawDynamo,
-    }),
-    config: idempotencyConfig,
-  });
-  return { processNotification, idempotencyConfig };
-}
-
-/** What the idempotency record keeps of a run. */
+/** What the idempotency record keeps of a run (DynamoDB items are limited to 400 KB). */
 export interface RunSummary {
   readonly notificationId: string;
   readonly project: string | null;
@@ -93,42 +62,50 @@ function summarize(report: RunReport): RunSummary {
   };
 }
 
-let runtime: ReturnType<typeof createRuntime> | undefined;
+let accountId: string | undefined;
+const deps = () => buildDeps(policy, sdk, settings, { accountId });
+const processNotification = makeIdempotent(
+  async (input: KeyedNotification): Promise<RunSummary> => {
+    const report = await runNotification(deps(), input, { execute: true });
+    recordRun(report);
+    // One summary per notification about a known project whose auto-stop is not off.
+    const project = policy.projects.find((p) => p.id === report.project?.id);
+    if (settings.reportTopicArn && project && report.mode !== 'off')
+      await publishReport(
+        sdk.sns,
+        settings.reportTopicArn,
+        project,
+        renderReport(report, { auditTableName: settings.auditTableName }),
+      );
+    return summarize(report);
+  },
+  {
+    persistenceStore: new DynamoDBPersistenceLayer({
+      tableName: requireEnv('IDEMPOTENCY_TABLE_NAME'),
+      awsSdkV3Client: sdk.rawDynamo,
+    }),
+    config: idempotencyConfig,
+  },
+);
 
-/** Handles every record of an SNS event; exported undecorated for tests and local runs. */
-export async function handleSnsEvent(event: SNSEvent, context: Context): Promise<void> {
-  runtime ??= createRuntime();
-  runtime.idempotencyConfig.registerLambdaContext(context);
-  const records = Array.isArray(event?.Records) ? event.Records : [];
-  if (records.length === 0) {
-    logger.warn('Event without SNS records', { keys: Object.keys(event ?? {}) });
-    metrics.addMetric('notificationsRejected', MetricUnit.Count, 1);
-    return;
-  }
-  for (const record of records) {
-    // Every delivery counts here (the dashboard's "budget notifications received").
-    metrics.addMetric('notificationsReceived', MetricUnit.Count, 1);
-    const notificationId = record?.Sns?.MessageId;
-    if (!notificationId) {
-      logger.warn('SNS record without MessageId', { eventSource: record?.EventSource });
-      metrics.addMetric('notificationsRejected', MetricUnit.Count, 1);
-      continue;
-    }
-    logger.appendKeys({ notificationId });
-    await runtime.processNotification({
-      notificationId,
-      message: record.Sns.Message,
-      fallbackAccountId: accountOfArn(context.invokedFunctionArn),
-    });
-  }
+export async function run(event: SNSEvent, context: Context): Promise<void> {
+  idempotencyConfig.registerLambdaContext(context);
+  accountId = accountOfArn(context.invokedFunctionArn);
+  await handleNotifications(
+    {
+      topicArn: settings.topicArn,
+      process: processNotification,
+      logger: {
+        warn: (message, extra) => logger.warn(message, { ...extra }),
+        appendKeys: (keys) => logger.appendKeys(keys),
+      },
+      count: (metric, value = 1) => metrics.addMetric(metric, MetricUnit.Count, value),
+    },
+    event,
+  );
 }
 
-/** Forget the lazily built clients and settings (tests change env between cases). */
-export function resetRuntimeForTests(): void {
-  runtime = undefined;
-}
-
-export const handler = middy(handleSnsEvent)
+export const handler = middy(run)
   .use(injectLambdaContext(logger, { clearState: true }))
   .use(logMetrics(metrics, { captureColdStartMetric: true }))
   .use(captureLambdaHandler(tracer));

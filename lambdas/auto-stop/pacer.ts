@@ -1,7 +1,9 @@
 /**
  * Client-side pacing per operation: calls are spaced at `ratePerSecond`, so a listing that is
  * known to be throttled at a low rate is read at that rate instead of being throttled and backed
- * off (which wastes calls and overshoots). Rate 0 turns pacing off.
+ * off (which wastes calls and overshoots). Rate 0 turns pacing off. `ListTrainingJobs` is
+ * throttled at about 2 requests per second, a quota that cannot be raised (reported in
+ * aws/sagemaker-python-sdk issues); the same rate is assumed for the other listings.
  */
 export class Pacer {
   private readonly next = new Map<string, number>();
@@ -26,10 +28,3 @@ export class Pacer {
     if (at > now) await this.sleep(at - now);
   }
 }
-
-/**
- * Paces SageMaker List* calls. `ListTrainingJobs` has a reported quota of about 2 requests/s
- * that cannot be raised (DOMAIN-NOTES "SageMaker"); the same rate is assumed for the other
- * listings. Set from AUTO_STOP_LIST_RATE by the runtime.
- */
-export const listPacer = new Pacer(2);

@@ -5,7 +5,7 @@
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { reportAddresses } from '../../lib/config/naming';
 import type { Project } from '../../lib/config/schema';
-import type { RunReport } from './run';
+import type { RunReport } from './run-report';
 import type { Outcome } from './types';
 
 /** Lines listed per section; the rest is in the audit table. */

@@ -5,11 +5,9 @@
  */
 import type { AutoStopSettings, Project, ResourceKind } from '../../lib/config/schema';
 
-/** A resource the tagging API says carries the project tag (it may be stale: re-check). */
-export interface TaggedResource {
-  readonly arn: string;
-  readonly tags: Readonly<Record<string, string>>;
-}
+export type { TaggedResource } from '../shared/tagging';
+
+import type { TaggedResource } from '../shared/tagging';
 
 /** A resource with its live state, read from SageMaker after discovery. */
 export interface Resource {
@@ -64,6 +62,8 @@ export interface Outcome {
   readonly reason: string;
   /** Error name and message when `result` is `failed`. */
   readonly error?: string;
+  /** A failure worth another try later (throttling, server or network error). */
+  readonly retryable?: boolean;
 }
 
 /** Everything a handler needs besides its SDK clients. */
@@ -95,13 +95,6 @@ export interface KindHandler<Clients = unknown> {
     tagged: readonly TaggedResource[],
     ctx: RunContext,
   ): AsyncIterable<Resource[]>;
-  /**
-   * Optional: the live resources of this handler's kinds that could need action, page by page,
-   * with empty `tags`, read without waiting for the tagging API. The orchestrator keeps only
-   * those the tagging API returns for the project (and takes their tags from it), and stops
-   * reading once it knows no resource of these kinds carries the project tag.
-   */
-  listLive?(clients: Clients, ctx: RunContext): AsyncIterable<Resource[]>;
   /** Pure: what to do with one live resource under the project's settings. */
   plan(resource: Resource, settings: AutoStopSettings): Decision;
   /** Carry out one `act` decision; "already stopped" / "not found" is `already-done`, not `failed`. */

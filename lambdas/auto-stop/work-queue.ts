@@ -6,6 +6,7 @@
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { z } from 'zod';
 import { RESOURCE_KINDS } from '../../lib/config/schema';
+import { isRetryableError, type RetryOptions, retry } from '../shared/retry';
 import type { Decision } from './types';
 
 /** IAM action the orchestrator needs on the work queue. */
@@ -21,7 +22,6 @@ const MAX_MESSAGE_BYTES = 60_000;
 const MAX_BATCH_BYTES = 240_000;
 /** SendMessageBatch takes at most 10 entries. */
 const ENTRIES_PER_CALL = 10;
-const MAX_ATTEMPTS = 5;
 
 export const WorkItemSchema = z.object({
   arn: z.string().min(1),
@@ -100,30 +100,41 @@ export function decisionsOf(message: WorkMessage): Extract<Decision, { type: 'ac
   }));
 }
 
+/** SendMessageBatch left entries failed: retried like a throttling error. */
+export class FailedEntriesError extends Error {
+  override readonly name = 'FailedEntriesError';
+}
+
 /** Sends work messages; throws if any entry still fails after retries (nothing is dropped silently). */
 export class WorkQueue {
+  private readonly retryOptions: RetryOptions;
+
   constructor(
     private readonly client: SQSClient,
     private readonly queueUrl: string,
-    private readonly sleep: (ms: number) => Promise<void> = (ms) =>
-      new Promise((r) => setTimeout(r, ms)),
-  ) {}
+    retryOptions: RetryOptions = {},
+  ) {
+    this.retryOptions = {
+      attempts: 5,
+      retryOn: (err) => err instanceof FailedEntriesError || isRetryableError(err),
+      ...retryOptions,
+    };
+  }
 
   async send(messages: readonly WorkMessage[]): Promise<number> {
     for (const batch of batches(messages.map((m) => JSON.stringify(m)))) {
       let entries = batch;
-      for (let attempt = 1; entries.length > 0; attempt++) {
-        if (attempt > MAX_ATTEMPTS)
-          throw new Error(
-            `Work queue: ${entries.length} batches of stop requests could not be sent after ${MAX_ATTEMPTS} attempts`,
-          );
+      await retry(async () => {
         const reply = await this.client.send(
           new SendMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: entries }),
         );
         const failed = new Set((reply.Failed ?? []).map((f) => f.Id));
         entries = entries.filter((e) => failed.has(e.Id));
-        if (entries.length > 0) await this.sleep(Math.min(2000, 100 * 2 ** attempt));
-      }
+        if (entries.length > 0)
+          throw new FailedEntriesError(
+            `Work queue: ${entries.length} batches of stop requests could not be sent`,
+          );
+      }, this.retryOptions);
     }
     return messages.length;
   }

@@ -1,102 +1,50 @@
 /**
- * Auto-stop worker: consumes the fan-out work queue (bounded by the event source's
- * `maxConcurrency`). Each message is a batch of stop decisions; every result is audited. A
- * message with a failed stop (or one that cannot be read) is returned in `batchItemFailures`, so
- * SQS redelivers it and finally moves it to the dead-letter queue: no stop request is lost.
- * Redelivered stops are harmless: "already stopped" counts as done.
+ * Auto-stop worker: consumes the work queue (whose policy accepts messages only from the
+ * auto-stop function's role). Thin: wires clients, logger and metrics and calls
+ * `handleWorkBatch`. A message with a failed stop (or one that cannot be read) is returned in
+ * `batchItemFailures`, so SQS redelivers it and finally moves it to the dead-letter queue.
  */
-
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { SQSEvent } from 'aws-lambda';
 import { requireEnv } from '../shared/env';
 import { loadRuntimePolicy } from '../shared/policy';
 import { logger, metrics, tracer } from '../shared/powertools';
-import { type AutoStopDeps, actAll } from './run';
-import { createClients, readAutoStopEnv } from './runtime';
-import { buildDeps, emitOutcomeMetrics } from './service';
-import { decisionsOf, WorkMessageSchema } from './work-queue';
+import { createClients, policyRegions } from './clients';
+import { buildDeps } from './deps';
+import { emitOutcomeMetrics } from './metrics';
+import { readAutoStopEnv } from './settings';
+import { handleWorkBatch } from './work';
 
-function createWorkerDeps(env: NodeJS.ProcessEnv = process.env): AutoStopDeps {
-  requireEnv('AUDIT_TABLE_NAME', env);
-  const sdk = createClients(env);
-  for (const client of [sdk.sagemaker, sdk.rawDynamo]) tracer.captureAWSv3Client(client);
-  // The worker never fans out again: no WORK_QUEUE_URL for it.
-  return buildDeps(loadRuntimePolicy(env), sdk, {
-    ...readAutoStopEnv(env),
-    workQueueUrl: undefined,
-  });
+requireEnv('AUDIT_TABLE_NAME');
+const settings = readAutoStopEnv();
+const policy = loadRuntimePolicy();
+const sdk = createClients(policyRegions(policy, settings.region));
+tracer.captureAWSv3Client(sdk.rawDynamo);
+for (const r of sdk.regions.values()) {
+  tracer.captureAWSv3Client(r.sagemaker);
+  tracer.captureAWSv3Client(r.tagging);
 }
+// The worker never fans out again: no work queue for it.
+const deps = { ...buildDeps(policy, sdk, { ...settings, workQueueUrl: undefined }) };
 
-let deps: AutoStopDeps | undefined;
-
-/** Processes work messages; exported undecorated for tests, local runs and the benchmark. */
-export async function handleWorkBatch(
-  event: SQSEvent,
-  injected?: AutoStopDeps,
-): Promise<SQSBatchResponse> {
-  if (!injected) deps ??= createWorkerDeps();
-  const d = injected ?? (deps as AutoStopDeps);
-  const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
-  for (const record of event.Records ?? []) {
-    let parsed: ReturnType<typeof WorkMessageSchema.safeParse>;
-    try {
-      parsed = WorkMessageSchema.safeParse(JSON.parse(record.body));
-    } catch (err) {
-      parsed = { success: false, error: err } as ReturnType<typeof WorkMessageSchema.safeParse>;
-    }
-    if (!parsed.success) {
-      // Kept (not dropped): after maxReceiveCount it lands in the DLQ for a person to read.
-      logger.error('Unreadable work message', { messageId: record.messageId, error: parsed.error });
-      metrics.addMetric('workMessagesRejected', MetricUnit.Count, 1);
-      batchItemFailures.push({ itemIdentifier: record.messageId });
-      continue;
-    }
-    const message = parsed.data;
-    const project = d.policy.projects.find((p) => p.id === message.projectId);
-    if (!project) {
-      logger.error('Work message for a project not in the policy', {
-        messageId: record.messageId,
-        projectId: message.projectId,
-      });
-      metrics.addMetric('workMessagesRejected', MetricUnit.Count, 1);
-      batchItemFailures.push({ itemIdentifier: record.messageId });
-      continue;
-    }
-    const ctx = {
-      project,
-      settings: project.autoStop,
-      notificationId: message.notificationId,
-      now: d.now,
-    };
-    const outcomes = await actAll(d, decisionsOf(message), ctx);
-    await d.audit?.write(
-      { projectId: project.id, notificationId: message.notificationId, time: d.now() },
-      outcomes,
-    );
-    emitOutcomeMetrics(outcomes);
-    const failed = outcomes.filter((o) => o.result === 'failed');
-    logger.info('Work message processed', {
-      messageId: record.messageId,
-      notificationId: message.notificationId,
-      project: project.id,
-      stops: outcomes.length,
-      failed: failed.length,
-    });
-    if (failed.length > 0) batchItemFailures.push({ itemIdentifier: record.messageId });
-  }
-  return { batchItemFailures };
-}
-
-/** Forget the lazily built dependencies (tests change env between cases). */
-export function resetWorkerForTests(): void {
-  deps = undefined;
-}
-
-export const handler = middy((event: SQSEvent) => handleWorkBatch(event))
+export const handler = middy((event: SQSEvent) =>
+  handleWorkBatch(
+    {
+      ...deps,
+      logger: {
+        info: (message, extra) => logger.info(message, { ...extra }),
+        error: (message, extra) => logger.error(message, { ...extra }),
+      },
+      count: (metric, value = 1) => metrics.addMetric(metric, MetricUnit.Count, value),
+      emitOutcomes: emitOutcomeMetrics,
+    },
+    event,
+  ),
+)
   .use(injectLambdaContext(logger, { clearState: true }))
   .use(logMetrics(metrics))
   .use(captureLambdaHandler(tracer));

@@ -1,5 +1,6 @@
 /**
- * Parses the plain-text AWS Budgets SNS notification (not JSON; see DOMAIN-NOTES "AWS Budgets").
+ * Parses the plain-text AWS Budgets SNS notification (not JSON: AWS Budgets User Guide, "Receiving
+ * budget alerts in Amazon SNS"). Linear in the text: a size cap and bounded quantifiers only.
  * Tolerant of layout: the `Key: value` lines are read wherever they are, amounts may be unpadded
  * (`$0.5`) or carry thousands separators (`$12,345.60`), and monthly and daily wording both work.
  * Pure: no SDK, no clock, no env.
@@ -46,20 +47,32 @@ export class BudgetMessageError extends Error {
 
 /** `$12,345.60` / `$0.5` / `12345` -> number; undefined when it is not an amount. */
 export function parseUsd(text: string): number | undefined {
-  const match = /\$?\s*([0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(\.[0-9]+)?/.exec(text);
+  // Bounded quantifiers: at most 15 integer digits (10^15 dollars) and 10 decimals.
+  const match = /\$?[ \t]{0,4}([0-9]{1,3}(?:,[0-9]{3}){1,4}|[0-9]{1,15})(\.[0-9]{1,10})?/.exec(
+    text,
+  );
   if (!match) return undefined;
   const value = Number(`${(match[1] ?? '').replaceAll(',', '')}${match[2] ?? ''}`);
   return Number.isFinite(value) ? value : undefined;
 }
 
-/** `Key: value` lines, keys lower-cased with single spaces; the first occurrence wins. */
+/** Longest line read as a `Key: value` field; a Budgets line is well under 200 characters. */
+const MAX_FIELD_LINE = 1000;
+
+/**
+ * `Key: value` lines, keys lower-cased with single spaces; the first occurrence wins. Every
+ * quantifier is bounded and the value is trimmed in code, so the cost is linear in the text.
+ */
 function keyValues(text: string): Map<string, string> {
   const fields = new Map<string, string>();
-  for (const line of text.split(/\r?\n/)) {
-    const match = /^\s*([A-Za-z][A-Za-z ]{0,40}?)\s*:\s*(.+?)\s*$/.exec(line);
-    if (!match?.[1] || !match[2]) continue;
-    const key = match[1].toLowerCase().replace(/\s+/g, ' ');
-    if (!fields.has(key)) fields.set(key, match[2]);
+  for (const raw of text.split('\n')) {
+    if (raw.length > MAX_FIELD_LINE) continue;
+    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    const match = /^[ \t]{0,20}([A-Za-z][A-Za-z ]{0,40}):(.*)$/.exec(line);
+    if (!match?.[1] || match[2] === undefined) continue;
+    const key = match[1].trim().toLowerCase().replace(/ +/g, ' ');
+    const value = match[2].trim();
+    if (value && !fields.has(key)) fields.set(key, value);
   }
   return fields;
 }
@@ -87,7 +100,10 @@ export function parseBudgetMessage(text: string | undefined | null): BudgetNotif
       'json',
       'the message is JSON; AWS Budgets sends plain text ("AWS Budget Notification ...")',
     );
-  if (!/AWS Budget Notification/i.test(trimmed) && !/^\s*Budget Name\s*:/im.test(trimmed))
+  if (
+    !/AWS Budget Notification/i.test(trimmed) &&
+    !/^[ \t]{0,20}Budget Name[ \t]{0,20}:/im.test(trimmed)
+  )
     throw new BudgetMessageError(
       'not-a-budget-notification',
       'the message has neither an "AWS Budget Notification" heading nor a "Budget Name:" line',
@@ -116,7 +132,7 @@ export function parseBudgetMessage(text: string | undefined | null): BudgetNotif
       `"Alert Type: ${alertTypeRaw}" is neither ACTUAL nor FORECASTED`,
     );
   const alertType: BudgetAlertType = alertTypeRaw;
-  const account = /AWS Account\s*:?\s*(\d{12})\b/i.exec(trimmed)?.[1];
+  const account = /AWS Account[ \t]{0,4}:?[ \t]{0,4}(\d{12})\b/i.exec(trimmed)?.[1];
 
   return {
     budgetName,

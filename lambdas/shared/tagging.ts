@@ -15,9 +15,44 @@ export const TAGGING_READ_ACTIONS = ['tag:GetResources'] as const;
 /** `ResourcesPerPage` is at most 100. */
 const PAGE_SIZE = 100;
 
-export interface TaggedArn {
+/** A resource the tagging API says carries (or carried) these tags: it may be gone, re-check it. */
+export interface TaggedResource {
   readonly arn: string;
-  readonly tags: Record<string, string>;
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+/** `ResourceARNList` takes at most 100 ARNs (Resource Groups Tagging API Reference, GetResources). */
+export const ARNS_PER_TAG_READ = 100;
+
+/**
+ * The tags of the given ARNs, at most 100 per GetResources call (`ResourceARNList`, which takes no
+ * pagination parameters). An ARN without tags, or gone, is absent from the answer: it comes back
+ * with no tags. Chunks are read in order, so a caller can keep its own rate.
+ */
+export async function readTagsOfArns(
+  client: ResourceGroupsTaggingAPIClient,
+  arns: readonly string[],
+  wrap: NonNullable<TaggedResourcesQuery['wrap']> = (call) => call(),
+): Promise<{ resources: TaggedResource[]; calls: number }> {
+  const found = new Map<string, Record<string, string>>();
+  let calls = 0;
+  for (let i = 0; i < arns.length; i += ARNS_PER_TAG_READ) {
+    const chunk = arns.slice(i, i + ARNS_PER_TAG_READ);
+    const page = await wrap(() =>
+      client.send(new GetResourcesCommand({ ResourceARNList: [...chunk] })),
+    );
+    calls++;
+    for (const r of page.ResourceTagMappingList ?? []) {
+      if (!r.ResourceARN) continue;
+      const tags: Record<string, string> = {};
+      for (const t of r.Tags ?? []) if (t.Key) tags[t.Key] = t.Value ?? '';
+      found.set(r.ResourceARN.toLowerCase(), tags);
+    }
+  }
+  return {
+    resources: arns.map((arn) => ({ arn, tags: found.get(arn.toLowerCase()) ?? {} })),
+    calls,
+  };
 }
 
 export interface TaggedResourcesQuery {
@@ -35,9 +70,9 @@ export interface TaggedResourcesQuery {
 export async function readTaggedResources(
   client: ResourceGroupsTaggingAPIClient,
   query: TaggedResourcesQuery,
-): Promise<{ resources: TaggedArn[]; pages: number }> {
+): Promise<{ resources: TaggedResource[]; pages: number }> {
   const wrap = query.wrap ?? ((call) => call());
-  const resources: TaggedArn[] = [];
+  const resources: TaggedResource[] = [];
   let token: string | undefined;
   let pages = 0;
   do {

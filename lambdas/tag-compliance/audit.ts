@@ -5,10 +5,11 @@
 import type { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import type { GuardrailsPolicy } from '../../lib/config/schema';
-import type { RetryOptions } from '../shared/retry';
+import { type RetryOptions, retry } from '../shared/retry';
+import { KIND_SPECS } from '../shared/sagemaker-kinds';
+import { readTaggedResources } from '../shared/tagging';
 import { evaluate, type Ownership } from './evaluate';
 import { listLiveResources, readTags } from './sagemaker';
-import { getTaggedResources } from './tagging';
 import { AUDITED_KINDS, type AuditedKind, type TagRequirement, type Verdict } from './types';
 
 /** Resources created this long before the tagging read began are re-read too (clock skew). */
@@ -81,7 +82,10 @@ export async function auditAccount(
     // Tags first, listings second: a resource deleted in between is then absent from the listing
     // (NOT_APPLICABLE), never judged on tags of something that no longer exists.
     const taggingStartedAt = now().getTime();
-    const tagged = await getTaggedResources(clients.tagging, kinds, options.retry);
+    const tagged = await readTaggedResources(clients.tagging, {
+      resourceTypes: kinds.map((k) => KIND_SPECS[k].taggingType),
+      wrap: (call) => retry(call, options.retry),
+    });
     const live = await listLiveResources(clients.sagemaker, kinds, options.retry, jobsCreatedAfter);
 
     const known = new Set(tagged.resources.map((t) => t.arn));

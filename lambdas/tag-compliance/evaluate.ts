@@ -3,6 +3,7 @@
  * (what exists) and what the tagging API returns (tags, possibly stale), decide per resource
  * COMPLIANT / NON_COMPLIANT / NOT_APPLICABLE, who owns it, and what the owners are told.
  */
+import { kindOfArn as registryKindOfArn } from '../shared/sagemaker-kinds';
 import {
   AUDITED_KINDS,
   type AuditedKind,
@@ -78,11 +79,11 @@ export function checkTags(
   return { missing, invalid };
 }
 
-/** The audited kind of a SageMaker ARN (`arn:<partition>:sagemaker:<region>:<account>:<kind>/<name>`). */
+/** The audited kind of a SageMaker ARN (`arn:<partition>:sagemaker:<region>:<account>:<type>/<name>`). */
 export function kindOfArn(arn: string): AuditedKind | undefined {
   const parts = arn.split(':');
   if (parts.length < 6 || parts[2] !== 'sagemaker') return undefined;
-  const kind = parts.slice(5).join(':').split('/')[0];
+  const kind = registryKindOfArn(arn);
   return (AUDITED_KINDS as readonly string[]).includes(kind ?? '')
     ? (kind as AuditedKind)
     : undefined;

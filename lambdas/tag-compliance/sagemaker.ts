@@ -1,143 +1,53 @@
 /**
  * SageMaker adapter: lists every audited resource that exists now, one List* call sequence per
- * kind, reading every page. With `StatusEquals` or other filters a page can be empty while
- * `NextToken` is set (DOMAIN-NOTES), so the loop follows `NextToken`, never the page size.
+ * kind through the kind registry, reading every page. With filters a page can be empty while
+ * `NextToken` is set (SageMaker API Reference, ListTrainingJobs: filters apply after
+ * `MaxResults`), so the loop follows `NextToken`, never the page size.
  */
-import {
-  ListEndpointsCommand,
-  ListHyperParameterTuningJobsCommand,
-  ListInferenceComponentsCommand,
-  ListProcessingJobsCommand,
-  ListTagsCommand,
-  ListTrainingJobsCommand,
-  ListTransformJobsCommand,
-  type SageMakerClient,
-} from '@aws-sdk/client-sagemaker';
+import { ListTagsCommand, type SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { type RetryOptions, retry as retryThrottled } from '../shared/retry';
-import { type AuditedKind, JOB_KINDS, type LiveResource, type TaggedResource } from './types';
+import { KIND_SPECS } from '../shared/sagemaker-kinds';
+import {
+  AUDITED_KINDS,
+  type AuditedKind,
+  JOB_KINDS,
+  type LiveResource,
+  type TaggedResource,
+} from './types';
 
 /** IAM actions this adapter needs (List* do not support resource-level permissions). */
 export const SAGEMAKER_LIST_ACTIONS = [
-  'sagemaker:ListTrainingJobs',
-  'sagemaker:ListProcessingJobs',
-  'sagemaker:ListTransformJobs',
-  'sagemaker:ListHyperParameterTuningJobs',
-  'sagemaker:ListEndpoints',
-  'sagemaker:ListInferenceComponents',
+  ...AUDITED_KINDS.map((k) => KIND_SPECS[k].iam.list),
   'sagemaker:ListTags',
 ] as const;
-
-/** Largest page the List* calls accept (ListTrainingJobs: MaxResults <= 100, DOMAIN-NOTES). */
-const PAGE_SIZE = 100;
 
 interface Page {
   readonly items: LiveResource[];
   readonly next?: string;
 }
 
-type Lister = (
+/** One page of a kind, through the kind registry. */
+async function listPage(
   client: SageMakerClient,
+  kind: AuditedKind,
   token: string | undefined,
   createdAfter: Date | undefined,
-) => Promise<Page>;
-
-const s = (v: string | undefined) => v ?? '';
-
-/** One page reader per kind; each maps the kind's summary to a LiveResource. */
-const LISTERS: Record<AuditedKind, Lister> = {
-  'training-job': async (c, NextToken, CreationTimeAfter) => {
-    const out = await c.send(
-      new ListTrainingJobsCommand({ MaxResults: PAGE_SIZE, NextToken, CreationTimeAfter }),
-    );
-    return {
-      next: out.NextToken,
-      items: (out.TrainingJobSummaries ?? []).map((j) => ({
-        arn: s(j.TrainingJobArn),
-        kind: 'training-job',
-        name: s(j.TrainingJobName),
-        status: s(j.TrainingJobStatus),
-        createdAt: j.CreationTime,
-      })),
-    };
-  },
-  'processing-job': async (c, NextToken, CreationTimeAfter) => {
-    const out = await c.send(
-      new ListProcessingJobsCommand({ MaxResults: PAGE_SIZE, NextToken, CreationTimeAfter }),
-    );
-    return {
-      next: out.NextToken,
-      items: (out.ProcessingJobSummaries ?? []).map((j) => ({
-        arn: s(j.ProcessingJobArn),
-        kind: 'processing-job',
-        name: s(j.ProcessingJobName),
-        status: s(j.ProcessingJobStatus),
-        createdAt: j.CreationTime,
-      })),
-    };
-  },
-  'transform-job': async (c, NextToken, CreationTimeAfter) => {
-    const out = await c.send(
-      new ListTransformJobsCommand({ MaxResults: PAGE_SIZE, NextToken, CreationTimeAfter }),
-    );
-    return {
-      next: out.NextToken,
-      items: (out.TransformJobSummaries ?? []).map((j) => ({
-        arn: s(j.TransformJobArn),
-        kind: 'transform-job',
-        name: s(j.TransformJobName),
-        status: s(j.TransformJobStatus),
-        createdAt: j.CreationTime,
-      })),
-    };
-  },
-  'hyper-parameter-tuning-job': async (c, NextToken, CreationTimeAfter) => {
-    const out = await c.send(
-      new ListHyperParameterTuningJobsCommand({
-        MaxResults: PAGE_SIZE,
-        NextToken,
-        CreationTimeAfter,
-      }),
-    );
-    return {
-      next: out.NextToken,
-      items: (out.HyperParameterTuningJobSummaries ?? []).map((j) => ({
-        arn: s(j.HyperParameterTuningJobArn),
-        kind: 'hyper-parameter-tuning-job',
-        name: s(j.HyperParameterTuningJobName),
-        status: s(j.HyperParameterTuningJobStatus),
-        createdAt: j.CreationTime,
-      })),
-    };
-  },
-  endpoint: async (c, NextToken) => {
-    const out = await c.send(new ListEndpointsCommand({ MaxResults: PAGE_SIZE, NextToken }));
-    return {
-      next: out.NextToken,
-      items: (out.Endpoints ?? []).map((e) => ({
-        arn: s(e.EndpointArn),
-        kind: 'endpoint',
-        name: s(e.EndpointName),
-        status: s(e.EndpointStatus),
-        createdAt: e.CreationTime,
-      })),
-    };
-  },
-  'inference-component': async (c, NextToken) => {
-    const out = await c.send(
-      new ListInferenceComponentsCommand({ MaxResults: PAGE_SIZE, NextToken }),
-    );
-    return {
-      next: out.NextToken,
-      items: (out.InferenceComponents ?? []).map((i) => ({
-        arn: s(i.InferenceComponentArn),
-        kind: 'inference-component',
-        name: s(i.InferenceComponentName),
-        status: s(i.InferenceComponentStatus),
-        createdAt: i.CreationTime,
-      })),
-    };
-  },
-};
+): Promise<Page> {
+  const page = await KIND_SPECS[kind].listPage(client, {
+    token,
+    ...(createdAfter ? { createdAfter } : {}),
+  });
+  return {
+    next: page.nextToken,
+    items: page.items.map((i) => ({
+      arn: i.arn,
+      kind,
+      name: i.name,
+      status: i.status,
+      createdAt: i.createdAt,
+    })),
+  };
+}
 
 export interface ListStats {
   /** List* requests that succeeded (pages read), by kind. */
@@ -160,7 +70,7 @@ export async function listKind(
   let token: string | undefined;
   let pages = 0;
   do {
-    const page = await retryThrottled(() => LISTERS[kind](client, token, createdAfter), retry);
+    const page = await retryThrottled(() => listPage(client, kind, token, createdAfter), retry);
     pages++;
     resources.push(...page.items.filter((r) => r.arn !== ''));
     token = page.next || undefined;

@@ -1,11 +1,13 @@
 /**
  * Shapes shared by the tag audit: what discovery reads from SageMaker and the tagging API, and
  * what the pure evaluation returns. The Lambda (periodic Config rule) and the CLI use the same.
+ * Kinds are spelt as in the kind registry (lambdas/shared/sagemaker-kinds.ts).
  */
+import type { SageMakerKind } from '../shared/sagemaker-kinds';
 
 /**
  * SageMaker resource kinds that AWS Config does not record, so no managed rule can check their
- * tags (DOMAIN-NOTES "AWS Config"; awslabs/aws-config-resource-schema has no
+ * tags (AWS Config Developer Guide, "Supported Resource Types"; awslabs/aws-config-resource-schema has no
  * `AWS::SageMaker::TrainingJob`, `ProcessingJob`, `TransformJob`, `HyperParameterTuningJob`,
  * `Endpoint` or `InferenceComponent` schema, only NotebookInstance, Model, EndpointConfig, Domain...).
  */
@@ -13,18 +15,18 @@ export const AUDITED_KINDS = [
   'training-job',
   'processing-job',
   'transform-job',
-  'hyper-parameter-tuning-job',
+  'hyperparameter-tuning-job',
   'endpoint',
   'inference-component',
-] as const;
+] as const satisfies readonly SageMakerKind[];
 export type AuditedKind = (typeof AUDITED_KINDS)[number];
 
-/** Kinds whose listing can be limited by creation time (`CreationTimeAfter`); endpoints cannot. */
+/** Kinds whose listing is limited to the job window (`CreationTimeAfter`); endpoints are not. */
 export const JOB_KINDS: readonly AuditedKind[] = [
   'training-job',
   'processing-job',
   'transform-job',
-  'hyper-parameter-tuning-job',
+  'hyperparameter-tuning-job',
 ];
 
 /** A resource as the SageMaker List* calls report it: it exists now. */
@@ -36,11 +38,7 @@ export interface LiveResource {
   readonly createdAt?: Date;
 }
 
-/** A resource as the tagging API reports it: tagged now or in the recent past (may be deleted). */
-export interface TaggedResource {
-  readonly arn: string;
-  readonly tags: Readonly<Record<string, string>>;
-}
+export type { TaggedResource } from '../shared/tagging';
 
 /** A required tag as the policy states it. */
 export interface TagRequirement {

@@ -209,6 +209,11 @@ const budgetNotifications: Check = (input, projects) =>
           message: `project "${proj.id}": auto-stop threshold ${stop.thresholdPct}% must be above the highest ACTUAL alert (${highest}%), so finance is told before anything stops`,
         });
     }
+    if (stop.mode === 'enforce' && !stop.verifySpend)
+      out.push({
+        path: settingPath(input, i, 'autoStop', 'verifySpend'),
+        message: `project "${proj.id}": autoStop.verifySpend must be true in enforce mode, so only a budget whose spend DescribeBudget confirms can stop work (use mode dry-run to skip the check)`,
+      });
     const count = actualPct.length + forecastedPct.length + (stop.mode === 'off' ? 0 : 1);
     if (count > MAX_NOTIFICATIONS_PER_BUDGET)
       out.push({

@@ -4,10 +4,10 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subs from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import { TAGGING_READ_ACTIONS as TAGGING_ACTIONS } from '../../lambdas/shared/tagging';
 import { CONFIG_ACTIONS } from '../../lambdas/tag-compliance/config';
 import { TEAM_ATTRIBUTE } from '../../lambdas/tag-compliance/notify';
 import { SAGEMAKER_LIST_ACTIONS } from '../../lambdas/tag-compliance/sagemaker';
-import { TAGGING_ACTIONS } from '../../lambdas/tag-compliance/tagging';
 import { AlertTopic } from './alert-topic';
 import { GuardrailFunction } from './guardrail-function';
 

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -6,13 +6,15 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { JOB_SPECS } from '../../lambdas/auto-stop/kinds/jobs';
-import { notebookSpec } from '../../lambdas/auto-stop/kinds/notebooks';
+import { STOPPABLE_SPECS } from '../../lambdas/shared/sagemaker-kinds';
+import { TAGGING_READ_ACTIONS } from '../../lambdas/shared/tagging';
 import { REPORT_DLQ_NAME, REPORT_TOPIC_NAME } from '../config/naming';
 import type { GuardrailsPolicy } from '../config/schema';
 import { AlertTopic, TopicPublisher } from '../constructs/alert-topic';
 import {
+  autoStopRegions,
   budgetReadStatement,
+  describeStatement,
   discoveryStatement,
   enforcedProjectIds,
   stopStatement,
@@ -36,7 +38,10 @@ export interface AutoStopStackProps extends StackProps {
   readonly policyFile: string;
   /** Stop calls in flight per invocation. @default 4 */
   readonly concurrency?: number;
-  /** Most stops one invocation does before fanning out to the worker. @default 200 */
+  /**
+   * Most stops one invocation does before fanning out to the worker. Discovery no longer grows
+   * with history, so 1,000 stops (40 s at 25 per second) fit the 5-minute timeout. @default 1000
+   */
   readonly inlineActionLimit?: number;
   /** Worker invocations at once (SQS event source `maxConcurrency`, at least 2). @default 2 */
   readonly workerConcurrency?: number;
@@ -144,11 +149,12 @@ export class AutoStopStack extends Stack {
       deadLetterQueue: { queue: workDlq, maxReceiveCount: 5 },
     });
 
-    const specs = [...JOB_SPECS, notebookSpec];
+    const specs = STOPPABLE_SPECS;
+    const regions = autoStopRegions(policy);
     const environment = {
       AUDIT_TABLE_NAME: this.auditTable.tableName,
       AUTO_STOP_CONCURRENCY: String(props.concurrency ?? 4),
-      AUTO_STOP_INLINE_LIMIT: String(props.inlineActionLimit ?? 200),
+      AUTO_STOP_INLINE_LIMIT: String(props.inlineActionLimit ?? 1000),
       AWS_RETRY_MODE: 'adaptive',
       AWS_MAX_ATTEMPTS: '10',
     };
@@ -164,6 +170,8 @@ export class AutoStopStack extends Stack {
         IDEMPOTENCY_TABLE_NAME: this.idempotencyTable.tableName,
         REPORT_TOPIC_ARN: this.reportTopic.topic.topicArn,
         WORK_QUEUE_URL: this.workQueue.queueUrl,
+        // Records from any other topic are refused: only Budgets can publish to this one.
+        AUTO_STOP_TOPIC_ARN: this.notificationTopic.topic.topicArn,
       },
     });
     this.workerFunction = new GuardrailFunction(this, 'AutoStopWorker', {
@@ -179,10 +187,13 @@ export class AutoStopStack extends Stack {
       specs,
       policy.organisation.projectTagKey,
       enforcedProjectIds(policy),
+      regions,
     );
     for (const fn of [this.autoStopFunction, this.workerFunction]) {
       if (stop) fn.addToRolePolicy(stop);
       this.auditTable.grantWriteData(fn);
+      // The worker re-reads each resource and its tags; discovery describes tagged ARNs.
+      fn.addToRolePolicy(describeStatement(specs, regions));
     }
     // Endpoints: scale to zero or park, saving what is changed in the audit table first.
     const enforced = enforcedProjectIds(policy);
@@ -202,12 +213,32 @@ export class AutoStopStack extends Stack {
       auditTable: this.auditTable,
     });
     this.autoStopFunction.addToRolePolicy(discoveryStatement(specs));
+    this.workerFunction.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadTagsOfQueuedWork',
+        actions: [...TAGGING_READ_ACTIONS],
+        resources: ['*'],
+      }),
+    );
     this.autoStopFunction.addToRolePolicy(
       budgetReadStatement(policy.projects.map((p) => p.budgetName)),
     );
     this.idempotencyTable.grantReadWriteData(this.autoStopFunction);
     this.reportTopic.topic.grantPublish(this.autoStopFunction);
     this.workQueue.grantSendMessages(this.autoStopFunction);
+    // Only the auto-stop function may queue work: the worker acts on names and ARNs in messages.
+    const senderRole = this.autoStopFunction.role;
+    if (senderRole)
+      this.workQueue.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: 'OnlyAutoStopFunctionSends',
+          effect: iam.Effect.DENY,
+          principals: [new iam.AnyPrincipal()],
+          actions: ['sqs:SendMessage'],
+          resources: [this.workQueue.queueArn],
+          conditions: { ArnNotEquals: { 'aws:PrincipalArn': senderRole.roleArn } },
+        }),
+      );
 
     const subscriptionDlq = new sqs.Queue(this, 'NotificationDeadLetterQueue', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
@@ -232,9 +263,9 @@ export class AutoStopStack extends Stack {
     );
 
     const listReason =
-      'SageMaker List* calls and tag:GetResources do not support resource-level permissions (DOMAIN-NOTES "SageMaker"); they are read-only.';
+      'SageMaker List* calls and tag:GetResources do not support resource-level permissions (Service Authorization Reference, Amazon SageMaker and Resource Groups Tagging API); they are read-only.';
     const stopReason =
-      'Stop* is limited to resources carrying the project tag of an enforce-mode project (aws:ResourceTag condition); the name part is a wildcard because jobs are created at run time.';
+      'Describe* is read-only; Stop* is limited to resources carrying the project tag of an enforce-mode project (aws:ResourceTag condition); the name part is a wildcard because jobs are created at run time.';
     for (const fn of [this.autoStopFunction, this.workerFunction])
       Validations.of(fn).acknowledge(
         { id: 'AwsSolutions-IAM5[Resource::*]', reason: listReason },
@@ -248,10 +279,12 @@ export class AutoStopStack extends Stack {
           reason:
             'Publishing to the report topic, which is encrypted with its own customer-managed key; the statement is scoped to that key.',
         },
-        ...specs.map((s) => ({
-          id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sagemaker:<AWS::Region>:<AWS::AccountId>:${s.taggingType.split(':')[1]}/*]`,
-          reason: stopReason,
-        })),
+        ...specs.flatMap((s) =>
+          regions.map((r) => ({
+            id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sagemaker:${r === Aws.REGION ? '<AWS::Region>' : r}:<AWS::AccountId>:${s.taggingType.split(':')[1]}/*]`,
+            reason: stopReason,
+          })),
+        ),
       );
 
     // Watching the watchers: the alarms topic is found by name, so no cross-stack export.
@@ -274,6 +307,11 @@ export class AutoStopStack extends Stack {
     // A stop that failed after retries is reported; it also pages the platform team.
     this.monitoring.watchMetric('stops-failed', {
       metricName: 'stopsFailed',
+      service: 'auto-stop',
+    });
+    // A live budget limit that differs from the policy: someone changed the budget.
+    this.monitoring.watchMetric('budget-limit-mismatch', {
+      metricName: 'budgetLimitMismatch',
       service: 'auto-stop',
     });
     this.monitoring.watchMetric('worker-stops-failed', {

@@ -9,7 +9,7 @@ import {
   SageMakerClient,
   StopTrainingJobCommand,
 } from '@aws-sdk/client-sagemaker';
-import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../lib/cli/main';
@@ -63,6 +63,7 @@ beforeEach(() => {
     },
   });
   documents.on(BatchWriteCommand).resolves({});
+  documents.on(PutCommand).resolves({});
 });
 
 afterEach(() => {
@@ -111,7 +112,16 @@ describe('guardrails auto-stop plan', () => {
   it('explains a notification step by step: parsed fields, threshold, spend check, plan', async () => {
     const t = io();
     const code = await main(
-      ['auto-stop', 'plan', '--message', MESSAGE, '--policy', EXAMPLE_POLICY_FILE],
+      [
+        'auto-stop',
+        'plan',
+        '--message',
+        MESSAGE,
+        '--policy',
+        EXAMPLE_POLICY_FILE,
+        '--account',
+        '111122223333',
+      ],
       t.io,
     );
     expect(code).toBe(0);
@@ -138,6 +148,8 @@ describe('guardrails auto-stop plan', () => {
         '--json',
         '--policy',
         EXAMPLE_POLICY_FILE,
+        '--account',
+        '111122223333',
       ],
       t.io,
     );
@@ -145,7 +157,8 @@ describe('guardrails auto-stop plan', () => {
     expect(sagemaker).toHaveReceivedCommandWith(StopTrainingJobCommand, {
       TrainingJobName: 'run-1',
     });
-    expect(documents).toHaveReceivedCommand(BatchWriteCommand);
+    // The stop is audited as soon as it completes.
+    expect(documents).toHaveReceivedCommand(PutCommand);
     expect(JSON.parse(t.out.join('')).counts.done).toBe(1);
   });
 

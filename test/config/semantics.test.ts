@@ -331,6 +331,17 @@ describe('semantic checks: one problem each, at the line to change', () => {
     ]);
   });
 
+  it('refuses verifySpend: false in enforce mode, pointing at the setting', () => {
+    // Prepare: the defaults are enforce mode
+    const { text, line } = replaceInExample('defaults:', 'verifySpend: true', 'verifySpend: false');
+    // Act
+    const problems = problemsOf(text).filter((p) => p.includes('verifySpend'));
+    // Assess: one message per enforce-mode project, at the defaults' line
+    expect(problems.length).toBeGreaterThan(0);
+    expect(problems[0]).toContain(`${line} defaults.autoStop.verifySpend`);
+    expect(problems[0]).toContain('must be true in enforce mode');
+  });
+
   it('a project with auto-stop off needs no auto-stop threshold above its alerts', () => {
     const { text } = replaceInExample(
       'id: real-time-bidding',

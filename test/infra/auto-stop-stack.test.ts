@@ -64,6 +64,7 @@ describe('AutoStopStack', () => {
           IDEMPOTENCY_TABLE_NAME: { Ref: Match.stringLikeRegexp('IdempotencyTable') },
           REPORT_TOPIC_ARN: { Ref: Match.stringLikeRegexp('ReportTopic') },
           WORK_QUEUE_URL: { Ref: Match.stringLikeRegexp('WorkQueue') },
+          AUTO_STOP_TOPIC_ARN: { Ref: Match.stringLikeRegexp('BudgetNotificationsTopic') },
           AWS_RETRY_MODE: 'adaptive',
           GUARDRAILS_POLICY_FILE: '/var/task/guardrails-policy.json',
         }),
@@ -104,6 +105,96 @@ describe('AutoStopStack', () => {
           Match.objectLike({ Sid: 'ReadProjectBudgets', Action: 'budgets:ViewBudget' }),
         ]),
       },
+    });
+  });
+
+  it('lets both functions describe the stoppable kinds on their ARNs, for the re-check and discovery', () => {
+    for (const description of ['budget notification', 'queued by the auto-stop function'])
+      expect(
+        Object.values(template.findResources('AWS::IAM::Policy')).some((p) =>
+          JSON.stringify(p).includes('DescribeSageMakerWork'),
+        ),
+        description,
+      ).toBe(true);
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Sid: 'DescribeSageMakerWork',
+            Action: [
+              'sagemaker:DescribeTrainingJob',
+              'sagemaker:DescribeProcessingJob',
+              'sagemaker:DescribeTransformJob',
+              'sagemaker:DescribeHyperParameterTuningJob',
+              'sagemaker:DescribeNotebookInstance',
+            ],
+            Resource: Match.arrayWith([
+              {
+                'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp(':training-job/\\*$')])],
+              },
+            ]),
+          }),
+        ]),
+      },
+    });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Sid: 'ReadTagsOfQueuedWork',
+            Action: 'tag:GetResources',
+            Resource: '*',
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('allows Stop* and Describe* in every region a project lists, besides the deployment region', () => {
+    // Prepare: fraud-detection also runs in us-east-1.
+    const policy = examplePolicy();
+    const multi = {
+      ...policy,
+      projects: policy.projects.map((p) =>
+        p.id === 'fraud-detection' ? { ...p, regions: ['eu-west-1', 'us-east-1'] } : p,
+      ),
+    };
+    // Act
+    const json = JSON.stringify(
+      Template.fromStack(buildTestApp({ policy: multi }).autoStop).toJSON(),
+    );
+    // Assess
+    expect(json).toContain(':sagemaker:us-east-1:');
+    expect(json).toContain('"Ref":"AWS::Region"');
+  });
+
+  it('accepts work messages only from the auto-stop function role (queue policy)', () => {
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      Queues: [{ Ref: Match.stringLikeRegexp('^WorkQueue') }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Sid: 'OnlyAutoStopFunctionSends',
+            Effect: 'Deny',
+            Principal: { AWS: '*' },
+            Action: 'sqs:SendMessage',
+            Condition: {
+              ArnNotEquals: {
+                'aws:PrincipalArn': {
+                  'Fn::GetAtt': [Match.stringLikeRegexp('AutoStopFunctionServiceRole'), 'Arn'],
+                },
+              },
+            },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('alarms when the live budget limit differs from the policy', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'budgetLimitMismatch',
+      Dimensions: Match.arrayWith([{ Name: 'service', Value: 'auto-stop' }]),
     });
   });
 

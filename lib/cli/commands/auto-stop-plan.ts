@@ -1,13 +1,10 @@
+import { createClients, policyRegions } from '../../../lambdas/auto-stop/clients';
 import { money } from '../../../lambdas/auto-stop/decide';
+import { buildDeps } from '../../../lambdas/auto-stop/deps';
+import { runNotification, runProject } from '../../../lambdas/auto-stop/orchestrator';
 import { publishReport, renderReport } from '../../../lambdas/auto-stop/report';
-import {
-  countOutcomes,
-  type RunReport,
-  runNotification,
-  runProject,
-} from '../../../lambdas/auto-stop/run';
-import { createClients, readAutoStopEnv } from '../../../lambdas/auto-stop/runtime';
-import { buildDeps } from '../../../lambdas/auto-stop/service';
+import { countOutcomes, emptyRun, type RunReport } from '../../../lambdas/auto-stop/run-report';
+import { readAutoStopEnv } from '../../../lambdas/auto-stop/settings';
 import type { Progress } from '../../../lambdas/auto-stop/types';
 import { loadPolicyFile } from '../../config/load';
 import { type CommandModule, flagOption, stringOption, UsageError } from '../command';
@@ -35,14 +32,18 @@ function text(report: RunReport): string {
   if (report.rejected) lines.push(`Rejected: ${report.rejected.reason}`);
   if (n)
     lines.push(
-      `Notification: budget ${n.budgetName}, ${n.alertType}, $${money(n.amountUsd)} of $${money(n.budgetedUsd)} (threshold $${money(n.thresholdUsd)}, ${n.period}, account ${n.accountId ?? 'not given'})`,
+      `Notification: budget ${n.budgetName}, ${n.alertType}, $${money(n.amountUsd)} of $${money(n.budgetedUsd)} (threshold $${money(n.thresholdUsd)}, ${n.period}, account named in the message ${n.accountId ?? 'none'})`,
     );
   if (report.project) lines.push(`Project: ${report.project.id} (mode ${report.mode})`);
   if (report.threshold) lines.push(`Threshold: ${report.threshold.reason}`);
   if (report.spend) lines.push(`Spend check: ${report.spend.reason}`);
   lines.push(`Decision: ${report.decision}`);
   if (report.proceed) {
-    lines.push(`Tagged resources: ${report.tagged}; live: ${report.decisions.length}`);
+    for (const d of report.discovery)
+      lines.push(
+        `Discovery ${d.kind} in ${d.region}: ${d.path}, ${d.listPages} list pages, ${d.describes} describes, ${d.taggingPages} tagging pages: ${d.reason}`,
+      );
+    lines.push(`Resources of the project found: ${report.decisions.length}`);
     for (const d of report.decisions)
       lines.push(
         `  ${d.type.padEnd(6)} ${d.kind} ${d.name} [${d.status}] ${d.action}: ${d.reason}`,
@@ -79,7 +80,8 @@ export const autoStopPlanCommand: CommandModule = {
     },
     {
       flags: '--account <id>',
-      description: 'account of the budget when the message has no "AWS Account" line',
+      description:
+        'account whose budget is read (default AWS_ACCOUNT_ID); the account a message names is never trusted',
     },
   ],
   aws: true,
@@ -99,8 +101,9 @@ rejected (not a Budgets notification, or a budget of no project).`,
       throw new UsageError('--execute needs AUDIT_TABLE_NAME: every stop is audited');
     const policyFile = global.policyFile;
     const policy = loadPolicyFile(policyFile);
-    const sdk = createClients(process.env);
+    const sdk = createClients(policyRegions(policy, env.region), process.env);
     const deps = buildDeps(policy, sdk, env, {
+      accountId: stringOption(options, 'account') ?? process.env.AWS_ACCOUNT_ID,
       onProgress: (p) => io.progress(`auto-stop ${progressLine(p)}`),
     });
     const notificationId = `cli:${new Date().toISOString()}`;
@@ -123,15 +126,9 @@ rejected (not a Budgets notification, or a budget of no project).`,
             exemptionTag: project.autoStop.exemptionTag,
           },
           mode: project.autoStop.mode,
-          executed: false,
+          ...emptyRun(),
           proceed: true,
           decision: `manual run for project ${project.id} (spend not checked)`,
-          unhandledKinds: [],
-          tagged: 0,
-          decisions: [],
-          outcomes: [],
-          queued: 0,
-          queuedNames: [],
         },
         project,
         { execute },
@@ -139,15 +136,7 @@ rejected (not a Budgets notification, or a budget of no project).`,
     } else {
       const where = `--message ${messageFile}`;
       const message = budgetMessageOf(readPastedInput(messageFile as string, '--message'), where);
-      report = await runNotification(
-        deps,
-        {
-          notificationId,
-          message,
-          fallbackAccountId: stringOption(options, 'account') ?? process.env.AWS_ACCOUNT_ID,
-        },
-        { execute },
-      );
+      report = await runNotification(deps, { notificationId, message }, { execute });
     }
     const reported = policy.projects.find((p) => p.id === report.project?.id);
     if (execute && env.reportTopicArn && reported && report.mode !== 'off')

@@ -26,7 +26,7 @@ describe('parseUsd', () => {
 });
 
 describe('parseBudgetMessage', () => {
-  // Format: DOMAIN-NOTES "AWS Budgets" (plain text SNS message, Key: value lines).
+  // Format: AWS Budgets User Guide, "Receiving budget alerts in Amazon SNS" (plain text, Key: value lines).
   it.each([
     [
       'a monthly ACTUAL alert',
@@ -138,5 +138,26 @@ describe('parseBudgetMessage', () => {
       expect((err as BudgetMessageError).problem).toBe(problem);
       expect((err as BudgetMessageError).message.length).toBeGreaterThan(10);
     }
+  });
+});
+
+describe('parseBudgetMessage on hostile input', () => {
+  it.each([
+    ['a line of 15,000 spaces between key and value', `Budget Name:${' '.repeat(15_000)}x`],
+    ['15,000 blank lines', `AWS Budget Notification\n${'\n'.repeat(15_000)}`],
+    [
+      'a 15,000-digit amount',
+      `AWS Budget Notification\nBudget Name: b\nAlert Type: ACTUAL\nAlert Threshold: $${'9'.repeat(15_000)}`,
+    ],
+  ])('answers %s with a clear error, reading each line once', (_name, text) => {
+    expect(() => parseBudgetMessage(text)).toThrow(BudgetMessageError);
+  });
+
+  it('ignores a field line longer than any Budgets line (1,000 characters)', () => {
+    const text = fixture('monthly-actual.txt').replace(
+      'Budget Name: ml-fraud-detection',
+      `Budget Name: ml-fraud-detection${' '.repeat(1_000)}.`,
+    );
+    expect(() => parseBudgetMessage(text)).toThrow(/no "Budget Name:" line/);
   });
 });

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { spendDecision, thresholdDecision } from '../../../lambdas/auto-stop/decide';
+import {
+  notificationKey,
+  spendDecision,
+  thresholdDecision,
+} from '../../../lambdas/auto-stop/decide';
 import type { BudgetNotification } from '../../../lambdas/shared/budget-message';
 
 const notification = (over: Partial<BudgetNotification> = {}): BudgetNotification => ({
@@ -93,8 +97,100 @@ describe('spendDecision', () => {
       { actualUsd: 120, limitUsd: 10000 },
       false,
     ],
-    ['rejects a budget with no limit', { actualUsd: 5, limitUsd: 0 }, false],
   ])('%s', (_name, spend, expected) => {
-    expect(spendDecision(spend, { thresholdPct: 95 }).confirmed).toBe(expected);
+    expect(spendDecision(spend, { thresholdPct: 95 }, 10000).confirmed).toBe(expected);
+  });
+
+  it.each([
+    ['lowered', { actualUsd: 9612.34, limitUsd: 9700 }],
+    ['raised', { actualUsd: 9612.34, limitUsd: 20000 }],
+  ])(
+    'refuses, and flags for the alarm, a live limit %s away from the policy amount',
+    (_name, spend) => {
+      // Act
+      const decision = spendDecision(spend, { thresholdPct: 95 }, 10000);
+      // Assess
+      expect(decision).toMatchObject({ confirmed: false, limitMismatch: true });
+      expect(decision.reason).toContain("differs from the policy's $10,000.00");
+    },
+  );
+});
+
+/** What AWS Budgets states for pct % of a budget: the amount to the cent, rounded or cut. */
+const stated = (budget: number, pct: number, cut: 'round' | 'floor') => {
+  const exact = (Math.round(budget * 100) * pct) / 100;
+  return (cut === 'round' ? Math.round(exact) : Math.floor(exact)) / 100;
+};
+
+const BUDGETS = [
+  1, 1.01, 7.77, 10.11, 10.1, 99.99, 123.45, 1000, 4321.07, 99999.99, 1e6, 9999999.99, 1e7,
+];
+
+describe('threshold tolerance at the cent precision of the message', () => {
+  it.each(
+    BUDGETS.flatMap((budget) =>
+      ([95, 90, 99.5] as const).flatMap((pct) =>
+        (['round', 'floor'] as const).map((cut) => [budget, pct, cut] as const),
+      ),
+    ),
+  )('a genuine %s USD alert at %s %% (amount %s to the cent) proceeds', (budget, pct, cut) => {
+    // Prepare
+    const threshold = stated(budget, pct, cut);
+    const input = notification({
+      budgetedUsd: budget,
+      thresholdUsd: threshold,
+      amountUsd: threshold,
+    });
+    // Act
+    const decision = thresholdDecision(input, { mode: 'enforce', thresholdPct: pct });
+    // Assess
+    expect(decision.proceed).toBe(true);
+  });
+
+  it.each(BUDGETS)('a %s USD alert one cent below 95 %% does not proceed', (budget) => {
+    // Prepare: a forged or lower-threshold message, one cent short of the stop amount.
+    const threshold = stated(budget, 95, 'floor') - 0.01;
+    const input = notification({
+      budgetedUsd: budget,
+      thresholdUsd: threshold,
+      amountUsd: threshold,
+    });
+    // Act + Assess
+    expect(thresholdDecision(input, { mode: 'enforce', thresholdPct: 95 }).proceed).toBe(false);
+  });
+
+  it.each(BUDGETS)(
+    'a %s USD alert of a lower threshold (90 %%) does not act for a 95 %% policy',
+    (budget) => {
+      const threshold = stated(budget, 90, 'round');
+      const input = notification({
+        budgetedUsd: budget,
+        thresholdUsd: threshold,
+        amountUsd: threshold,
+      });
+      const expected = stated(budget, 90, 'round') >= stated(budget, 95, 'floor');
+      expect(thresholdDecision(input, { mode: 'enforce', thresholdPct: 95 }).proceed).toBe(
+        expected,
+      );
+    },
+  );
+
+  it('accepts the 95 % alert on a $10.11 budget ($9.60, exactly $9.6045)', () => {
+    const input = notification({ budgetedUsd: 10.11, thresholdUsd: 9.6, amountUsd: 9.7 });
+    expect(thresholdDecision(input, { mode: 'enforce', thresholdPct: 95 }).proceed).toBe(true);
+  });
+});
+
+describe('notificationKey', () => {
+  it('is the same for a re-published alert and differs by period, threshold and budget', () => {
+    const at = new Date('2026-11-26T12:00:00Z');
+    const key = notificationKey(notification(), at);
+    expect(notificationKey(notification(), new Date('2026-11-30T23:00:00Z'))).toBe(key);
+    expect(notificationKey(notification(), new Date('2026-12-01T00:00:00Z'))).not.toBe(key);
+    expect(notificationKey(notification({ thresholdUsd: 10000 }), at)).not.toBe(key);
+    expect(notificationKey(notification({ budgetName: 'ml-other' }), at)).not.toBe(key);
+    expect(notificationKey(notification({ period: 'daily' }), at)).toBe(
+      'ml-fraud-detection#2026-11-26#ACTUAL#950000',
+    );
   });
 });

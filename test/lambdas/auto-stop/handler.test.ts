@@ -14,11 +14,11 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context, SNSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { handleSnsEvent, resetRuntimeForTests } from '../../../lambdas/auto-stop/handler';
+import type * as Handler from '../../../lambdas/auto-stop/handler';
 import { EXAMPLE_POLICY_FILE } from '../../helpers/app';
 import { ACCOUNT, arnOf, fakeIdempotencyTable } from './fakes';
 
@@ -34,13 +34,15 @@ const sqs = mockClient(SQSClient);
 const fixture = (name: string) =>
   readFileSync(path.join(__dirname, '..', '..', 'fixtures', 'auto-stop', name), 'utf8');
 
+const TOPIC = 'arn:aws:sns:eu-west-1:111122223333:ml-guardrails-auto-stop';
+
 const context = {
   invokedFunctionArn: `arn:aws:lambda:eu-west-1:${ACCOUNT}:function:auto-stop`,
   getRemainingTimeInMillis: () => 60_000,
   awsRequestId: 'req-1',
 } as unknown as Context;
 
-function snsEvent(message: string, messageId = 'msg-1'): SNSEvent {
+function snsEvent(message: string, messageId = 'msg-1', topicArn = TOPIC): SNSEvent {
   return {
     Records: [
       {
@@ -50,7 +52,7 @@ function snsEvent(message: string, messageId = 'msg-1'): SNSEvent {
         Sns: {
           Type: 'Notification',
           MessageId: messageId,
-          TopicArn: 'arn:aws:sns:eu-west-1:111122223333:ml-guardrails-auto-stop',
+          TopicArn: topicArn,
           Subject: 'AWS Budgets: ml-fraud-detection has exceeded your alert threshold',
           Message: message,
           Timestamp: '2026-11-26T12:00:00.000Z',
@@ -82,7 +84,7 @@ function givenAccount(project = 'fraud-detection', actualSpend = '9612.34') {
         ResourceARN: arnOf('training-job', 'keep'),
         Tags: [
           { Key: 'Project', Value: project },
-          { Key: 'ml-guardrails:exempt', Value: 'benchmark run' },
+          { Key: 'ml-guardrails:exempt', Value: 'EXC-2026-014' },
         ],
       },
       { ResourceARN: arnOf('training-job', 'gone'), Tags: [{ Key: 'Project', Value: project }] },
@@ -105,21 +107,37 @@ function givenAccount(project = 'fraud-detection', actualSpend = '9612.34') {
     },
   });
   documents.on(BatchWriteCommand).resolves({ UnprocessedItems: {} });
+  documents.on(PutCommand).resolves({});
   sns.on(PublishCommand).resolves({ MessageId: 'report-1' });
   sqs.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [] });
   fakeIdempotencyTable(dynamo);
 }
 
-beforeEach(() => {
+let handleSnsEvent: (event: SNSEvent, context: Context) => Promise<void>;
+
+/** The handler wires its clients and settings at module scope: load it after the env is set. */
+async function loadHandler(): Promise<void> {
+  vi.resetModules();
+  const file = path.join(__dirname, '..', '..', '..', 'lambdas', 'auto-stop', 'handler');
+  ({ run: handleSnsEvent } = (await import(file)) as typeof Handler);
+}
+
+beforeEach(async () => {
+  // The example policy's exemption EXC-2026-014 holds until 2026-12-31.
+  vi.useFakeTimers({ toFake: ['Date'] });
+  vi.setSystemTime(new Date('2026-11-26T12:00:00Z'));
+  vi.stubEnv('AWS_REGION', 'eu-west-1');
+  vi.stubEnv('AUTO_STOP_TOPIC_ARN', TOPIC);
   vi.stubEnv('GUARDRAILS_POLICY_FILE', EXAMPLE_POLICY_FILE);
   vi.stubEnv('AUDIT_TABLE_NAME', 'audit');
   vi.stubEnv('IDEMPOTENCY_TABLE_NAME', 'idempotency');
   vi.stubEnv('REPORT_TOPIC_ARN', 'arn:aws:sns:eu-west-1:111122223333:reports');
   vi.stubEnv('WORK_QUEUE_URL', 'https://sqs.eu-west-1.amazonaws.com/111122223333/work');
-  resetRuntimeForTests();
+  await loadHandler();
 });
 
 afterEach(() => {
+  vi.useRealTimers();
   vi.unstubAllEnvs();
   for (const m of [sagemaker, tagging, budgets, dynamo, documents, sns, sqs]) m.reset();
 });
@@ -135,8 +153,22 @@ describe('handleSnsEvent', () => {
       AccountId: ACCOUNT,
       BudgetName: 'ml-fraud-detection',
     });
+    // Running candidates first, newest first; then only their tags, by ARN.
+    expect(sagemaker).toHaveReceivedCommandWith(ListTrainingJobsCommand, {
+      SortBy: 'CreationTime',
+      SortOrder: 'Descending',
+    });
     expect(tagging).toHaveReceivedCommandWith(GetResourcesCommand, {
-      TagFilters: [{ Key: 'Project', Values: ['fraud-detection'] }],
+      ResourceARNList: [
+        arnOf('training-job', 'run-1'),
+        arnOf('training-job', 'run-2'),
+        arnOf('training-job', 'keep'),
+        arnOf('training-job', 'someone-else'),
+      ],
+    });
+    // The project's tagged training jobs (its whole history) are never listed.
+    expect(tagging).not.toHaveReceivedCommandWith(GetResourcesCommand, {
+      ResourceTypeFilters: expect.arrayContaining(['sagemaker:training-job']),
     });
     expect(sagemaker).toHaveReceivedCommandTimes(StopTrainingJobCommand, 2);
     expect(sagemaker).toHaveReceivedCommandWith(StopTrainingJobCommand, {
@@ -153,12 +185,14 @@ describe('handleSnsEvent', () => {
     });
   });
 
-  it('writes an audit item per outcome with the notification that caused it', async () => {
+  it('writes an audit item per outcome with the notification that caused it, stops one by one as they complete', async () => {
     givenAccount();
     await handleSnsEvent(snsEvent(fixture('monthly-actual.txt'), 'msg-audit'), context);
-    const requests =
+    const batched =
       documents.commandCalls(BatchWriteCommand)[0]?.args[0].input.RequestItems?.audit ?? [];
-    const items = requests.map((r) => r.PutRequest?.Item);
+    const stops = documents.commandCalls(PutCommand).map((c) => c.args[0].input.Item);
+    const items = [...stops, ...batched.map((r) => r.PutRequest?.Item)];
+    expect(stops).toHaveLength(2);
     expect(items).toHaveLength(3);
     expect(items[0]).toMatchObject({
       pk: 'PROJECT#fraud-detection',
@@ -192,7 +226,7 @@ describe('handleSnsEvent', () => {
     });
     expect(input?.Subject).toBe('[ml-guardrails] Auto-stop fraud-detection: 2 stopped');
     expect(input?.Message).toContain('Stopped (2):');
-    expect(input?.Message).toContain('exempt: tagged ml-guardrails:exempt=benchmark run');
+    expect(input?.Message).toContain('exempt: EXC-2026-014 approved by finops@example.com');
     expect(input?.Message).toContain('How to restore:');
   });
 
@@ -221,16 +255,15 @@ describe('handleSnsEvent', () => {
     expect(JSON.stringify(record).length).toBeLessThan(2000);
   });
 
-  it("reads the budget in the function's own account when the message names none (no STS call)", async () => {
-    // Prepare
+  it("reads the budget in the function's own account, never the one the message names (no STS call)", async () => {
+    // Prepare: the message names 111122223333; the function runs in 999988887777.
     givenAccount();
-    const message = fixture('monthly-actual.txt').replace('AWS Account 111122223333\n', '');
     const own = {
       ...context,
       invokedFunctionArn: 'arn:aws:lambda:eu-west-1:999988887777:function:auto-stop',
     } as Context;
     // Act
-    await handleSnsEvent(snsEvent(message), own);
+    await handleSnsEvent(snsEvent(fixture('monthly-actual.txt')), own);
     // Assess: the account comes from the function ARN in the context.
     expect(budgets).toHaveReceivedCommandWith(DescribeBudgetCommand, { AccountId: '999988887777' });
     expect(sagemaker).toHaveReceivedCommandTimes(StopTrainingJobCommand, 2);
@@ -271,8 +304,16 @@ describe('handleSnsEvent', () => {
     expect(sagemaker).toHaveReceivedCommand(ListTrainingJobsCommand);
     expect(sagemaker).not.toHaveReceivedCommand(StopTrainingJobCommand);
     const input = sns.commandCalls(PublishCommand)[0]?.args[0].input;
-    expect(input?.Subject).toBe('[ml-guardrails] Auto-stop real-time-bidding: 2 would stop');
-    expect(input?.Message).toContain('Would stop (dry-run: nothing was changed) (2):');
+    // EXC-2026-014 is approved for fraud-detection only: here the request is refused, and said.
+    expect(input?.Subject).toBe('[ml-guardrails] Auto-stop real-time-bidding: 3 would stop');
+    expect(input?.Message).toContain('Would stop (dry-run: nothing was changed) (3):');
+    const audited = documents
+      .commandCalls(BatchWriteCommand)
+      .flatMap((c) => c.args[0].input.RequestItems?.audit ?? [])
+      .map((r) => r.PutRequest?.Item);
+    expect(audited.find((i) => i?.name === 'keep')?.reason).toContain(
+      'exemption refused: tagged ml-guardrails:exempt=EXC-2026-014',
+    );
   });
 
   it.each([
@@ -305,7 +346,7 @@ describe('handleSnsEvent', () => {
   it('stops up to the inline limit itself and queues the rest for the worker', async () => {
     // Prepare
     vi.stubEnv('AUTO_STOP_INLINE_LIMIT', '1');
-    resetRuntimeForTests();
+    await loadHandler();
     givenAccount();
     // Act
     await handleSnsEvent(snsEvent(fixture('monthly-actual.txt')), context);
@@ -342,7 +383,7 @@ describe('handleSnsEvent', () => {
   it('fails the invocation when stop requests cannot be queued, and the retry goes through', async () => {
     // Prepare
     vi.stubEnv('AUTO_STOP_INLINE_LIMIT', '1');
-    resetRuntimeForTests();
+    await loadHandler();
     givenAccount();
     sqs
       .on(SendMessageBatchCommand)
@@ -367,5 +408,48 @@ describe('handleSnsEvent', () => {
     await expect(handleSnsEvent(snsEvent(fixture('monthly-actual.txt')), context)).rejects.toThrow(
       'boom',
     );
+  });
+
+  it('acts once when the same alert is re-published with a new MessageId (keyed on budget, period, threshold)', async () => {
+    // Prepare
+    givenAccount();
+    // Act
+    await handleSnsEvent(snsEvent(fixture('monthly-actual.txt'), 'msg-first'), context);
+    await handleSnsEvent(snsEvent(fixture('monthly-actual.txt'), 'msg-republished'), context);
+    // Assess
+    expect(sagemaker).toHaveReceivedCommandTimes(StopTrainingJobCommand, 2);
+    expect(budgets).toHaveReceivedCommandTimes(DescribeBudgetCommand, 1);
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+  });
+
+  it('refuses a record from any topic but the auto-stop topic, even with a genuine message', async () => {
+    // Prepare
+    givenAccount();
+    const other = 'arn:aws:sns:eu-west-1:111122223333:someone-elses-topic';
+    // Act
+    await handleSnsEvent(snsEvent(fixture('monthly-actual.txt'), 'msg-x', other), context);
+    // Assess
+    expect(budgets).not.toHaveReceivedCommand(DescribeBudgetCommand);
+    expect(sagemaker).not.toHaveReceivedCommand(StopTrainingJobCommand);
+  });
+
+  it('stops nothing when the live budget limit was lowered below the policy amount, and reports why', async () => {
+    // Prepare: a genuine 95 % alert, but someone set the budget to $9,700 (spend $9,612 > 95 %).
+    givenAccount();
+    budgets.on(DescribeBudgetCommand).resolves({
+      Budget: {
+        BudgetName: 'ml-fraud-detection',
+        BudgetType: 'COST',
+        TimeUnit: 'MONTHLY',
+        BudgetLimit: { Amount: '9700', Unit: 'USD' },
+        CalculatedSpend: { ActualSpend: { Amount: '9612.34', Unit: 'USD' } },
+      },
+    });
+    // Act
+    await handleSnsEvent(snsEvent(fixture('monthly-actual.txt')), context);
+    // Assess
+    expect(sagemaker).not.toHaveReceivedCommand(StopTrainingJobCommand);
+    const input = sns.commandCalls(PublishCommand)[0]?.args[0].input;
+    expect(input?.Message).toContain("differs from the policy's $10,000.00");
   });
 });

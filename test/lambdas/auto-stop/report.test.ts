@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderReport } from '../../../lambdas/auto-stop/report';
-import type { RunReport } from '../../../lambdas/auto-stop/run';
+import type { RunReport } from '../../../lambdas/auto-stop/run-report';
 import type { Outcome } from '../../../lambdas/auto-stop/types';
 import { arnOf } from './fakes';
 
@@ -33,6 +33,7 @@ const report = (over: Partial<RunReport> = {}): RunReport => ({
   decision: 'ACTUAL spend crossed 95 %',
   unhandledKinds: [],
   tagged: 0,
+  discovery: [],
   decisions: [],
   outcomes: [],
   queued: 0,

@@ -2,15 +2,15 @@
  * Throttling with the real SDK retry stack (aws-sdk-client-mock bypasses it): the local
  * stand-in answers ThrottlingException over its rate, and every stop must still succeed.
  */
+import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
+import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeAccount } from '../../../bench/standin/sagemaker';
 import { AwsStandin } from '../../../bench/standin/server';
-import { trainingJobSpec } from '../../../lambdas/auto-stop/kinds/jobs';
-import { sageMakerStopHandler } from '../../../lambdas/auto-stop/kinds/sagemaker-stop';
-import { type AutoStopClients, actAll } from '../../../lambdas/auto-stop/run';
-import { sdkConfig } from '../../../lambdas/auto-stop/runtime';
+import { actAll } from '../../../lambdas/auto-stop/executor';
 import type { Decision } from '../../../lambdas/auto-stop/types';
+import { sdkClientConfig } from '../../../lambdas/shared/sdk';
 import { examplePolicy } from '../../helpers/app';
 
 const standin = new AwsStandin({
@@ -37,7 +37,7 @@ describe('actAll against a throttling endpoint', () => {
     );
     account.register(standin);
     const sagemaker = new SageMakerClient({
-      ...sdkConfig({}),
+      ...sdkClientConfig({}),
       endpoint: url,
       region: 'eu-west-1',
       credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
@@ -59,9 +59,17 @@ describe('actAll against a throttling endpoint', () => {
     // Act
     const outcomes = await actAll(
       {
-        // Only the SageMaker client is used by this handler.
-        clients: { sagemaker } as unknown as AutoStopClients,
-        handlers: [sageMakerStopHandler(trainingJobSpec)],
+        regions: new Map([
+          [
+            'eu-west-1',
+            {
+              sagemaker,
+              autoScaling: new ApplicationAutoScalingClient({ region: 'eu-west-1' }),
+              tagging: new ResourceGroupsTaggingAPIClient({ region: 'eu-west-1' }),
+            },
+          ],
+        ]),
+        handlers: [],
         concurrency: 4,
       },
       decisions,

@@ -44,7 +44,9 @@ describe('work queue messages', () => {
     sqs.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [] });
     // Act
     const messages = workMessages('fraud-detection', 'n-1', decisions);
-    await new WorkQueue(new SQSClient({}), 'https://queue', async () => {}).send(messages);
+    await new WorkQueue(new SQSClient({}), 'https://queue', { sleep: async () => {} }).send(
+      messages,
+    );
     // Assess
     const sizes = messages.map((m) => Buffer.byteLength(JSON.stringify(m)));
     expect(Math.max(...sizes)).toBeLessThanOrEqual(62_000);

@@ -13,8 +13,8 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { retry as retryThrottled } from '../../../lambdas/shared/retry';
+import { readTaggedResources } from '../../../lambdas/shared/tagging';
 import { listKind, readTags } from '../../../lambdas/tag-compliance/sagemaker';
-import { getTaggedResources } from '../../../lambdas/tag-compliance/tagging';
 
 const sm = mockClient(SageMakerClient);
 const tagging = mockClient(ResourceGroupsTaggingAPIClient);
@@ -141,7 +141,7 @@ describe('readTags (SageMaker ListTags)', () => {
   });
 });
 
-describe('getTaggedResources (tagging API pagination)', () => {
+describe('readTaggedResources for the audit (tagging API pagination)', () => {
   it('filters on the audited SageMaker types and follows PaginationToken to the end', async () => {
     // Prepare
     tagging
@@ -159,11 +159,10 @@ describe('getTaggedResources (tagging API pagination)', () => {
       });
 
     // Act
-    const { resources, pages } = await getTaggedResources(
-      new ResourceGroupsTaggingAPIClient({}),
-      ['endpoint', 'training-job'],
-      noSleep,
-    );
+    const { resources, pages } = await readTaggedResources(new ResourceGroupsTaggingAPIClient({}), {
+      resourceTypes: ['sagemaker:endpoint', 'sagemaker:training-job'],
+      wrap: (call) => retryThrottled(call, noSleep),
+    });
 
     // Assess
     expect(pages).toBe(3);
@@ -183,11 +182,10 @@ describe('getTaggedResources (tagging API pagination)', () => {
       .on(GetResourcesCommand)
       .rejectsOnce(Object.assign(new Error('slow down'), { name: 'ThrottlingException' }))
       .resolvesOnce({ ResourceTagMappingList: [] });
-    const { pages } = await getTaggedResources(
-      new ResourceGroupsTaggingAPIClient({}),
-      ['endpoint'],
-      noSleep,
-    );
+    const { pages } = await readTaggedResources(new ResourceGroupsTaggingAPIClient({}), {
+      resourceTypes: ['sagemaker:endpoint'],
+      wrap: (call) => retryThrottled(call, noSleep),
+    });
     expect(pages).toBe(1);
     expect(tagging).toHaveReceivedCommandTimes(GetResourcesCommand, 2);
   });

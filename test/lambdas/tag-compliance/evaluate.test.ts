@@ -67,7 +67,7 @@ describe('kindOfArn', () => {
     [`${ARN}:training-job/a`, 'training-job'],
     [`${ARN}:processing-job/a`, 'processing-job'],
     [`${ARN}:transform-job/a`, 'transform-job'],
-    [`${ARN}:hyper-parameter-tuning-job/a`, 'hyper-parameter-tuning-job'],
+    [`${ARN}:hyper-parameter-tuning-job/a`, 'hyperparameter-tuning-job'],
     [`${ARN}:endpoint/a`, 'endpoint'],
     [`${ARN}:inference-component/a`, 'inference-component'],
     [`${ARN}:notebook-instance/a`, undefined],

@@ -3,12 +3,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
+import { endpointKindHandler } from '../../../lambdas/auto-stop/deps';
 import { endpointHandler } from '../../../lambdas/auto-stop/kinds/endpoint';
-import {
-  endpointKindHandler,
-  KIND_HANDLERS,
-  kindHandlers,
-} from '../../../lambdas/auto-stop/service';
 import { resource, runContext, settings } from './endpoint-fixtures';
 
 const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({}));
@@ -17,20 +13,7 @@ const clients = {
   autoScaling: new ApplicationAutoScalingClient({}),
 };
 
-describe('kindHandlers', () => {
-  it('runs every resource kind of the policy: jobs, notebooks and endpoints', () => {
-    const kinds = kindHandlers(dynamo, 'audit').flatMap((h) => h.kinds);
-    expect([...kinds].sort()).toEqual([
-      'endpoint',
-      'hyperparameter-tuning-job',
-      'notebook-instance',
-      'processing-job',
-      'training-job',
-      'transform-job',
-    ]);
-    expect(KIND_HANDLERS.flatMap((h) => h.kinds)).not.toContain('endpoint');
-  });
-
+describe('endpointKindHandler', () => {
   it.each(['report-only', 'park'] as const)(
     'plans endpoints exactly as the endpoint handler does (classic: %s)',
     (classic) => {
