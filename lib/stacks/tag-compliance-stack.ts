@@ -2,6 +2,7 @@ import { Stack, type StackProps } from 'aws-cdk-lib';
 import type * as config from 'aws-cdk-lib/aws-config';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
+import { policyNames } from '../config/naming';
 import type { GuardrailsPolicy } from '../config/schema';
 import { ConfigRecorder } from '../constructs/config-recorder';
 import { GuardrailsMonitoring } from '../constructs/guardrails-monitoring';
@@ -33,6 +34,7 @@ export class TagComplianceStack extends Stack {
     super(scope, id, props);
     const { policy } = props;
     const settings = policy.tagCompliance;
+    const names = policyNames(policy);
 
     if (settings.createConfigRecorder) this.recorder = new ConfigRecorder(this, 'ConfigRecorder');
 
@@ -44,13 +46,19 @@ export class TagComplianceStack extends Stack {
     this.tagAudit = new TagAuditRule(this, 'TagAudit', {
       policyFile: props.policyFile,
       maximumExecutionFrequency: settings.auditFrequency as config.MaximumExecutionFrequency,
+      configRuleName: names.tagAuditConfigRule,
       ownerTeams: policy.teams.flatMap((t) => (t.email ? [{ id: t.id, email: t.email }] : [])),
     });
     if (this.recorder) this.tagAudit.rule.node.addDependency(this.recorder.deliveryChannel);
 
     // Watching the watchers: the alarms topic is found by name, so no cross-stack export.
     this.monitoring = new GuardrailsMonitoring(this, 'Monitoring', {
-      alarmTopic: sns.Topic.fromTopicArn(this, 'AlarmsTopic', alarmsTopicArn(this)),
+      alarmTopic: sns.Topic.fromTopicArn(
+        this,
+        'AlarmsTopic',
+        alarmsTopicArn(this, names.alarmsTopic),
+      ),
+      alarmNamePrefix: names.alarmNamePrefix,
       dashboard: false,
     });
     this.monitoring.watch(this.tagAudit.fn, { name: 'tag-compliance' });
