@@ -78,6 +78,8 @@ export class AutoStopStack extends Stack {
       topicName: names.autoStopTopic,
       displayName: 'ml-guardrails auto-stop',
       publishers: [TopicPublisher.budgets()],
+      // Only Budgets starts a stop: no user or role of the account may publish here.
+      onlyPublishers: true,
     });
 
     this.auditTable = new dynamodb.Table(this, 'AuditTable', {
