@@ -94,10 +94,10 @@ describe('AlertTopic', () => {
     expect(statements).toContainEqual({
       Sid: 'DenyPublishExceptListedServices',
       Effect: 'Deny',
-      Principal: '*',
+      Principal: { AWS: '*' },
       Action: 'sns:Publish',
       Resource: { Ref: expect.stringMatching(/^AlertsTopic/) },
-      Condition: { StringNotEquals: { 'aws:PrincipalServiceName': 'budgets.amazonaws.com' } },
+      Condition: { StringNotEquals: { 'aws:PrincipalServiceName': ['budgets.amazonaws.com'] } },
     });
     expect(statements.find((s) => s.Sid === 'AllowbudgetsPublish')).toMatchObject({
       Effect: 'Allow',
