@@ -1,10 +1,9 @@
-import { type CfnElement, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as logs from 'aws-cdk-lib/aws-logs';
-import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { BUDGET_NOTIFICATION_ACTIONS } from '../../lambdas/budgets/budgets-api';
 import { GuardrailFunction } from './guardrail-function';
+import { GuardrailProvider } from './guardrail-provider';
 
 export interface BudgetNotificationsProviderProps {
   /** Names of the budgets whose notifications the function may change (IAM resources). */
@@ -39,12 +38,6 @@ export class BudgetNotificationsProvider extends Construct {
         ),
       }),
     );
-    const provider = new cr.Provider(this, 'Provider', {
-      onEventHandler: this.fn,
-      logGroup: new logs.LogGroup(this, 'ProviderLogs', {
-        retention: logs.RetentionDays.THREE_MONTHS,
-      }),
-    });
     Validations.of(this.fn).acknowledge(
       {
         id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
@@ -55,17 +48,8 @@ export class BudgetNotificationsProvider extends Construct {
         reason: 'X-Ray PutTraceSegments/PutTelemetryRecords have no resource-level permissions.',
       },
     );
-    const fnLogicalId = stack.getLogicalId(this.fn.node.defaultChild as CfnElement);
-    Validations.of(provider).acknowledge(
-      {
-        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-        reason: 'The CDK Provider framework function only writes its own logs.',
-      },
-      {
-        id: `AwsSolutions-IAM5[Resource::<${fnLogicalId}.Arn>:*]`,
-        reason: 'The CDK Provider framework invokes any version of the one handler function.',
-      },
-    );
-    this.serviceToken = provider.serviceToken;
+    this.serviceToken = new GuardrailProvider(this, 'Provider', {
+      onEventHandler: this.fn,
+    }).serviceToken;
   }
 }

@@ -4,7 +4,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { policyNames } from '../config/naming';
 import type { GuardrailsPolicy } from '../config/schema';
-import { ConfigRecorder } from '../constructs/config-recorder';
+import { ConfigRecorder, ConfigRecorderPrecondition } from '../constructs/config-recorder';
 import { GuardrailsMonitoring } from '../constructs/guardrails-monitoring';
 import { ModelArtifactBucket } from '../constructs/model-artifact-bucket';
 import { RequiredTagsRule } from '../constructs/required-tags-rule';
@@ -27,6 +27,8 @@ export class TagComplianceStack extends Stack {
   public readonly tagAudit: TagAuditRule;
   public readonly modelArtifacts?: ModelArtifactBucket;
   public readonly recorder?: ConfigRecorder;
+  /** Fails the deploy early when the region's Config recorder does not fit the policy. */
+  public readonly recorderPrecondition: ConfigRecorderPrecondition;
   /** Alarms on the audit function and its failure queue, paging the platform team. */
   public readonly monitoring: GuardrailsMonitoring;
 
@@ -36,7 +38,14 @@ export class TagComplianceStack extends Stack {
     const settings = policy.tagCompliance;
     const names = policyNames(policy);
 
-    if (settings.createConfigRecorder) this.recorder = new ConfigRecorder(this, 'ConfigRecorder');
+    // Fails early, naming the fix, when the rules below could not be created.
+    this.recorderPrecondition = new ConfigRecorderPrecondition(this, 'ConfigRecorderPrecondition', {
+      createConfigRecorder: settings.createConfigRecorder,
+    });
+    if (settings.createConfigRecorder) {
+      this.recorder = new ConfigRecorder(this, 'ConfigRecorder');
+      this.recorder.recorder.node.addDependency(this.recorderPrecondition.resource);
+    }
 
     this.requiredTags = new RequiredTagsRule(this, 'RequiredTags', {
       requiredTags: policy.organisation.requiredTags,
@@ -50,6 +59,9 @@ export class TagComplianceStack extends Stack {
       ownerTeams: policy.teams.flatMap((t) => (t.email ? [{ id: t.id, email: t.email }] : [])),
     });
     if (this.recorder) this.tagAudit.rule.node.addDependency(this.recorder.deliveryChannel);
+    this.tagAudit.rule.node.addDependency(this.recorderPrecondition.resource);
+    for (const rule of this.requiredTags.rules)
+      rule.node.addDependency(this.recorderPrecondition.resource);
 
     // Watching the watchers: the alarms topic is found by name, so no cross-stack export.
     this.monitoring = new GuardrailsMonitoring(this, 'Monitoring', {
