@@ -25,7 +25,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PutEvaluationsFailedError } from '../../../lambdas/tag-compliance/config';
 import { EVALUATION_RESOURCE_TYPE } from '../../../lambdas/tag-compliance/evaluate';
 import { InvalidConfigEventError } from '../../../lambdas/tag-compliance/event';
-import { run, type TagAuditDeps } from '../../../lambdas/tag-compliance/handler';
+import { auditRegions, run, type TagAuditDeps } from '../../../lambdas/tag-compliance/handler';
 import { examplePolicy } from '../../helpers/app';
 
 const sm = mockClient(SageMakerClient);
@@ -297,5 +297,83 @@ describe('tag-compliance handler run', () => {
       /invokingEvent.*resultToken|resultToken/,
     );
     expect(config).not.toHaveReceivedCommand(PutEvaluationsCommand);
+  });
+});
+
+describe('tag-compliance handler in several regions', () => {
+  it('audits every region the policy lists, each with its own clients, and reports them all', async () => {
+    // Prepare: the example policy's projects run in eu-west-1 and us-east-1
+    const base = examplePolicy();
+    const policy = {
+      ...base,
+      projects: base.projects.map((p) => ({ ...p, regions: ['eu-west-1', 'us-east-1'] })),
+    };
+    const us = {
+      sagemaker: new SageMakerClient({ region: 'us-east-1' }),
+      tagging: new ResourceGroupsTaggingAPIClient({ region: 'us-east-1' }),
+    };
+    // One class-wide mock answers by the calling client's region.
+    const regionOf = async (getClient: () => { config: { region: () => Promise<string> } }) =>
+      getClient().config.region();
+    sm.on(ListTrainingJobsCommand).callsFake(async (_input, getClient) =>
+      (await regionOf(getClient)) === 'us-east-1'
+        ? {
+            TrainingJobSummaries: [
+              {
+                TrainingJobName: 'us-job',
+                TrainingJobArn: 'arn:aws:sagemaker:us-east-1:111122223333:training-job/us-job',
+                TrainingJobStatus: 'InProgress',
+                CreationTime: new Date('2026-11-01T00:00:00Z'),
+              },
+            ],
+          }
+        : { TrainingJobSummaries: trainingJobs(['eu-job']) },
+    );
+    sm.on(ListTagsCommand).resolves({ Tags: [] });
+    const asked: string[] = [];
+    // Act
+    await run(event, {
+      ...deps(),
+      policy,
+      clientsFor: (region) => {
+        asked.push(region);
+        return us;
+      },
+    });
+    // Assess
+    expect(asked).toEqual(['us-east-1']);
+    const reported = config
+      .commandCalls(PutEvaluationsCommand)
+      .flatMap((c) => c.args[0].input.Evaluations ?? [])
+      .map((e) => e.ComplianceResourceId);
+    expect(reported).toEqual(
+      expect.arrayContaining([
+        `${ARN}:training-job/eu-job`,
+        'arn:aws:sagemaker:us-east-1:111122223333:training-job/us-job',
+      ]),
+    );
+  });
+
+  it.each([
+    ['the own region when no project lists one', [[], []], 'eu-west-1', ['eu-west-1']],
+    [
+      'the union of listed regions, and the own region for projects listing none',
+      [['us-east-1'], []],
+      'eu-west-1',
+      ['eu-west-1', 'us-east-1'],
+    ],
+    [
+      'only listed regions when the own region is unknown',
+      [['us-east-1']],
+      undefined,
+      ['us-east-1'],
+    ],
+  ])('auditRegions: %s', (_name, lists, own, expected) => {
+    // Prepare
+    const policy = {
+      projects: lists.map((regions) => ({ ...examplePolicy().projects[0], regions })),
+    };
+    // Act / Assess
+    expect(auditRegions(policy as Pick<TagAuditDeps['policy'], 'projects'>, own)).toEqual(expected);
   });
 });
