@@ -26,6 +26,11 @@ import { PutEvaluationsFailedError } from '../../../lambdas/tag-compliance/confi
 import { EVALUATION_RESOURCE_TYPE } from '../../../lambdas/tag-compliance/evaluate';
 import { InvalidConfigEventError } from '../../../lambdas/tag-compliance/event';
 import { auditRegions, run, type TagAuditDeps } from '../../../lambdas/tag-compliance/handler';
+import {
+  fitMessage,
+  MAX_SNS_MESSAGE_BYTES,
+  publishOwnerReports,
+} from '../../../lambdas/tag-compliance/notify';
 import { examplePolicy } from '../../helpers/app';
 
 const sm = mockClient(SageMakerClient);
@@ -375,5 +380,61 @@ describe('tag-compliance handler in several regions', () => {
     };
     // Act / Assess
     expect(auditRegions(policy as Pick<TagAuditDeps['policy'], 'projects'>, own)).toEqual(expected);
+  });
+});
+
+describe('fitMessage', () => {
+  const report = (n: number) =>
+    [
+      `${n} SageMaker resources owned by ml-engineering lack required tags.`,
+      '',
+      'Project fraud-detection:',
+      ...Array.from({ length: n }, (_, i) => [
+        `  - training-job job-${i}: missing CostCenter`,
+        `    arn:aws:sagemaker:eu-west-1:111122223333:training-job/job-${i}`,
+      ]).flat(),
+      '',
+      'Sent by ml-guardrails tag audit (AWS Config custom rule).',
+    ].join('\n');
+
+  it('leaves a message under the limit unchanged', () => {
+    // Act
+    const fitted = fitMessage(report(3), MAX_SNS_MESSAGE_BYTES);
+    // Assess
+    expect(fitted).toEqual({ message: report(3), omitted: 0 });
+  });
+
+  it('cuts a report of 10,000 resources under 256 KiB, whole resources only, and says how many were left out', () => {
+    // Act
+    const fitted = fitMessage(report(10_000), MAX_SNS_MESSAGE_BYTES);
+    // Assess
+    expect(Buffer.byteLength(fitted.message)).toBeLessThanOrEqual(MAX_SNS_MESSAGE_BYTES);
+    const kept = fitted.message.split('\n').filter((l) => l.startsWith('  - ')).length;
+    expect(kept + fitted.omitted).toBe(10_000);
+    expect(fitted.omitted).toBeGreaterThan(0);
+    expect(fitted.message).toContain(`... and ${fitted.omitted} more resources left out`);
+    expect(
+      fitted.message.endsWith('Sent by ml-guardrails tag audit (AWS Config custom rule).'),
+    ).toBe(true);
+    expect(fitted.message).toContain(`training-job/job-${kept - 1}`);
+  });
+
+  it('publishes the cut message, so SNS never rejects an owner report for its size', async () => {
+    // Prepare
+    sns.on(PublishCommand).resolves({ MessageId: 'm' });
+    // Act
+    await publishOwnerReports(new SNSClient({}), TOPIC, [
+      {
+        team: 'ml-engineering',
+        owners: ['ml-engineering'],
+        subject: 'Tags missing',
+        message: report(10_000),
+        nonCompliant: 10_000,
+      },
+    ]);
+    // Assess
+    const sent = sns.commandCalls(PublishCommand)[0]?.args[0].input.Message ?? '';
+    expect(Buffer.byteLength(sent)).toBeLessThan(MAX_SNS_MESSAGE_BYTES);
+    expect(sent).toContain('more resources left out');
   });
 });
