@@ -23,6 +23,7 @@ import {
 import type { GuardrailsPolicy } from './config/schema';
 import { AutoStopStack } from './stacks/auto-stop-stack';
 import { BudgetsStack } from './stacks/budgets-stack';
+import { addOperatorOutputs } from './stacks/outputs';
 import { PagingStack } from './stacks/paging-stack';
 import { TagComplianceStack } from './stacks/tag-compliance-stack';
 
@@ -116,6 +117,7 @@ export function createGuardrailsApp(props: GuardrailsAppProps): GuardrailsApp {
   tagCompliance.addStackDependency(paging);
   autoStop.addStackDependency(paging);
 
+  addOperatorOutputs({ autoStop, budgets, tagCompliance, paging });
   const stacks: Stack[] = [autoStop, ...budgets, tagCompliance, paging];
   for (const [key, value] of Object.entries(policy.organisation.tags)) Tags.of(app).add(key, value);
   Aspects.of(app).add(new RequiredTagsChecker(policy.organisation.requiredTags.map((t) => t.key)), {

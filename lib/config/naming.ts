@@ -170,3 +170,22 @@ export function reportSubscriptionsByShard(
     byShard[budgetShardOf(address, shards)]?.push(address);
   return byShard;
 }
+
+/**
+ * CloudFormation output keys an operator (and the CLI's stack discovery) reads, and the
+ * environment variable each one stands in for.
+ */
+export const STACK_OUTPUTS = {
+  auditTable: { key: 'AuditTableName', env: 'AUDIT_TABLE_NAME' },
+  idempotencyTable: { key: 'IdempotencyTableName', env: 'IDEMPOTENCY_TABLE_NAME' },
+  reportTopic: { key: 'ReportTopicArn', env: 'REPORT_TOPIC_ARN' },
+  workQueue: { key: 'WorkQueueUrl', env: 'WORK_QUEUE_URL' },
+  autoStopTopic: { key: 'AutoStopTopicArn', env: 'AUTO_STOP_TOPIC_ARN' },
+  restoreFunction: { key: 'RestoreFunctionName', env: 'RESTORE_FUNCTION_NAME' },
+  alarmsTopic: { key: 'AlarmsTopicArn', env: 'ALARMS_TOPIC_ARN' },
+  dashboardUrl: { key: 'DashboardUrl', env: 'DASHBOARD_URL' },
+  holdQueue: { key: 'HoldQueueUrl', env: 'HOLD_QUEUE_URL' },
+  tagAuditRule: { key: 'TagAuditConfigRuleName', env: 'TAG_AUDIT_CONFIG_RULE' },
+  ownerTopic: { key: 'OwnerTopicArn', env: 'OWNER_TOPIC_ARN' },
+  budgetNames: { key: 'BudgetNames', env: 'BUDGET_NAMES' },
+} as const;

@@ -13,6 +13,7 @@ import { buildDeps } from '../../../lambdas/auto-stop/service';
 import type { Progress } from '../../../lambdas/auto-stop/types';
 import { DEFAULT_POLICY_FILE, loadPolicyFile } from '../../config/load';
 import { type CliCommand, type CliIo, UsageError } from '../command';
+import { deploymentEnv } from '../deployment';
 
 /** Version of the `--json` document; bumped only on a breaking change (docs/auto-stop.md). */
 export const PLAN_JSON_VERSION = 1;
@@ -73,7 +74,8 @@ export const autoStopPlanCommand: CliCommand = {
                     decision, spend check (DescribeBudget), plan. "Why did auto-stop (not) fire?"
   --json            Print the run as JSON (format documented in docs/auto-stop.md).
   --execute         Act as the function would (enforce-mode projects only). Needs
-                    AUDIT_TABLE_NAME; publishes the report when REPORT_TOPIC_ARN is set.
+                    AUDIT_TABLE_NAME; publishes the report when REPORT_TOPIC_ARN is set. Both
+                    default to the AutoStop stack's outputs (CloudFormation DescribeStacks).
   --policy <file>   Policy file (default GUARDRAILS_POLICY_FILE or ${DEFAULT_POLICY_FILE}).
   --account <id>    Account of the budget when the message has no "AWS Account" line.
 
@@ -93,7 +95,14 @@ AWS_ENDPOINT_URL). Progress goes to stderr. Exit code 1 when a stop failed.`,
     });
     if ((values.project === undefined) === (values.message === undefined))
       throw new UsageError('give exactly one of --project <id> or --message <file>');
-    const env = readAutoStopEnv(process.env);
+    // With --execute, variables not set come from the deployment's stack outputs.
+    const env = readAutoStopEnv(
+      values.execute
+        ? await deploymentEnv(
+            values.policy ?? process.env.GUARDRAILS_POLICY_FILE ?? DEFAULT_POLICY_FILE,
+          )
+        : process.env,
+    );
     if (values.execute && !env.auditTableName)
       throw new UsageError('--execute needs AUDIT_TABLE_NAME: every stop is audited');
     const policyFile = values.policy ?? process.env.GUARDRAILS_POLICY_FILE ?? DEFAULT_POLICY_FILE;

@@ -7,6 +7,7 @@ import type { EndpointClients } from '../../../lambdas/auto-stop/kinds/endpoint'
 import { type RestoreReport, runRestore } from '../../../lambdas/restore/restore';
 import { DEFAULT_POLICY_FILE, loadPolicyFile } from '../../config/load';
 import { type CliCommand, type CliIo, UsageError } from '../command';
+import { deploymentEnv } from '../deployment';
 
 /** Environment variable naming the auto-stop audit table (same as the restore function's). */
 export const AUDIT_TABLE_ENV = 'AUDIT_TABLE_NAME';
@@ -40,7 +41,7 @@ Options:
   --endpoint <name>  only this endpoint
   --dry-run          show what restore would do (result "planned"); change nothing
   --json             print the report as JSON (stable: see docs/endpoints.md)
-  --table <name>     audit table (default: $${AUDIT_TABLE_ENV})
+  --table <name>     audit table (default: $${AUDIT_TABLE_ENV}, else the AutoStop stack's output)
   --policy <file>    policy file (default: ${DEFAULT_POLICY_FILE})
 
 Exit code 0 when nothing needs a person, 1 when an endpoint is blocked or failed, 2 on usage errors.`,
@@ -57,7 +58,10 @@ Exit code 0 when nothing needs a person, 1 when an endpoint is blocked or failed
         },
       });
       if (!values.project) throw new UsageError('--project is required');
-      const tableName = values.table ?? process.env[AUDIT_TABLE_ENV];
+      // Unless given, the table comes from AUDIT_TABLE_NAME or the AutoStop stack's outputs.
+      const tableName =
+        values.table ??
+        (await deploymentEnv(values.policy ?? DEFAULT_POLICY_FILE))[AUDIT_TABLE_ENV];
       if (!tableName) throw new UsageError(`--table or ${AUDIT_TABLE_ENV} is required`);
       const policy = loadPolicyFile(values.policy ?? DEFAULT_POLICY_FILE);
       if (!policy.projects.some((p) => p.id === values.project))
