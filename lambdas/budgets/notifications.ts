@@ -198,3 +198,40 @@ export function describeChange(change: BudgetChange): string {
       return `create notification ${n(change.notification)} for ${change.subscribers.map(s).join(', ')}`;
   }
 }
+
+/** What a project's budget should notify, as the policy says. */
+export interface BudgetAlertPlan {
+  readonly actualPct: readonly number[];
+  readonly forecastedPct: readonly number[];
+  readonly emails: readonly string[];
+  /** ACTUAL percentage that notifies `autoStopTopicArn`. @default - none */
+  readonly autoStopPct?: number;
+  readonly autoStopTopicArn?: string;
+}
+
+/**
+ * The notifications of a project's budget: finance and owners by email at each ACTUAL and
+ * FORECASTED percentage, and the auto-stop topic at its ACTUAL percentage. The one definition the
+ * template (ProjectBudget) and `guardrails doctor` (drift) share.
+ */
+export function desiredNotifications(plan: BudgetAlertPlan): NotificationWithSubscribers[] {
+  const emails = plan.emails.map((address): Subscriber => ({ subscriptionType: 'EMAIL', address }));
+  const pct = (notificationType: NotificationType, threshold: number): BudgetNotification => ({
+    notificationType,
+    comparisonOperator: 'GREATER_THAN',
+    threshold,
+    thresholdType: 'PERCENTAGE',
+  });
+  return [
+    ...plan.actualPct.map((t) => ({ notification: pct('ACTUAL', t), subscribers: emails })),
+    ...plan.forecastedPct.map((t) => ({ notification: pct('FORECASTED', t), subscribers: emails })),
+    ...(plan.autoStopPct !== undefined && plan.autoStopTopicArn !== undefined
+      ? [
+          {
+            notification: pct('ACTUAL', plan.autoStopPct),
+            subscribers: [{ subscriptionType: 'SNS' as const, address: plan.autoStopTopicArn }],
+          },
+        ]
+      : []),
+  ];
+}

@@ -2,6 +2,7 @@ import { Aws, CustomResource } from 'aws-cdk-lib';
 import * as budgets from 'aws-cdk-lib/aws-budgets';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { desiredNotifications } from '../../lambdas/budgets/notifications';
 import { costFilterTagValue } from '../config/naming';
 
 /** Type of the custom resource that owns a budget's notifications. */
@@ -111,21 +112,6 @@ export class ProjectBudget extends Construct {
       },
     });
 
-    const emailSubscribers = props.emails.map((address) => ({
-      SubscriptionType: 'EMAIL',
-      Address: address,
-    }));
-    const notify = (
-      type: 'ACTUAL' | 'FORECASTED',
-      threshold: number,
-      subscribers: { SubscriptionType: string; Address: string }[],
-    ) => ({
-      NotificationType: type,
-      ComparisonOperator: 'GREATER_THAN',
-      Threshold: threshold,
-      ThresholdType: 'PERCENTAGE',
-      Subscribers: subscribers,
-    });
     this.notifications = new CustomResource(this, 'Notifications', {
       serviceToken: props.notificationsServiceToken,
       resourceType: BUDGET_NOTIFICATIONS_RESOURCE_TYPE,
@@ -133,17 +119,22 @@ export class ProjectBudget extends Construct {
         AccountId: Aws.ACCOUNT_ID,
         // A reference, so CloudFormation creates the budget first and deletes it last.
         BudgetName: this.budget.ref,
-        Notifications: [
-          ...actual.map((t) => notify('ACTUAL', t, emailSubscribers)),
-          ...forecasted.map((t) => notify('FORECASTED', t, emailSubscribers)),
-          ...(props.autoStopTopic && props.autoStopThresholdPct !== undefined
-            ? [
-                notify('ACTUAL', props.autoStopThresholdPct, [
-                  { SubscriptionType: 'SNS', Address: props.autoStopTopic.topicArn },
-                ]),
-              ]
-            : []),
-        ],
+        Notifications: desiredNotifications({
+          actualPct: actual,
+          forecastedPct: forecasted,
+          emails: props.emails,
+          autoStopPct: props.autoStopTopic ? props.autoStopThresholdPct : undefined,
+          autoStopTopicArn: props.autoStopTopic?.topicArn,
+        }).map((n) => ({
+          NotificationType: n.notification.notificationType,
+          ComparisonOperator: n.notification.comparisonOperator,
+          Threshold: n.notification.threshold,
+          ThresholdType: n.notification.thresholdType,
+          Subscribers: n.subscribers.map((x) => ({
+            SubscriptionType: x.subscriptionType,
+            Address: x.address,
+          })),
+        })),
       },
     });
   }
