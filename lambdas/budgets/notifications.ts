@@ -107,11 +107,16 @@ function subscriberChanges(
       newSubscriber: replacement,
     });
   }
-  for (const subscriber of stillExtra)
-    changes.push({ kind: 'deleteSubscriber', notification, subscriber });
-  for (const subscriber of updatable)
-    changes.push({ kind: 'createSubscriber', notification, subscriber });
-  return changes;
+  const deletes = stillExtra.map(
+    (subscriber): BudgetChange => ({ kind: 'deleteSubscriber', notification, subscriber }),
+  );
+  const creates = updatable.map(
+    (subscriber): BudgetChange => ({ kind: 'createSubscriber', notification, subscriber }),
+  );
+  // Deleting first keeps within the subscriber limit, unless nothing would remain: then the
+  // notification would go with its last subscriber, so the new ones come first.
+  const remains = actual.length - extra.length + changes.length > 0;
+  return remains ? [...changes, ...deletes, ...creates] : [...changes, ...creates, ...deletes];
 }
 
 const byThreshold = (a: NotificationWithSubscribers, b: NotificationWithSubscribers) =>

@@ -80,6 +80,15 @@ describe('planNotificationChanges', () => {
       ['replace subscriber EMAIL old@x.com -> EMAIL new@x.com on ACTUAL > 50 %'],
     ],
     [
+      'adds the new subscriber before removing the last old one of another type, so the notification survives',
+      [n('ACTUAL', 95, email('someone@x.com'))],
+      [n('ACTUAL', 95, sns(TOPIC))],
+      [
+        `add subscriber SNS ${TOPIC} to ACTUAL > 95 %`,
+        'remove subscriber EMAIL someone@x.com from ACTUAL > 95 %',
+      ],
+    ],
+    [
       'removes a subscriber that left the policy',
       [n('ACTUAL', 50, email('a@x.com'), email('b@x.com'))],
       [n('ACTUAL', 50, email('a@x.com'))],
