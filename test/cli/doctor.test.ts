@@ -30,6 +30,7 @@ import { topicPolicyCheck } from '../../lib/cli/doctor/checks/topic-policy';
 import type { DoctorContext } from '../../lib/cli/doctor/types';
 import { policyNames } from '../../lib/config/naming';
 import { examplePolicy } from '../helpers/app';
+import { runCli } from '../helpers/cli';
 
 const mocks = {
   cloudformation: mockClient(CloudFormationClient),
@@ -228,11 +229,9 @@ describe('doctor checks, each in both directions', () => {
     [
       'an inactive cost-allocation tag',
       () =>
-        mocks.costExplorer
-          .on(ListCostAllocationTagsCommand)
-          .resolves({
-            CostAllocationTags: [{ TagKey: 'Project', Type: 'UserDefined', Status: 'Inactive' }],
-          }),
+        mocks.costExplorer.on(ListCostAllocationTagsCommand).resolves({
+          CostAllocationTags: [{ TagKey: 'Project', Type: 'UserDefined', Status: 'Inactive' }],
+        }),
       costAllocationTagCheck,
       /"Project" is Inactive.*\$0.*Status=Active/,
       'blocking',
@@ -472,5 +471,26 @@ describe('runDoctor', () => {
     ]);
     expect(parsed.findings.every((f: { fix: string }) => f.fix.length > 0)).toBe(true);
     expect(JSON.stringify(parsed)).not.toMatch(/R0UT1NGKEY/);
+  });
+});
+
+describe('guardrails doctor command', () => {
+  it('prints exactly one JSON document on failure with --json', async () => {
+    // Act
+    const run = await runCli('doctor', '--json', '--policy', '/nonexistent/policy.yaml');
+    // Assess
+    expect(run.code).toBe(1);
+    const parsed = JSON.parse(run.stdout);
+    expect(parsed).toEqual({
+      ok: false,
+      errors: [expect.stringMatching(/cannot read the policy/)],
+    });
+  });
+
+  it('is listed in the CLI help', async () => {
+    // Act
+    const run = await runCli('--help');
+    // Assess
+    expect(run.stdout).toMatch(/doctor\s+Check a deployed account/);
   });
 });
