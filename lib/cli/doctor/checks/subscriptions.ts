@@ -37,7 +37,7 @@ export const subscriptionsCheck: DoctorCheck = {
         check: this.name,
         severity: 'warning' as const,
         problem: `${s.Endpoint ?? 'an address'} has not confirmed its auto-stop report subscription: it receives no report`,
-        fix: `ask ${s.Endpoint ?? 'the owner'} to click "Confirm subscription" in the AWS Notifications email (confirmation links expire after 3 days; redeploying the budget stack re-sends it)`,
+        fix: `ask ${s.Endpoint ?? 'the owner'} to click "Confirm subscription" in the "AWS Notification - Subscription Confirmation" email`,
       }));
   },
 };
