@@ -109,3 +109,31 @@ describe('editing a project keeps its budget', () => {
     );
   });
 });
+
+describe('the notifications function', () => {
+  it('may read and change only the budgets of its own stack', () => {
+    // Prepare
+    const app = buildTestApp();
+    const stack = app.budgets.find((s) => s.budgets.length > 0);
+    if (!stack) throw new Error('no budget stack with budgets');
+    // Act
+    const statements = Object.values(
+      Template.fromStack(stack).findResources('AWS::IAM::Policy'),
+    ).flatMap(
+      (p) =>
+        (p.Properties.PolicyDocument as { Statement: { Action: unknown; Resource: unknown }[] })
+          .Statement,
+    );
+    const grant = statements.find(
+      (s) => Array.isArray(s.Action) && s.Action.includes('budgets:ModifyBudget'),
+    );
+    // Assess
+    expect(grant?.Action).toEqual(['budgets:ViewBudget', 'budgets:ModifyBudget']);
+    const resources = JSON.stringify(grant?.Resource);
+    for (const b of stack.budgets)
+      expect(resources).toContain(
+        `:budgets::111122223333:budget/${(b.budget.budget as { budgetName: string }).budgetName}`,
+      );
+    expect(resources).not.toContain('"*"');
+  });
+});
