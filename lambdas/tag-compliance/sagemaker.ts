@@ -1,7 +1,8 @@
 /**
  * SageMaker adapter: lists every audited resource that exists now, one List* call sequence per
  * kind, reading every page. With `StatusEquals` or other filters a page can be empty while
- * `NextToken` is set (DOMAIN-NOTES), so the loop follows `NextToken`, never the page size.
+ * `NextToken` is set (SageMaker API Reference, ListTrainingJobs: filters apply after MaxResults
+ * jobs are read), so the loop follows `NextToken`, never the page size.
  */
 import {
   ListEndpointsCommand,
@@ -27,7 +28,7 @@ export const SAGEMAKER_LIST_ACTIONS = [
   'sagemaker:ListTags',
 ] as const;
 
-/** Largest page the List* calls accept (ListTrainingJobs: MaxResults <= 100, DOMAIN-NOTES). */
+/** Largest page the List* calls accept (SageMaker API Reference, ListTrainingJobs: MaxResults 1-100). */
 const PAGE_SIZE = 100;
 
 interface Page {

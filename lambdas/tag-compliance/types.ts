@@ -5,7 +5,7 @@
 
 /**
  * SageMaker resource kinds that AWS Config does not record, so no managed rule can check their
- * tags (DOMAIN-NOTES "AWS Config"; awslabs/aws-config-resource-schema has no
+ * tags (AWS Config Developer Guide, "Supported Resource Types"; awslabs/aws-config-resource-schema has no
  * `AWS::SageMaker::TrainingJob`, `ProcessingJob`, `TransformJob`, `HyperParameterTuningJob`,
  * `Endpoint` or `InferenceComponent` schema, only NotebookInstance, Model, EndpointConfig, Domain...).
  */
