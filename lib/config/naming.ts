@@ -50,8 +50,10 @@ export function costFilterTagValue(tagKey: string, projectId: string): string {
 
 /** Most resources CloudFormation allows in one stack. */
 export const STACK_RESOURCE_LIMIT = 500;
-/** Budgets plus report subscriptions per shard we accept, leaving room for the rest of the stack. */
+/** Resources of budgets and report subscriptions per shard we accept, leaving room for the rest of the stack (the notifications function). */
 export const MAX_BUDGETS_PER_STACK = 450;
+/** Resources one budget takes: the budget and its notifications custom resource. */
+export const RESOURCES_PER_BUDGET = 2;
 
 /**
  * Tags that identify a project's resources (the project tag, and CostCenter / Team where the

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { parsePolicy } from '../../lib/config/load';
 import { deploymentNames, resolvedBudgetNamePrefix } from '../../lib/config/naming';
-import { EXAMPLE_POLICY_TEXT, editedExample, problemsOf } from '../helpers/policy-factory';
+import {
+  EXAMPLE_POLICY_TEXT,
+  editedExample,
+  policyWithProjects,
+  problemsOf,
+} from '../helpers/policy-factory';
 
 describe('policy: namePrefix, budgetRegion, budgetCostTypes', () => {
   it('defaults cost types to gross spend: credits and refunds excluded, the rest as AWS counts it', () => {
@@ -52,5 +57,21 @@ describe('policy: namePrefix, budgetRegion, budgetCostTypes', () => {
       'TeamAStaging-Budgets-03',
       'team-a-staging-auto-stop',
     ]);
+  });
+});
+
+describe('budget stack size with the notifications resource', () => {
+  it('refuses 1,000 projects in 4 stacks: each budget is two resources, so a stack would pass 450', () => {
+    // Prepare
+    const text = policyWithProjects(1000).replace('budgetStacks: 8', 'budgetStacks: 4');
+    // Act
+    const problems = problemsOf(text).join('\n');
+    // Assess
+    expect(problems).toMatch(/budget stack \d would hold 2\d\d budgets \(2 resources each\)/);
+  });
+
+  it('accepts 1,000 projects in the default 8 stacks', () => {
+    // Act / Assess
+    expect(problemsOf(policyWithProjects(1000))).toEqual([]);
   });
 });
