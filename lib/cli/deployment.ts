@@ -72,9 +72,10 @@ export async function withDeploymentEnv(
   env: NodeJS.ProcessEnv,
   names: DeploymentNames,
   client: () => CloudFormationClient,
-  options: RetryOptions = {},
+  options: RetryOptions & { readonly needed?: readonly string[] } = {},
 ): Promise<{ env: NodeJS.ProcessEnv; note?: string }> {
-  const wanted = Object.values(STACK_OUTPUTS).filter((o) => !env[o.env]);
+  const needed = options.needed ?? Object.values(STACK_OUTPUTS).map((o) => o.env);
+  const wanted = Object.values(STACK_OUTPUTS).filter((o) => !env[o.env] && needed.includes(o.env));
   if (wanted.length === 0 || env[DISCOVERY_ENV] === 'off') return { env };
   try {
     const found = await describeDeployment(client(), discoveryStackNames(names), options);
@@ -100,12 +101,20 @@ export async function withDeploymentEnv(
  */
 export async function deploymentEnv(
   policyFile: string,
-  env: NodeJS.ProcessEnv = process.env,
-  warn: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+  options: {
+    readonly env?: NodeJS.ProcessEnv;
+    /** Variables the command uses. @default every STACK_OUTPUTS variable */
+    readonly needed?: readonly string[];
+    readonly warn?: (line: string) => void;
+  } = {},
 ): Promise<NodeJS.ProcessEnv> {
+  const env = options.env ?? process.env;
   if (env[DISCOVERY_ENV] === 'off') return env;
   const names = policyNames(loadPolicyFile(policyFile));
-  const result = await withDeploymentEnv(env, names, () => new CloudFormationClient({}));
-  if (result.note) warn(`guardrails: ${result.note}`);
+  const result = await withDeploymentEnv(env, names, () => new CloudFormationClient({}), {
+    ...(options.needed ? { needed: options.needed } : {}),
+  });
+  if (result.note)
+    (options.warn ?? ((line) => process.stderr.write(`${line}\n`)))(`guardrails: ${result.note}`);
   return result.env;
 }

@@ -60,6 +60,16 @@ describe('withDeploymentEnv', () => {
     expect(env.AUDIT_TABLE_NAME).toBe('mine');
   });
 
+  it('makes no call when the variables the command needs are set', async () => {
+    // Act
+    const { env } = await withDeploymentEnv({ AUDIT_TABLE_NAME: 'mine' }, names, () => client, {
+      needed: ['AUDIT_TABLE_NAME'],
+    });
+    // Assess
+    expect(env.AUDIT_TABLE_NAME).toBe('mine');
+    expect(cfn).not.toHaveReceivedAnyCommand();
+  });
+
   it('makes no call when every variable is set or discovery is off', async () => {
     // Prepare
     const all = Object.fromEntries(Object.values(STACK_OUTPUTS).map((o) => [o.env, 'x']));

@@ -100,6 +100,14 @@ AWS_ENDPOINT_URL). Progress goes to stderr. Exit code 1 when a stop failed.`,
       values.execute
         ? await deploymentEnv(
             values.policy ?? process.env.GUARDRAILS_POLICY_FILE ?? DEFAULT_POLICY_FILE,
+            {
+              needed: [
+                'AUDIT_TABLE_NAME',
+                'REPORT_TOPIC_ARN',
+                'WORK_QUEUE_URL',
+                'IDEMPOTENCY_TABLE_NAME',
+              ],
+            },
           )
         : process.env,
     );

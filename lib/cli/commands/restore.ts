@@ -61,7 +61,9 @@ Exit code 0 when nothing needs a person, 1 when an endpoint is blocked or failed
       // Unless given, the table comes from AUDIT_TABLE_NAME or the AutoStop stack's outputs.
       const tableName =
         values.table ??
-        (await deploymentEnv(values.policy ?? DEFAULT_POLICY_FILE))[AUDIT_TABLE_ENV];
+        (await deploymentEnv(values.policy ?? DEFAULT_POLICY_FILE, { needed: [AUDIT_TABLE_ENV] }))[
+          AUDIT_TABLE_ENV
+        ];
       if (!tableName) throw new UsageError(`--table or ${AUDIT_TABLE_ENV} is required`);
       const policy = loadPolicyFile(values.policy ?? DEFAULT_POLICY_FILE);
       if (!policy.projects.some((p) => p.id === values.project))
