@@ -13,6 +13,8 @@ export default defineConfig({
       AWS_ACCESS_KEY_ID: 'test',
       AWS_SECRET_ACCESS_KEY: 'test',
       AWS_REGION: 'eu-west-1',
+      // CLI commands never look up stack outputs in tests (lib/cli/deployment.ts).
+      GUARDRAILS_STACK_DISCOVERY: 'off',
       POWERTOOLS_DEV: 'false',
       POWERTOOLS_TRACE_ENABLED: 'false',
       POWERTOOLS_LOG_LEVEL: 'SILENT',

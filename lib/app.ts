@@ -14,14 +14,21 @@ import {
 } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { RequiredTagsChecker } from './aspects/required-tags';
-import { budgetShardOf, reportSubscriptionsByShard } from './config/naming';
+import {
+  budgetShardOf,
+  deploymentNames,
+  policyNames,
+  reportSubscriptionsByShard,
+} from './config/naming';
 import type { GuardrailsPolicy } from './config/schema';
-import { AUTO_STOP_TOPIC_NAME, AutoStopStack } from './stacks/auto-stop-stack';
+import { AutoStopStack } from './stacks/auto-stop-stack';
 import { BudgetsStack } from './stacks/budgets-stack';
+import { addOperatorOutputs } from './stacks/outputs';
 import { PagingStack } from './stacks/paging-stack';
 import { TagComplianceStack } from './stacks/tag-compliance-stack';
 
-export const STACK_PREFIX = 'MlGuardrails';
+/** Stack-name prefix of the default deployment; `organisation.namePrefix` sets another. */
+export const STACK_PREFIX = deploymentNames().stackPrefix;
 
 export interface GuardrailsAppProps {
   readonly policy: GuardrailsPolicy;
@@ -58,8 +65,9 @@ export function createGuardrailsApp(props: GuardrailsAppProps): GuardrailsApp {
     ...props.appProps,
   });
   const env = props.env;
+  const names = policyNames(policy);
 
-  const autoStop = new AutoStopStack(app, `${STACK_PREFIX}-AutoStop`, {
+  const autoStop = new AutoStopStack(app, names.autoStopStack, {
     env,
     policy,
     policyFile: props.policyFile,
@@ -68,32 +76,37 @@ export function createGuardrailsApp(props: GuardrailsAppProps): GuardrailsApp {
 
   const shards = policy.organisation.budgetStacks;
   const reportAddresses = reportSubscriptionsByShard(policy.projects, shards);
+  // Budgets are account-global: with `budgetRegion`, every regional deployment synthesizes the
+  // same budget stacks in that one region, so they exist once per account.
+  const budgetRegion = policy.organisation.budgetRegion;
+  const budgetEnv: Environment | undefined = budgetRegion
+    ? { account: env?.account, region: budgetRegion }
+    : env;
+  const sameRegion = !budgetRegion || budgetRegion === env?.region;
   const budgets = Array.from({ length: shards }, (_, shard) => {
-    const stack = new BudgetsStack(
-      app,
-      `${STACK_PREFIX}-Budgets-${String(shard).padStart(2, '0')}`,
-      {
-        env,
-        projects: policy.projects.filter((p) => budgetShardOf(p.id, shards) === shard),
-        organisation: policy.organisation,
-        autoStopTopicName: AUTO_STOP_TOPIC_NAME,
-        reportAddresses: reportAddresses[shard] ?? [],
-        description: `ml-guardrails: per-project budgets, shard ${shard + 1} of ${shards}`,
-      },
-    );
-    // The topic (and its policy allowing Budgets) must exist before budgets point at it.
-    stack.addStackDependency(autoStop);
+    const stack = new BudgetsStack(app, names.budgetStack(shard), {
+      env: budgetEnv,
+      projects: policy.projects.filter((p) => budgetShardOf(p.id, shards) === shard),
+      organisation: policy.organisation,
+      autoStopTopicName: names.autoStopTopic,
+      names,
+      reportAddresses: reportAddresses[shard] ?? [],
+      description: `ml-guardrails: per-project budgets, shard ${shard + 1} of ${shards}`,
+    });
+    // The topic (and its policy allowing Budgets) must exist before budgets point at it; in
+    // another region the budget region's own deployment provides it.
+    if (sameRegion) stack.addStackDependency(autoStop);
     return stack;
   });
 
-  const tagCompliance = new TagComplianceStack(app, `${STACK_PREFIX}-TagCompliance`, {
+  const tagCompliance = new TagComplianceStack(app, names.tagComplianceStack, {
     env,
     policy,
     policyFile: props.policyFile,
     description: 'ml-guardrails: AWS Config tag rules, SageMaker tag audit, model-artifact bucket',
   });
 
-  const paging = new PagingStack(app, `${STACK_PREFIX}-Paging`, {
+  const paging = new PagingStack(app, names.pagingStack, {
     env,
     policy,
     policyFile: props.policyFile,
@@ -104,6 +117,7 @@ export function createGuardrailsApp(props: GuardrailsAppProps): GuardrailsApp {
   tagCompliance.addStackDependency(paging);
   autoStop.addStackDependency(paging);
 
+  addOperatorOutputs({ autoStop, budgets, tagCompliance, paging });
   const stacks: Stack[] = [autoStop, ...budgets, tagCompliance, paging];
   for (const [key, value] of Object.entries(policy.organisation.tags)) Tags.of(app).add(key, value);
   Aspects.of(app).add(new RequiredTagsChecker(policy.organisation.requiredTags.map((t) => t.key)), {

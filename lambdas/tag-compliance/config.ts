@@ -5,12 +5,15 @@
  */
 import {
   type ConfigServiceClient,
+  DescribeConfigurationRecorderStatusCommand,
+  DescribeConfigurationRecordersCommand,
   type Evaluation,
   GetComplianceDetailsByConfigRuleCommand,
   PutEvaluationsCommand,
 } from '@aws-sdk/client-config-service';
 import { type RetryOptions, retry as retryThrottled } from '../shared/retry';
 import { type ConfigEvaluation, chunk, MAX_EVALUATIONS_PER_CALL } from './evaluate';
+import type { RecorderState } from './recorder';
 
 /** IAM actions this adapter needs. */
 export const CONFIG_ACTIONS = [
@@ -97,4 +100,35 @@ export async function previouslyEvaluated(
     token = out.NextToken || undefined;
   } while (token !== undefined);
   return { resourceIds, pages };
+}
+
+/** IAM actions {@link readRecorders} needs (no resource-level permissions: `Resource: *`). */
+export const RECORDER_READ_ACTIONS = [
+  'config:DescribeConfigurationRecorders',
+  'config:DescribeConfigurationRecorderStatus',
+] as const;
+
+/** The configuration recorders of the client's account and region, with whether each records. */
+export async function readRecorders(
+  client: ConfigServiceClient,
+  retry?: RetryOptions,
+): Promise<RecorderState[]> {
+  const recorders = await retryThrottled(
+    () => client.send(new DescribeConfigurationRecordersCommand({})),
+    retry,
+  );
+  const names = (recorders.ConfigurationRecorders ?? []).flatMap((r) => (r.name ? [r.name] : []));
+  if (names.length === 0) return [];
+  const status = await retryThrottled(
+    () =>
+      client.send(
+        new DescribeConfigurationRecorderStatusCommand({ ConfigurationRecorderNames: names }),
+      ),
+    retry,
+  );
+  return names.map((name) => ({
+    name,
+    recording:
+      status.ConfigurationRecordersStatus?.find((s) => s.name === name)?.recording === true,
+  }));
 }

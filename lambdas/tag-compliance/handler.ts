@@ -12,13 +12,14 @@ import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { SNSClient } from '@aws-sdk/client-sns';
 import middy from '@middy/core';
+import { projectRegions } from '../../lib/config/naming';
 import type { GuardrailsPolicy } from '../../lib/config/schema';
 import { requireEnv } from '../shared/env';
 import { loadRuntimePolicy } from '../shared/policy';
 import { logger, metrics, tracer } from '../shared/powertools';
 import type { RetryOptions } from '../shared/retry';
 import { sdkClientConfig } from '../shared/sdk';
-import { auditAccount, emailTeamsOf } from './audit';
+import { type AuditClients, auditAccount, emailTeamsOf } from './audit';
 import { PutEvaluationsFailedError, previouslyEvaluated, putEvaluations } from './config';
 import { EVALUATION_RESOURCE_TYPE, ownerReports, summarize, toEvaluations } from './evaluate';
 import { parseConfigRuleEvent } from './event';
@@ -32,6 +33,11 @@ export interface TagAuditDeps {
   readonly policy: GuardrailsPolicy;
   readonly ownerTopicArn: string;
   readonly region?: string;
+  /**
+   * Clients for another region the policy lists (`regions`); `sagemaker` and `tagging` serve
+   * `region`. @default - none: only `region` is audited
+   */
+  readonly clientsFor?: (region: string) => AuditClients;
   readonly retry?: RetryOptions;
   readonly now?: () => Date;
 }
@@ -59,20 +65,38 @@ export async function run(raw: unknown, deps: TagAuditDeps): Promise<TagAuditSum
       logger.debug('throttled, retrying', { attempt, error: String(err) });
     },
   };
-  const audit = await auditAccount(deps, deps.policy, {
-    previouslyEvaluated: async () =>
-      (
-        await previouslyEvaluated(
-          deps.config,
-          event.configRuleName,
-          EVALUATION_RESOURCE_TYPE,
-          retry,
-        )
-      ).resourceIds,
-    retry,
-    jobLookbackDays: deps.policy.tagCompliance.jobLookbackDays,
-    now,
-  });
+  // One audit per region the policy's projects run in, with that region's clients. The rule
+  // reports every resource under AWS::::Account with its ARN, so other regions' resources fit.
+  const regions = auditRegions(deps.policy, deps.region);
+  let reported: Promise<readonly string[]> | undefined;
+  const reportedIn = async (region: string | undefined) => {
+    reported ??= previouslyEvaluated(
+      deps.config,
+      event.configRuleName,
+      EVALUATION_RESOURCE_TYPE,
+      retry,
+    ).then((r) => r.resourceIds);
+    const all = await reported;
+    return region === undefined ? all : all.filter((arn) => arnRegion(arn) === region);
+  };
+  const audits = [];
+  for (const region of regions.length > 0 ? regions : [deps.region]) {
+    const clients =
+      region === undefined || region === deps.region ? deps : deps.clientsFor?.(region);
+    if (!clients) throw new Error(`Tag audit: no clients for region ${region}`);
+    audits.push(
+      await auditAccount(clients, deps.policy, {
+        previouslyEvaluated: () => reportedIn(region),
+        retry,
+        jobLookbackDays: deps.policy.tagCompliance.jobLookbackDays,
+        now,
+      }),
+    );
+  }
+  const audit = {
+    verdicts: audits.flatMap((a) => a.verdicts),
+    requests: audits.map((a) => a.requests),
+  };
   const counts = summarize(audit.verdicts);
   logger.info('tag audit evaluated', { ...counts, requests: audit.requests });
 
@@ -94,7 +118,7 @@ export async function run(raw: unknown, deps: TagAuditDeps): Promise<TagAuditSum
     emailTeams: emailTeamsOf(deps.policy),
     platformTeam: deps.policy.paging.platformTeam,
     accountId: event.accountId,
-    region: deps.region,
+    region: regions.join(', '),
   });
   const sent = await publishOwnerReports(deps.sns, deps.ownerTopicArn, reports, retry);
 
@@ -112,10 +136,44 @@ export async function run(raw: unknown, deps: TagAuditDeps): Promise<TagAuditSum
   };
 }
 
+/**
+ * Regions to audit: every region a project lists (`projectRegions`), the function's own region
+ * for projects that list none. Without a known own region, only the listed ones.
+ */
+export function auditRegions(
+  policy: Pick<GuardrailsPolicy, 'projects'>,
+  ownRegion: string | undefined,
+): string[] {
+  const regions = new Set<string>();
+  for (const project of policy.projects)
+    for (const region of ownRegion ? projectRegions(project, ownRegion) : project.regions)
+      regions.add(region);
+  return [...regions].sort();
+}
+
+/** Region field of an ARN (`arn:partition:service:region:account:resource`). */
+const arnRegion = (arn: string) => arn.split(':')[3];
+
 const sagemaker = tracer.captureAWSv3Client(new SageMakerClient(sdkClientConfig()));
 const tagging = tracer.captureAWSv3Client(new ResourceGroupsTaggingAPIClient(sdkClientConfig()));
 const config = tracer.captureAWSv3Client(new ConfigServiceClient(sdkClientConfig()));
 const sns = tracer.captureAWSv3Client(new SNSClient(sdkClientConfig()));
+
+// One client pair per other region, created on first use and kept for the next invocations.
+const regional = new Map<string, AuditClients>();
+function clientsFor(region: string): AuditClients {
+  let clients = regional.get(region);
+  if (!clients) {
+    clients = {
+      sagemaker: tracer.captureAWSv3Client(new SageMakerClient({ ...sdkClientConfig(), region })),
+      tagging: tracer.captureAWSv3Client(
+        new ResourceGroupsTaggingAPIClient({ ...sdkClientConfig(), region }),
+      ),
+    };
+    regional.set(region, clients);
+  }
+  return clients;
+}
 
 export const handler = middy((event: unknown) =>
   run(event, {
@@ -126,6 +184,7 @@ export const handler = middy((event: unknown) =>
     policy: loadRuntimePolicy(),
     ownerTopicArn: requireEnv('OWNER_TOPIC_ARN'),
     region: process.env.AWS_REGION,
+    clientsFor,
   }),
 )
   .use(injectLambdaContext(logger, { clearState: true }))

@@ -46,6 +46,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./commands/route.js')).routeCommand,
   },
   {
+    path: ['doctor'],
+    summary: 'Check a deployed account: what it still lacks, with the fix for each problem',
+    load: async () => (await import('./commands/doctor.js')).doctorCommand,
+  },
+  {
     path: ['raci'],
     summary: 'Print the activity and incident RACI matrices, or the owner of one activity',
     load: async () => (await import('./commands/raci.js')).raciCommand,

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { type Document, isMap, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
-import { budgetNameFor } from './naming';
+import { budgetNameFor, resolvedBudgetNamePrefix } from './naming';
 import {
   type GuardrailsPolicy,
   type GuardrailsPolicyInput,
@@ -135,7 +135,7 @@ export function resolveProjects(input: GuardrailsPolicyInput): Project[] {
   return input.projects.map((p) => ({
     ...p,
     name: p.name ?? p.id,
-    budgetName: budgetNameFor(input.organisation.budgetNamePrefix, p.id),
+    budgetName: budgetNameFor(resolvedBudgetNamePrefix(input.organisation), p.id),
     regions: p.regions ?? d.regions ?? [],
     alerts: {
       actualPct: p.alerts?.actualPct ?? d.alerts.actualPct,

@@ -308,6 +308,27 @@ export const TagComplianceSchema = z.strictObject({
     .prefault({}),
 });
 
+/** Default `organisation.namePrefix`: the physical names of a deployment made before it existed. */
+export const DEFAULT_NAME_PREFIX = 'ml-guardrails';
+
+/**
+ * What a budget counts. AWS defaults every field to true except the amortized/blended ones, so
+ * credits and refunds lower the measured spend; these defaults measure gross spend instead.
+ */
+export const BudgetCostTypesSchema = z.strictObject({
+  includeCredit: z.boolean().default(false),
+  includeRefund: z.boolean().default(false),
+  includeDiscount: z.boolean().default(true),
+  includeOtherSubscription: z.boolean().default(true),
+  includeRecurring: z.boolean().default(true),
+  includeSubscription: z.boolean().default(true),
+  includeSupport: z.boolean().default(true),
+  includeTax: z.boolean().default(true),
+  includeUpfront: z.boolean().default(true),
+  useAmortized: z.boolean().default(false),
+  useBlended: z.boolean().default(false),
+});
+
 export const OrganisationSchema = z.strictObject({
   name: z.string().min(1),
   /** Cost-allocation tag whose value is the project id. */
@@ -317,11 +338,32 @@ export const OrganisationSchema = z.strictObject({
   tags: z.record(z.string(), z.string()),
   /** IANA time zone for teams that do not set one. */
   defaultTimeZone: z.string().default('UTC'),
-  /** Budget name = prefix + project id, so a notification maps back to its project. */
+  /**
+   * Prefix of every physical name this deployment sets (topics, queues, rules, alarms, dashboard,
+   * stack names, and budgets unless `budgetNamePrefix` is set), so two deployments (prod,
+   * staging) live side by side in one account.
+   */
+  namePrefix: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{0,22}[a-z0-9]$/, {
+      message: 'must be 2-24 characters of a-z, 0-9 and "-", starting with a letter',
+    })
+    .default(DEFAULT_NAME_PREFIX),
+  /**
+   * Budget name = prefix + project id, so a notification maps back to its project.
+   * @default "ml-" with the default namePrefix, else "<namePrefix>-"
+   */
   budgetNamePrefix: z
     .string()
     .regex(/^[A-Za-z0-9_.-]{0,30}$/, { message: 'must be up to 30 of A-Z a-z 0-9 _ . -' })
-    .default('ml-'),
+    .optional(),
+  /**
+   * Region whose deployment holds the budget stacks. Budgets are account-global: with several
+   * regional deployments, only this region's creates them. @default - the deployment's region
+   */
+  budgetRegion: Region.optional(),
+  /** What every budget counts (AWS::Budgets::Budget CostTypes); credits and refunds excluded by default. */
+  budgetCostTypes: BudgetCostTypesSchema.prefault({}),
   /**
    * Number of budget stacks; a project's stack is a hash of its id, so never change this after
    * the first deploy (it would move budgets between stacks).

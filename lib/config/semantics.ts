@@ -3,7 +3,12 @@
  * only at deploy time. Each check is a small function returning problems with the policy path to
  * blame, so the loader can point at the YAML line.
  */
-import { budgetShardOf, MAX_BUDGETS_PER_STACK, reportSubscriptionsByShard } from './naming';
+import {
+  budgetShardOf,
+  MAX_BUDGETS_PER_STACK,
+  RESOURCES_PER_BUDGET,
+  reportSubscriptionsByShard,
+} from './naming';
 import type { GuardrailsPolicyInput, Project } from './schema';
 import { tagKeyProblem, tagValueProblem } from './tags';
 import { isValidTimeZone } from './time';
@@ -408,12 +413,13 @@ const stackCapacity: Check = (p, projects) => {
   // Each report address's email subscription also lives in a budget stack.
   const subscriptions = reportSubscriptionsByShard(projects, shards);
   return counts.flatMap((budgets, shard) => {
-    const total = budgets + (subscriptions[shard]?.length ?? 0);
+    const reports = subscriptions[shard]?.length ?? 0;
+    const total = budgets * RESOURCES_PER_BUDGET + reports;
     return total > MAX_BUDGETS_PER_STACK
       ? [
           {
             path: ['organisation', 'budgetStacks'],
-            message: `budget stack ${shard} would hold ${budgets} budgets and ${total - budgets} report subscriptions (limit ${MAX_BUDGETS_PER_STACK}, CloudFormation allows 500 resources); raise budgetStacks before the first deploy`,
+            message: `budget stack ${shard} would hold ${budgets} budgets (${RESOURCES_PER_BUDGET} resources each) and ${reports} report subscriptions: ${total} resources (limit ${MAX_BUDGETS_PER_STACK}, CloudFormation allows 500); raise budgetStacks before the first deploy`,
           },
         ]
       : [];

@@ -13,6 +13,12 @@ export interface ITopicPublisher {
   readonly servicePrincipal: string;
   /** Conditions on the publish grant that pin the publisher to the scope's account (and region). */
   conditions(scope: Construct): Record<string, Record<string, string>>;
+  /**
+   * Conditions on the publisher's use of the topic's KMS key. Only keys the service documents as
+   * present in its KMS requests: a key the request lacks fails the condition, and the service
+   * then drops every message silently.
+   */
+  keyConditions(scope: Construct): Record<string, Record<string, string>>;
 }
 
 /**
@@ -22,9 +28,12 @@ export interface ITopicPublisher {
 function accountScoped(
   servicePrincipal: string,
   sourceArn: (env: { partition: string; region: string; account: string }) => string,
+  keyScopedToAccount = true,
 ): ITopicPublisher {
   return {
     servicePrincipal,
+    keyConditions: (scope): Record<string, Record<string, string>> =>
+      keyScopedToAccount ? { StringEquals: { 'aws:SourceAccount': Stack.of(scope).account } } : {},
     conditions: (scope) => {
       const { account, partition, region } = Stack.of(scope);
       return {
@@ -38,11 +47,21 @@ function accountScoped(
 /** Factories for the publishers this project uses. */
 export const TopicPublisher = {
   /**
-   * AWS Budgets. Its source ARN has an empty region field (`arn:<partition>:budgets::<account>:*`),
-   * as the AWS Budgets user guide's SNS topic policy example shows.
+   * AWS Budgets. The topic policy is the one AWS documents ("Creating an Amazon SNS topic for
+   * budget notifications", AWS Cost Management User Guide): `aws:SourceAccount` and an
+   * `aws:SourceArn` with an empty region field (`arn:<partition>:budgets::<account>:*`). The key
+   * policy statement is the one the Amazon SNS Developer Guide documents for AWS services that
+   * publish to encrypted topics ("Enable compatibility between event sources from AWS services
+   * and encrypted topics"): `kms:GenerateDataKey*` and `kms:Decrypt` for the service principal,
+   * with no condition, since AWS documents no condition key that Budgets' KMS requests carry.
+   * The key encrypts only this topic, and the topic policy already limits who may publish.
    */
   budgets: (): ITopicPublisher =>
-    accountScoped('budgets.amazonaws.com', (e) => `arn:${e.partition}:budgets::${e.account}:*`),
+    accountScoped(
+      'budgets.amazonaws.com',
+      (e) => `arn:${e.partition}:budgets::${e.account}:*`,
+      false,
+    ),
 
   /** CloudWatch alarms in this account and region. */
   cloudWatch: (): ITopicPublisher =>
@@ -68,6 +87,11 @@ export interface AlertTopicProps {
   readonly publishers?: ITopicPublisher[];
   /** Customer-managed key; the AWS-managed `alias/aws/sns` key cannot be used by Budgets or CloudWatch. @default - a new rotating key */
   readonly encryptionKey?: kms.IKey;
+  /**
+   * Deny `sns:Publish` to every principal that is not one of `publishers`, so no user or role of
+   * the account can post a message that looks like theirs. @default false
+   */
+  readonly onlyPublishers?: boolean;
 }
 
 /**
@@ -119,7 +143,31 @@ export class AlertTopic extends Construct {
           principals: [principal],
           actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
           resources: ['*'],
-          conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+          conditions: publisher.keyConditions(this),
+        }),
+      );
+    }
+
+    if (props.onlyPublishers) {
+      if (publishers.length === 0)
+        throw new Error(
+          `AlertTopic ${this.node.path}: onlyPublishers needs at least one publisher`,
+        );
+      // `aws:PrincipalServiceName` is in the request context only when an AWS service principal
+      // makes the request (IAM User Guide, "AWS global condition context keys"); for any user or
+      // role it is absent, and StringNotEquals on an absent key matches, so they are denied.
+      this.topic.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: 'DenyPublishExceptListedServices',
+          effect: iam.Effect.DENY,
+          principals: [new iam.AnyPrincipal()],
+          actions: ['sns:Publish'],
+          resources: [this.topic.topicArn],
+          conditions: {
+            StringNotEquals: {
+              'aws:PrincipalServiceName': publishers.map((p) => p.servicePrincipal),
+            },
+          },
         }),
       );
     }

@@ -8,7 +8,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { STOPPABLE_SPECS } from '../../lambdas/shared/sagemaker-kinds';
 import { TAGGING_READ_ACTIONS } from '../../lambdas/shared/tagging';
-import { REPORT_DLQ_NAME, REPORT_TOPIC_NAME } from '../config/naming';
+import { deploymentNames, policyNames } from '../config/naming';
 import type { GuardrailsPolicy } from '../config/schema';
 import { AlertTopic, TopicPublisher } from '../constructs/alert-topic';
 import {
@@ -29,8 +29,8 @@ import { GuardrailFunction } from '../constructs/guardrail-function';
 import { GuardrailsMonitoring } from '../constructs/guardrails-monitoring';
 import { alarmsTopicArn } from './paging-stack';
 
-/** Physical name of the auto-stop topic; budget stacks compute its ARN instead of importing it. */
-export const AUTO_STOP_TOPIC_NAME = 'ml-guardrails-auto-stop';
+/** Physical name of the auto-stop topic (default prefix); budget stacks compute its ARN instead of importing it. */
+export const AUTO_STOP_TOPIC_NAME = deploymentNames().autoStopTopic;
 
 export interface AutoStopStackProps extends StackProps {
   readonly policy: GuardrailsPolicy;
@@ -71,6 +71,7 @@ export class AutoStopStack extends Stack {
   constructor(scope: Construct, id: string, props: AutoStopStackProps) {
     super(scope, id, props);
     const { policy } = props;
+    const names = policyNames(policy);
     const workerConcurrency = props.workerConcurrency ?? 2;
     if (workerConcurrency < 2 || workerConcurrency > 1000)
       throw new Error(
@@ -79,9 +80,11 @@ export class AutoStopStack extends Stack {
 
     this.notificationTopic = new AlertTopic(this, 'BudgetNotifications', {
       // Named so budget stacks can reference it without a cross-stack export that pins it.
-      topicName: AUTO_STOP_TOPIC_NAME,
+      topicName: names.autoStopTopic,
       displayName: 'ml-guardrails auto-stop',
       publishers: [TopicPublisher.budgets()],
+      // Only Budgets starts a stop: no user or role of the account may publish here.
+      onlyPublishers: true,
     });
 
     this.auditTable = new dynamodb.Table(this, 'AuditTable', {
@@ -106,12 +109,12 @@ export class AutoStopStack extends Stack {
     // Named, like the notification topic: the budget stacks hold its email subscriptions (one per
     // address, placed by a hash of the address) so no stack outgrows CloudFormation's limits.
     this.reportTopic = new AlertTopic(this, 'ReportTopic', {
-      topicName: REPORT_TOPIC_NAME,
+      topicName: names.reportTopic,
       displayName: 'ml-guardrails auto-stop report',
     });
     // Reports SNS could not deliver to an address wait here instead of being dropped.
     const reportDlq = new sqs.Queue(this, 'ReportDeadLetterQueue', {
-      queueName: REPORT_DLQ_NAME,
+      queueName: names.reportDeadLetterQueue,
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
@@ -289,7 +292,12 @@ export class AutoStopStack extends Stack {
 
     // Watching the watchers: the alarms topic is found by name, so no cross-stack export.
     this.monitoring = new GuardrailsMonitoring(this, 'Monitoring', {
-      alarmTopic: sns.Topic.fromTopicArn(this, 'AlarmsTopic', alarmsTopicArn(this)),
+      alarmTopic: sns.Topic.fromTopicArn(
+        this,
+        'AlarmsTopic',
+        alarmsTopicArn(this, names.alarmsTopic),
+      ),
+      alarmNamePrefix: names.alarmNamePrefix,
       dashboard: false,
     });
     const watched: [Parameters<GuardrailsMonitoring['watch']>[0], string][] = [

@@ -2,19 +2,25 @@ import { CfnWaitConditionHandle, Stack, type StackProps, Tags } from 'aws-cdk-li
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { projectTags, REPORT_DLQ_NAME, REPORT_TOPIC_NAME } from '../config/naming';
+import { type DeploymentNames, deploymentNames, projectTags } from '../config/naming';
 import type { GuardrailsPolicy, Project } from '../config/schema';
+import { BudgetNotificationsProvider } from '../constructs/budget-notifications-provider';
 import { ProjectBudget } from '../constructs/project-budget';
 
 export interface BudgetsStackProps extends StackProps {
   /** The projects whose budgets live in this shard. */
   readonly projects: readonly Project[];
   /** Organisation settings: the project tag key and the required tags. */
-  readonly organisation: Pick<GuardrailsPolicy['organisation'], 'projectTagKey' | 'requiredTags'>;
+  readonly organisation: Pick<
+    GuardrailsPolicy['organisation'],
+    'projectTagKey' | 'requiredTags' | 'budgetCostTypes'
+  >;
   /** Name of the auto-stop topic in this account and region. */
   readonly autoStopTopicName: string;
   /** Addresses whose auto-stop report subscription lives in this shard. @default [] */
   readonly reportAddresses?: readonly string[];
+  /** Physical names of this deployment (report topic and queue). @default deploymentNames() */
+  readonly names?: DeploymentNames;
 }
 
 /**
@@ -31,6 +37,14 @@ export class BudgetsStack extends Stack {
       resource: props.autoStopTopicName,
     });
     const autoStopTopic = sns.Topic.fromTopicArn(this, 'AutoStopTopic', topicArn);
+    const names = props.names ?? deploymentNames();
+    // One function per stack manages the notifications of its budgets; none in an empty shard.
+    const provider =
+      props.projects.length > 0
+        ? new BudgetNotificationsProvider(this, 'BudgetNotifications', {
+            budgetNames: props.projects.map((p) => p.budgetName),
+          })
+        : undefined;
 
     this.budgets = props.projects.map((project) => {
       const autoStop = project.autoStop.mode !== 'off';
@@ -43,6 +57,8 @@ export class BudgetsStack extends Stack {
         emails: [...new Set([...project.financeEmails, ...project.ownerEmails])],
         autoStopThresholdPct: autoStop ? project.autoStop.thresholdPct : undefined,
         autoStopTopic: autoStop ? autoStopTopic : undefined,
+        costTypes: props.organisation.budgetCostTypes,
+        notificationsServiceToken: provider?.serviceToken ?? '',
       });
       // The budget carries the tags of the project it watches, over the app's own tags.
       for (const [key, value] of Object.entries(projectTags(props.organisation, project)))
@@ -53,12 +69,12 @@ export class BudgetsStack extends Stack {
     const reportTopic = sns.Topic.fromTopicArn(
       this,
       'ReportTopic',
-      Stack.of(this).formatArn({ service: 'sns', resource: REPORT_TOPIC_NAME }),
+      Stack.of(this).formatArn({ service: 'sns', resource: names.reportTopic }),
     );
     const reportDlq = sqs.Queue.fromQueueArn(
       this,
       'ReportDeadLetterQueue',
-      Stack.of(this).formatArn({ service: 'sqs', resource: REPORT_DLQ_NAME }),
+      Stack.of(this).formatArn({ service: 'sqs', resource: names.reportDeadLetterQueue }),
     );
     for (const address of props.reportAddresses ?? [])
       new sns.Subscription(this, `Report-${address}`, {

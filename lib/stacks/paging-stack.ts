@@ -9,6 +9,7 @@ import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { HOLD_TABLE_ACTIONS } from '../../lambdas/paging/hold';
+import { policyNames } from '../config/naming';
 import type { GuardrailsPolicy } from '../config/schema';
 import { AlertTopic, TopicPublisher } from '../constructs/alert-topic';
 import { GuardrailFunction } from '../constructs/guardrail-function';
@@ -18,8 +19,8 @@ import { GuardrailsMonitoring } from '../constructs/guardrails-monitoring';
 export const ALARMS_TOPIC_NAME = 'ml-guardrails-alarms';
 
 /** ARN of the alarms topic in the stack's account and region (no cross-stack export). */
-export function alarmsTopicArn(stack: Stack): string {
-  return stack.formatArn({ service: 'sns', resource: ALARMS_TOPIC_NAME });
+export function alarmsTopicArn(stack: Stack, topicName: string = ALARMS_TOPIC_NAME): string {
+  return stack.formatArn({ service: 'sns', resource: topicName });
 }
 
 /** IAM action the router needs on each routing-key secret. */
@@ -58,11 +59,12 @@ export class PagingStack extends Stack {
   constructor(scope: Construct, id: string, props: PagingStackProps) {
     super(scope, id, props);
     const { policy } = props;
+    const names = policyNames(policy);
     const timeout = props.routerTimeout ?? Duration.seconds(60);
 
     this.alarmsTopic = new AlertTopic(this, 'Alarms', {
       // Named so stacks and other tools reference it by ARN without a cross-stack export.
-      topicName: ALARMS_TOPIC_NAME,
+      topicName: names.alarmsTopic,
       displayName: 'ml-guardrails alarms',
       publishers: [TopicPublisher.cloudWatch()],
     });
@@ -166,7 +168,7 @@ export class PagingStack extends Stack {
         conditions: {
           StringEquals: { 'aws:SourceAccount': this.account },
           // The ARN built from the fixed name: referencing the topic would be a key <-> topic cycle.
-          ArnLike: { 'aws:SourceArn': alarmsTopicArn(this) },
+          ArnLike: { 'aws:SourceArn': alarmsTopicArn(this, names.alarmsTopic) },
         },
       }),
     );
@@ -199,6 +201,8 @@ export class PagingStack extends Stack {
 
     this.monitoring = new GuardrailsMonitoring(this, 'Monitoring', {
       alarmTopic: this.alarmsTopic.topic,
+      alarmNamePrefix: names.alarmNamePrefix,
+      dashboardName: names.dashboard,
     });
     this.monitoring.watch(this.router, { name: 'router' });
     this.monitoring.watch(this.router.failureQueue, { name: 'router-failures' });

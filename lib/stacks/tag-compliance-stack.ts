@@ -2,8 +2,9 @@ import { Stack, type StackProps } from 'aws-cdk-lib';
 import type * as config from 'aws-cdk-lib/aws-config';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
+import { policyNames } from '../config/naming';
 import type { GuardrailsPolicy } from '../config/schema';
-import { ConfigRecorder } from '../constructs/config-recorder';
+import { ConfigRecorder, ConfigRecorderPrecondition } from '../constructs/config-recorder';
 import { GuardrailsMonitoring } from '../constructs/guardrails-monitoring';
 import { ModelArtifactBucket } from '../constructs/model-artifact-bucket';
 import { RequiredTagsRule } from '../constructs/required-tags-rule';
@@ -26,6 +27,8 @@ export class TagComplianceStack extends Stack {
   public readonly tagAudit: TagAuditRule;
   public readonly modelArtifacts?: ModelArtifactBucket;
   public readonly recorder?: ConfigRecorder;
+  /** Fails the deploy early when the region's Config recorder does not fit the policy. */
+  public readonly recorderPrecondition: ConfigRecorderPrecondition;
   /** Alarms on the audit function and its failure queue, paging the platform team. */
   public readonly monitoring: GuardrailsMonitoring;
 
@@ -33,8 +36,16 @@ export class TagComplianceStack extends Stack {
     super(scope, id, props);
     const { policy } = props;
     const settings = policy.tagCompliance;
+    const names = policyNames(policy);
 
-    if (settings.createConfigRecorder) this.recorder = new ConfigRecorder(this, 'ConfigRecorder');
+    // Fails early, naming the fix, when the rules below could not be created.
+    this.recorderPrecondition = new ConfigRecorderPrecondition(this, 'ConfigRecorderPrecondition', {
+      createConfigRecorder: settings.createConfigRecorder,
+    });
+    if (settings.createConfigRecorder) {
+      this.recorder = new ConfigRecorder(this, 'ConfigRecorder');
+      this.recorder.recorder.node.addDependency(this.recorderPrecondition.resource);
+    }
 
     this.requiredTags = new RequiredTagsRule(this, 'RequiredTags', {
       requiredTags: policy.organisation.requiredTags,
@@ -44,13 +55,22 @@ export class TagComplianceStack extends Stack {
     this.tagAudit = new TagAuditRule(this, 'TagAudit', {
       policyFile: props.policyFile,
       maximumExecutionFrequency: settings.auditFrequency as config.MaximumExecutionFrequency,
+      configRuleName: names.tagAuditConfigRule,
       ownerTeams: policy.teams.flatMap((t) => (t.email ? [{ id: t.id, email: t.email }] : [])),
     });
     if (this.recorder) this.tagAudit.rule.node.addDependency(this.recorder.deliveryChannel);
+    this.tagAudit.rule.node.addDependency(this.recorderPrecondition.resource);
+    for (const rule of this.requiredTags.rules)
+      rule.node.addDependency(this.recorderPrecondition.resource);
 
     // Watching the watchers: the alarms topic is found by name, so no cross-stack export.
     this.monitoring = new GuardrailsMonitoring(this, 'Monitoring', {
-      alarmTopic: sns.Topic.fromTopicArn(this, 'AlarmsTopic', alarmsTopicArn(this)),
+      alarmTopic: sns.Topic.fromTopicArn(
+        this,
+        'AlarmsTopic',
+        alarmsTopicArn(this, names.alarmsTopic),
+      ),
+      alarmNamePrefix: names.alarmNamePrefix,
       dashboard: false,
     });
     this.monitoring.watch(this.tagAudit.fn, { name: 'tag-compliance' });

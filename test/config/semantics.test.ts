@@ -361,7 +361,7 @@ describe('semantic checks: one problem each, at the line to change', () => {
     // Assess
     expect(problems).toEqual([
       expect.stringMatching(
-        /organisation\.budgetStacks: budget stack 0 would hold 1000 budgets and 1001 report subscriptions \(limit 450, CloudFormation allows 500 resources\); raise budgetStacks before the first deploy/,
+        /organisation\.budgetStacks: budget stack 0 would hold 1000 budgets \(2 resources each\) and 1001 report subscriptions: 3001 resources \(limit 450, CloudFormation allows 500\); raise budgetStacks before the first deploy/,
       ),
     ]);
   });

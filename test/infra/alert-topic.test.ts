@@ -51,16 +51,67 @@ describe('AlertTopic', () => {
     ]);
   });
 
-  it('lets the publisher use the key for GenerateDataKey* and Decrypt, scoped to this account', () => {
+  it('lets Budgets use the key exactly as the SNS guide documents for AWS services: GenerateDataKey* and Decrypt, no condition Budgets might not send', () => {
+    // Act
     const statements = Object.values(topicTemplate().findResources('AWS::KMS::Key'))[0]?.Properties
       .KeyPolicy.Statement as unknown[];
+    // Assess
     expect(statements).toContainEqual({
       Effect: 'Allow',
       Principal: { Service: 'budgets.amazonaws.com' },
       Action: ['kms:GenerateDataKey*', 'kms:Decrypt'],
       Resource: '*',
+    });
+  });
+
+  it('scopes CloudWatch key use to this account', () => {
+    // Act
+    const statements = Object.values(
+      topicTemplate([TopicPublisher.cloudWatch()]).findResources('AWS::KMS::Key'),
+    )[0]?.Properties.KeyPolicy.Statement as unknown[];
+    // Assess
+    expect(statements).toContainEqual({
+      Effect: 'Allow',
+      Principal: { Service: 'cloudwatch.amazonaws.com' },
+      Action: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+      Resource: '*',
       Condition: { StringEquals: { 'aws:SourceAccount': '111122223333' } },
     });
+  });
+
+  it('with onlyPublishers, denies sns:Publish to every principal that is not Budgets, and still allows Budgets', () => {
+    // Prepare
+    const stack = new Stack(new App(), 'Test', { env: TEST_ENV });
+    new AlertTopic(stack, 'Alerts', {
+      publishers: [TopicPublisher.budgets()],
+      onlyPublishers: true,
+    });
+    // Act
+    const statements = Object.values(
+      Template.fromStack(stack).findResources('AWS::SNS::TopicPolicy'),
+    )[0]?.Properties.PolicyDocument.Statement as Record<string, unknown>[];
+    // Assess
+    expect(statements).toContainEqual({
+      Sid: 'DenyPublishExceptListedServices',
+      Effect: 'Deny',
+      Principal: { AWS: '*' },
+      Action: 'sns:Publish',
+      Resource: { Ref: expect.stringMatching(/^AlertsTopic/) },
+      Condition: { StringNotEquals: { 'aws:PrincipalServiceName': ['budgets.amazonaws.com'] } },
+    });
+    expect(statements.find((s) => s.Sid === 'AllowbudgetsPublish')).toMatchObject({
+      Effect: 'Allow',
+      Principal: { Service: 'budgets.amazonaws.com' },
+    });
+  });
+
+  it('refuses onlyPublishers without a publisher (the topic would accept nothing)', () => {
+    // Prepare
+    const stack = new Stack(new App(), 'Test', { env: TEST_ENV });
+    // Act / Assess
+    expect(() => new AlertTopic(stack, 'Alerts', { onlyPublishers: true })).toThrow(
+      /onlyPublishers needs at least one publisher/,
+    );
   });
 
   it('grants CloudWatch alarms of this account and region when asked', () => {

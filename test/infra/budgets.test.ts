@@ -2,26 +2,47 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { parsePolicy } from '../../lib/config/load';
 import { budgetShardOf } from '../../lib/config/naming';
+import { BUDGET_NOTIFICATIONS_RESOURCE_TYPE } from '../../lib/constructs/project-budget';
 import { buildTestApp, examplePolicy } from '../helpers/app';
 import { policyWithProjects } from '../helpers/policy-factory';
 
+interface NotificationProps {
+  NotificationType: string;
+  ComparisonOperator: string;
+  Threshold: number;
+  ThresholdType: string;
+  Subscribers: { SubscriptionType: string; Address: unknown }[];
+}
+
+/** Each budget with the notifications its custom resource sets (looked up by the BudgetName Ref). */
 function allBudgets(app = buildTestApp()) {
-  return app.budgets.flatMap((stack) =>
-    Object.entries(Template.fromStack(stack).findResources('AWS::Budgets::Budget')).map(
-      ([logicalId, r]) => ({
+  return app.budgets.flatMap((stack) => {
+    const template = Template.fromStack(stack);
+    const custom = Object.values(template.findResources(BUDGET_NOTIFICATIONS_RESOURCE_TYPE));
+    return Object.entries(template.findResources('AWS::Budgets::Budget')).map(([logicalId, r]) => {
+      const props = r.Properties as {
+        Budget: Record<string, unknown>;
+        ResourceTags: { Key: string; Value: string }[];
+      };
+      const mine = custom.filter(
+        (c) => (c.Properties.BudgetName as { Ref?: string }).Ref === logicalId,
+      );
+      const [only] = mine;
+      if (mine.length !== 1 || !only)
+        throw new Error(`${logicalId}: ${mine.length} notification resources`);
+      return {
         stack: stack.stackName,
         logicalId,
-        props: r.Properties as {
-          Budget: Record<string, unknown>;
-          NotificationsWithSubscribers: {
-            Notification: Record<string, unknown>;
-            Subscribers: { SubscriptionType: string; Address: unknown }[];
-          }[];
-          ResourceTags: { Key: string; Value: string }[];
+        props: {
+          ...props,
+          NotificationsWithSubscribers: (only.Properties.Notifications as NotificationProps[]).map(
+            ({ Subscribers, ...Notification }) => ({ Notification, Subscribers }),
+          ),
         },
-      }),
-    ),
-  );
+        raw: r.Properties as Record<string, unknown>,
+      };
+    });
+  });
 }
 
 describe('per-project budgets', () => {
@@ -47,6 +68,19 @@ describe('per-project budgets', () => {
       TimeUnit: 'MONTHLY',
       BudgetLimit: { Amount: 10000, Unit: 'USD' },
       CostFilters: { TagKeyValue: ['user:Project$fraud-detection'] },
+      CostTypes: {
+        IncludeCredit: false,
+        IncludeRefund: false,
+        IncludeDiscount: true,
+        IncludeOtherSubscription: true,
+        IncludeRecurring: true,
+        IncludeSubscription: true,
+        IncludeSupport: true,
+        IncludeTax: true,
+        IncludeUpfront: true,
+        UseAmortized: false,
+        UseBlended: false,
+      },
     });
   });
 

@@ -8,6 +8,7 @@ import { readAutoStopEnv } from '../../../lambdas/auto-stop/settings';
 import type { Progress } from '../../../lambdas/auto-stop/types';
 import { loadPolicyFile } from '../../config/load';
 import { type CommandModule, flagOption, stringOption, UsageError } from '../command';
+import { deploymentEnv } from '../deployment';
 import { budgetMessageOf, readPastedInput } from '../input';
 
 /** Version of the `--json` document; bumped only on a breaking change (docs/auto-stop.md). */
@@ -76,7 +77,7 @@ export const autoStopPlanCommand: CommandModule = {
     {
       flags: '--execute',
       description:
-        'act as the function would (enforce-mode projects only); needs AUDIT_TABLE_NAME, publishes the report when REPORT_TOPIC_ARN is set',
+        'act as the function would (enforce-mode projects only); AUDIT_TABLE_NAME and REPORT_TOPIC_ARN default to the AutoStop stack outputs',
     },
     {
       flags: '--account <id>',
@@ -95,8 +96,21 @@ rejected (not a Budgets notification, or a budget of no project).`,
     const messageFile = stringOption(options, 'message');
     if ((projectId === undefined) === (messageFile === undefined))
       throw new UsageError('give exactly one of --project <id> or --message <file>');
-    const env = readAutoStopEnv(process.env);
     const execute = flagOption(options, 'execute');
+    // With --execute, variables not set come from the deployment's stack outputs.
+    const env = readAutoStopEnv(
+      execute
+        ? await deploymentEnv(global.policyFile, {
+            needed: [
+              'AUDIT_TABLE_NAME',
+              'REPORT_TOPIC_ARN',
+              'WORK_QUEUE_URL',
+              'IDEMPOTENCY_TABLE_NAME',
+            ],
+            warn: (line) => io.note(line),
+          })
+        : process.env,
+    );
     if (execute && !env.auditTableName)
       throw new UsageError('--execute needs AUDIT_TABLE_NAME: every stop is audited');
     const policyFile = global.policyFile;

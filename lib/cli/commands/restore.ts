@@ -6,6 +6,7 @@ import type { EndpointClients } from '../../../lambdas/auto-stop/kinds/endpoint'
 import { type RestoreReport, runRestore } from '../../../lambdas/restore/restore';
 import { loadPolicyFile } from '../../config/load';
 import { type CommandModule, flagOption, stringOption, UsageError } from '../command';
+import { deploymentEnv } from '../deployment';
 
 /** Environment variable naming the auto-stop audit table (same as the restore function's). */
 export const AUDIT_TABLE_ENV = 'AUDIT_TABLE_NAME';
@@ -34,7 +35,10 @@ export function createRestoreCommand(
         flags: '--dry-run',
         description: 'show what restore would do (result "planned"); change nothing',
       },
-      { flags: '--table <name>', description: `audit table (default: $${AUDIT_TABLE_ENV})` },
+      {
+        flags: '--table <name>',
+        description: `audit table (default: $${AUDIT_TABLE_ENV}, else the AutoStop stack's output)`,
+      },
     ],
     aws: true,
     help: `Re-creates parked endpoints from their kept endpoint config with their tags, and puts back the
@@ -44,10 +48,18 @@ re-created endpoint gets its scaling back on the next run once it is InService.
 --json prints the report (stable: see docs/endpoints.md).
 
 Exit code 0 when nothing needs a person, 1 when an endpoint is blocked or failed, 2 on usage errors.`,
-    async run({ options, global }) {
+    async run({ options, global, io }) {
       const projectId = stringOption(options, 'project');
       if (!projectId) throw new UsageError('--project is required');
-      const tableName = stringOption(options, 'table') ?? process.env[AUDIT_TABLE_ENV];
+      // Unless given, the table comes from AUDIT_TABLE_NAME or the AutoStop stack's outputs.
+      const tableName =
+        stringOption(options, 'table') ??
+        (
+          await deploymentEnv(global.policyFile, {
+            needed: [AUDIT_TABLE_ENV],
+            warn: (line) => io.note(line),
+          })
+        )[AUDIT_TABLE_ENV];
       if (!tableName) throw new UsageError(`--table or ${AUDIT_TABLE_ENV} is required`);
       const policy = loadPolicyFile(global.policyFile);
       if (!policy.projects.some((p) => p.id === projectId))

@@ -25,7 +25,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PutEvaluationsFailedError } from '../../../lambdas/tag-compliance/config';
 import { EVALUATION_RESOURCE_TYPE } from '../../../lambdas/tag-compliance/evaluate';
 import { InvalidConfigEventError } from '../../../lambdas/tag-compliance/event';
-import { run, type TagAuditDeps } from '../../../lambdas/tag-compliance/handler';
+import { auditRegions, run, type TagAuditDeps } from '../../../lambdas/tag-compliance/handler';
+import {
+  fitMessage,
+  MAX_SNS_MESSAGE_BYTES,
+  publishOwnerReports,
+} from '../../../lambdas/tag-compliance/notify';
 import { examplePolicy } from '../../helpers/app';
 
 const sm = mockClient(SageMakerClient);
@@ -297,5 +302,139 @@ describe('tag-compliance handler run', () => {
       /invokingEvent.*resultToken|resultToken/,
     );
     expect(config).not.toHaveReceivedCommand(PutEvaluationsCommand);
+  });
+});
+
+describe('tag-compliance handler in several regions', () => {
+  it('audits every region the policy lists, each with its own clients, and reports them all', async () => {
+    // Prepare: the example policy's projects run in eu-west-1 and us-east-1
+    const base = examplePolicy();
+    const policy = {
+      ...base,
+      projects: base.projects.map((p) => ({ ...p, regions: ['eu-west-1', 'us-east-1'] })),
+    };
+    const us = {
+      sagemaker: new SageMakerClient({ region: 'us-east-1' }),
+      tagging: new ResourceGroupsTaggingAPIClient({ region: 'us-east-1' }),
+    };
+    // One class-wide mock answers by the calling client's region.
+    const regionOf = async (getClient: () => { config: { region: () => Promise<string> } }) =>
+      getClient().config.region();
+    sm.on(ListTrainingJobsCommand).callsFake(async (_input, getClient) =>
+      (await regionOf(getClient)) === 'us-east-1'
+        ? {
+            TrainingJobSummaries: [
+              {
+                TrainingJobName: 'us-job',
+                TrainingJobArn: 'arn:aws:sagemaker:us-east-1:111122223333:training-job/us-job',
+                TrainingJobStatus: 'InProgress',
+                CreationTime: new Date('2026-11-01T00:00:00Z'),
+              },
+            ],
+          }
+        : { TrainingJobSummaries: trainingJobs(['eu-job']) },
+    );
+    sm.on(ListTagsCommand).resolves({ Tags: [] });
+    const asked: string[] = [];
+    // Act
+    await run(event, {
+      ...deps(),
+      policy,
+      clientsFor: (region) => {
+        asked.push(region);
+        return us;
+      },
+    });
+    // Assess
+    expect(asked).toEqual(['us-east-1']);
+    const reported = config
+      .commandCalls(PutEvaluationsCommand)
+      .flatMap((c) => c.args[0].input.Evaluations ?? [])
+      .map((e) => e.ComplianceResourceId);
+    expect(reported).toEqual(
+      expect.arrayContaining([
+        `${ARN}:training-job/eu-job`,
+        'arn:aws:sagemaker:us-east-1:111122223333:training-job/us-job',
+      ]),
+    );
+  });
+
+  it.each([
+    ['the own region when no project lists one', [[], []], 'eu-west-1', ['eu-west-1']],
+    [
+      'the union of listed regions, and the own region for projects listing none',
+      [['us-east-1'], []],
+      'eu-west-1',
+      ['eu-west-1', 'us-east-1'],
+    ],
+    [
+      'only listed regions when the own region is unknown',
+      [['us-east-1']],
+      undefined,
+      ['us-east-1'],
+    ],
+  ])('auditRegions: %s', (_name, lists, own, expected) => {
+    // Prepare
+    const policy = {
+      projects: lists.map((regions) => ({ ...examplePolicy().projects[0], regions })),
+    };
+    // Act / Assess
+    expect(auditRegions(policy as Pick<TagAuditDeps['policy'], 'projects'>, own)).toEqual(expected);
+  });
+});
+
+describe('fitMessage', () => {
+  const report = (n: number) =>
+    [
+      `${n} SageMaker resources owned by ml-engineering lack required tags.`,
+      '',
+      'Project fraud-detection:',
+      ...Array.from({ length: n }, (_, i) => [
+        `  - training-job job-${i}: missing CostCenter`,
+        `    arn:aws:sagemaker:eu-west-1:111122223333:training-job/job-${i}`,
+      ]).flat(),
+      '',
+      'Sent by ml-guardrails tag audit (AWS Config custom rule).',
+    ].join('\n');
+
+  it('leaves a message under the limit unchanged', () => {
+    // Act
+    const fitted = fitMessage(report(3), MAX_SNS_MESSAGE_BYTES);
+    // Assess
+    expect(fitted).toEqual({ message: report(3), omitted: 0 });
+  });
+
+  it('cuts a report of 10,000 resources under 256 KiB, whole resources only, and says how many were left out', () => {
+    // Act
+    const fitted = fitMessage(report(10_000), MAX_SNS_MESSAGE_BYTES);
+    // Assess
+    expect(Buffer.byteLength(fitted.message)).toBeLessThanOrEqual(MAX_SNS_MESSAGE_BYTES);
+    const kept = fitted.message.split('\n').filter((l) => l.startsWith('  - ')).length;
+    expect(kept + fitted.omitted).toBe(10_000);
+    expect(fitted.omitted).toBeGreaterThan(0);
+    expect(fitted.message).toContain(`... and ${fitted.omitted} more resources left out`);
+    expect(
+      fitted.message.endsWith('Sent by ml-guardrails tag audit (AWS Config custom rule).'),
+    ).toBe(true);
+    expect(fitted.message).toContain(`training-job/job-${kept - 1}`);
+  });
+
+  it('publishes the cut message, so SNS never rejects an owner report for its size', async () => {
+    // Prepare
+    sns.on(PublishCommand).resolves({ MessageId: 'm' });
+    // Act
+    await publishOwnerReports(new SNSClient({}), TOPIC, [
+      {
+        team: 'ml-engineering',
+        owners: ['ml-engineering'],
+        subject: 'Tags missing',
+        message: report(10_000),
+        nonCompliant: 10_000,
+      },
+    ]);
+    // Assess
+    const sent = sns.commandCalls(PublishCommand)[0]?.args[0].input.Message ?? '';
+    expect(Buffer.byteLength(sent)).toBeLessThan(MAX_SNS_MESSAGE_BYTES);
+    expect(sent).toContain('more resources left out');
   });
 });

@@ -1,0 +1,16 @@
+/**
+ * Budget-notifications custom resource (CDK Provider framework onEvent handler). Thin: wiring
+ * only; see `reconcile.ts`.
+ */
+import { BudgetsClient } from '@aws-sdk/client-budgets';
+import { logger, tracer } from '../shared/powertools';
+import { type NotificationsEvent, onNotificationsEvent } from './reconcile';
+
+const budgets = tracer.captureAWSv3Client(new BudgetsClient({}));
+
+export async function handler(event: NotificationsEvent) {
+  return onNotificationsEvent(event, {
+    budgets,
+    log: (message, extra) => logger.info(message, extra),
+  });
+}

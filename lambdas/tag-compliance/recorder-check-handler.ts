@@ -1,0 +1,14 @@
+/** Config recorder precondition custom resource. Thin: wiring only; see `recorder-check.ts`. */
+import { ConfigServiceClient } from '@aws-sdk/client-config-service';
+import { logger, tracer } from '../shared/powertools';
+import { onRecorderCheckEvent, type RecorderCheckEvent } from './recorder-check';
+
+const config = tracer.captureAWSv3Client(new ConfigServiceClient({}));
+
+export async function handler(event: RecorderCheckEvent) {
+  return onRecorderCheckEvent(event, {
+    config,
+    where: `region ${process.env.AWS_REGION ?? 'unknown'}`,
+    log: (message, extra) => logger.warn(message, extra),
+  });
+}
