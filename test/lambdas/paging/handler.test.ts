@@ -34,10 +34,13 @@ beforeAll(async () => {
   const url = await server.start();
   const dir = mkdtempSync(path.join(tmpdir(), 'paging-handler-'));
   const policyFile = path.join(dir, 'guardrails.yaml');
-  writeFileSync(
-    policyFile,
-    readFileSync(EXAMPLE_POLICY_FILE, 'utf8').replace(/eventsApiUrl: .*/, `eventsApiUrl: ${url}`),
-  );
+  writeFileSync(policyFile, readFileSync(EXAMPLE_POLICY_FILE, 'utf8'));
+  // The policy only accepts PagerDuty's HTTPS endpoints: requests to it go to the local server.
+  const realFetch = globalThis.fetch;
+  vi.stubGlobal('fetch', (input: string | URL | Request, init?: RequestInit) => {
+    expect(String(input)).toBe('https://events.pagerduty.com/v2/enqueue');
+    return realFetch(url, init);
+  });
   vi.stubEnv('GUARDRAILS_POLICY_FILE', policyFile);
   vi.stubEnv('HOLD_QUEUE_URL', 'https://sqs.eu-west-1.amazonaws.com/111122223333/hold');
   vi.stubEnv('HOLD_TABLE_NAME', 'held-alarms');
@@ -58,6 +61,7 @@ beforeAll(async () => {
 afterAll(async () => {
   vi.restoreAllMocks();
   vi.unstubAllEnvs();
+  vi.unstubAllGlobals();
   secrets.reset();
   ddb.reset();
   await server.stop();
