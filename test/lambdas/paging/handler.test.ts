@@ -2,7 +2,12 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -50,6 +55,9 @@ beforeAll(async () => {
   secrets.on(GetSecretValueCommand).resolves({ Name: 'x', SecretString: ROUTING_KEY });
   // The latest-state claim (out-of-order protection) before each page.
   ddb.on(PutCommand).resolves({});
+  // No pending chain for the alarm; the team's first trigger of the minute.
+  ddb.on(GetCommand).resolves({});
+  ddb.on(UpdateCommand).resolves({ Attributes: { triggers: 1 } });
   vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
     stdout.push(String(chunk));
     return true;
