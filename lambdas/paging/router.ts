@@ -42,6 +42,7 @@ import {
   capEvent,
   changeEventsUrl,
   PagerDutyRejectedError,
+  PagerDutyRetryableError,
   postOnce,
   type SendOptions,
   sendEvent,
@@ -130,19 +131,36 @@ function intervalMs(policy: GuardrailsPolicy): number {
   return Math.ceil(60_000 / policy.paging.eventsPerMinutePerKey);
 }
 
-/** Schedules the chain of a dedup key at the service's next free slot. */
+/**
+ * Wait before delivery attempt `attempt` + 1 after a 5xx or network error: 15 s doubling, capped
+ * at 15 minutes (the SQS delay maximum), so an outage of an hour or more is ridden out within
+ * the default 12 attempts. A 429 waits for its paced slot only: the key is up, just busy.
+ */
+export function deliveryBackoffMs(attempt: number, throttled: boolean): number {
+  return throttled ? 0 : Math.min(900_000, 15_000 * 2 ** (attempt - 1));
+}
+
+/** Schedules the chain of a dedup key at the service's next free slot, after the backoff. */
 async function scheduleChain(
   dedupKey: string,
   service: string,
   attempt: number,
+  backoffMs: number,
   deps: RouterDeps,
 ): Promise<void> {
   const now = deps.now();
   const slot = await deps.hold.reserveSlot(service, intervalMs(deps.policy), now);
+  const notBefore = new Date(Math.max(slot.getTime(), now.getTime() + backoffMs));
   await deps.hold.scheduleDelivery(
-    { version: 1, kind: 'deliver', dedupKey, attempt, notBefore: slot.toISOString() },
+    { version: 1, kind: 'deliver', dedupKey, attempt, notBefore: notBefore.toISOString() },
     now,
   );
+}
+
+/** True for PagerDuty's "too many requests" (the key is busy, not broken). */
+function isThrottled(err: unknown): boolean {
+  const cause = (err as { cause?: unknown })?.cause ?? err;
+  return cause instanceof PagerDutyRetryableError && cause.status === 429;
 }
 
 /** What happens after PagerDuty accepted an event: C/I notifications once per trigger. */
@@ -189,9 +207,16 @@ async function deliver(
   deps: RouterDeps,
 ): Promise<'sent' | 'queued'> {
   const event = pendingEventOf(decision, stateChangeTime);
-  const queue = async (why: string) => {
+  const queue = async (why: string, throttled: boolean) => {
     const { first } = await deps.hold.appendPending(decision.dedupKey, event);
-    if (first) await scheduleChain(decision.dedupKey, decision.service, 1, deps);
+    if (first)
+      await scheduleChain(
+        decision.dedupKey,
+        decision.service,
+        1,
+        deliveryBackoffMs(1, throttled),
+        deps,
+      );
     deps.count('pagesQueued');
     deps.logger.warn(`${decision.action} queued for durable delivery: ${why}`, {
       dedupKey: decision.dedupKey,
@@ -200,7 +225,7 @@ async function deliver(
     return 'queued' as const;
   };
   if (await deps.hold.hasPending(decision.dedupKey))
-    return queue('earlier events of this alarm are still waiting (order per dedup key)');
+    return queue('earlier events of this alarm are still waiting (order per dedup key)', true);
   try {
     const key = await deps.routingKey(decision.routingKeySecret);
     await sendEvent(
@@ -218,7 +243,7 @@ async function deliver(
       deps.count('pagesFailed');
       throw err;
     }
-    return queue(errorMessage(err));
+    return queue(errorMessage(err), isThrottled(err));
   }
   await afterDelivered(decision.dedupKey, event, deps);
   return 'sent';
@@ -438,7 +463,13 @@ export async function handleDelivery(message: DeliveryMessage, deps: RouterDeps)
           `delivery of ${message.dedupKey} still failing after ${message.attempt} attempts: ${errorMessage(err)}`,
         );
       }
-      await scheduleChain(message.dedupKey, event.service, message.attempt + 1, deps);
+      await scheduleChain(
+        message.dedupKey,
+        event.service,
+        message.attempt + 1,
+        deliveryBackoffMs(message.attempt + 1, isThrottled(err)),
+        deps,
+      );
       return;
     }
     await deps.hold.popPending(message.dedupKey, event.id);
