@@ -251,7 +251,7 @@ describe('per-team rate limit', () => {
     const triggers = server.accepted.filter((e) => e.event_action === 'trigger');
     expect(triggers).toHaveLength(4);
     expect(String(triggers[3]?.dedup_key)).toMatch(/^ml-guardrails\/rate-limit\/ml-engineering\//);
-    expect((triggers[3]?.payload as { summary: string }).summary).toMatch(
+    expect((triggers[3]?.payload as { summary?: string } | undefined)?.summary).toMatch(
       /more than 3 pages for ml-engineering/,
     );
     expect(counts.pagesSummarised).toBe(7);
