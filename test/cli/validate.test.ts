@@ -11,7 +11,7 @@ describe('guardrails validate', () => {
     const run = await runCli('validate', EXAMPLE_POLICY_FILE);
     expect(run).toEqual({
       code: 0,
-      stdout: `${EXAMPLE_POLICY_FILE}: valid (3 projects, 4 teams, 7 incident types)`,
+      stdout: `${EXAMPLE_POLICY_FILE}: valid (3 projects, 4 teams, 8 incident types)`,
       stderr: '',
     });
   });
@@ -23,7 +23,7 @@ describe('guardrails validate', () => {
       valid: true,
       projects: 3,
       teams: 4,
-      incidentTypes: 7,
+      incidentTypes: 8,
     });
   });
 
