@@ -177,6 +177,8 @@ export class PagingStack extends Stack {
     for (const team of policy.teams) {
       const t = new AlertTopic(this, `Notify-${team.id}`, {
         displayName: `ml-guardrails: pages ${team.name} is consulted or informed about`,
+        // One customer-managed key for the paging topics, not one per team.
+        encryptionKey: this.alarmsTopic.key,
       });
       if (team.email) t.topic.addSubscription(new EmailSubscription(team.email));
       t.topic.grantPublish(this.router);
