@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { PagerDutyStandin } from '../../../bench/standin/pagerduty';
 import {
+  capEvent,
+  MAX_EVENT_BYTES,
   type PagerDutyEvent,
   PagerDutyRejectedError,
   PagerDutyUnavailableError,
@@ -182,5 +184,40 @@ describe('routingKeyFromSecret', () => {
       /secret ml-guardrails\/pagerduty\/x does not hold a PagerDuty routing key/,
     );
     expect(() => routingKeyFromSecret('not a key!', 's')).not.toThrow(/not a key!/);
+  });
+});
+
+describe('capEvent: a size cap on every PagerDuty payload', () => {
+  it('cuts oversized custom details to the routing facts, under MAX_EVENT_BYTES', () => {
+    // Prepare: custom details far over the cap (a hostile or runaway alarm)
+    const e = toPagerDutyEvent(
+      route(alarm('churn-prediction-drift'), examplePolicy(), new Date('2026-11-26T17:00:00Z')),
+      ROUTING_KEY,
+    );
+    const huge = {
+      ...e,
+      payload: {
+        ...(e.payload as NonNullable<PagerDutyEvent['payload']>),
+        custom_details: { ...e.payload?.custom_details, blob: 'x'.repeat(200_000) },
+      },
+    };
+    // Act
+    const capped = capEvent(huge);
+    // Assess
+    expect(Buffer.byteLength(JSON.stringify(capped))).toBeLessThanOrEqual(MAX_EVENT_BYTES);
+    expect(capped.payload?.custom_details).toMatchObject({
+      incidentType: 'model-drift',
+      team: 'data-science',
+      truncated: expect.stringContaining('were cut'),
+    });
+    expect(capped.payload?.summary).toBe(e.payload?.summary);
+  });
+
+  it('leaves an event under the cap unchanged', () => {
+    const e = toPagerDutyEvent(
+      route(alarm('churn-prediction-drift'), examplePolicy(), new Date('2026-11-26T17:00:00Z')),
+      ROUTING_KEY,
+    );
+    expect(capEvent(e)).toBe(e);
   });
 });
