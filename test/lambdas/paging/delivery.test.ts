@@ -11,7 +11,7 @@ import {
 } from '../../../lambdas/paging/router';
 import type { GuardrailsPolicy } from '../../../lib/config/schema';
 import { examplePolicy } from '../../helpers/app';
-import { arnOf, snsCompositeMessage, snsEvent, snsMetricMessage } from './messages';
+import { arnOf, ebMetricEvent, snsCompositeMessage, snsEvent, snsMetricMessage } from './messages';
 
 const KEY = 'ROUTINGKEY0123456789abcdefABCDEF';
 let server: PagerDutyStandin;
@@ -343,5 +343,64 @@ describe('change events', () => {
     await server.stop();
     await start({ reply: () => ({ status: 400, body: { message: 'Invalid routing key' } }) });
     await expect(handleAlarmEvent(heartbeat, deps())).rejects.toThrow(/rejected/);
+  });
+});
+
+describe('the DescribeAlarms lookup in the router', () => {
+  const eb = ebMetricEvent('churn-prod-5xx', 'AWS/SageMaker', 'Invocation5XXErrors', {
+    EndpointName: 'churn-prod',
+  });
+
+  it('looks up EventBridge alarms and pages nobody for one whose actions are disabled', async () => {
+    await start();
+    const asked: string[] = [];
+    const out = await handleAlarmEvent(
+      eb,
+      deps({
+        lookupAlarm: async (name) => {
+          asked.push(name);
+          return { status: 'found', actionsEnabled: false, alarmActions: [], parents: [] };
+        },
+      }),
+    );
+    expect(asked).toEqual(['churn-prod-5xx']);
+    expect(out.decisions[0]).toMatchObject({ action: 'none', scope: 'actions-disabled' });
+    expect(server.received).toHaveLength(0);
+    expect(counts.alarmsOutOfScope).toBe(1);
+  });
+
+  it('pages when the lookup failed (fail open)', async () => {
+    await start();
+    await handleAlarmEvent(
+      eb,
+      deps({ lookupAlarm: async () => ({ status: 'failed', error: 'AccessDenied' }) }),
+    );
+    expect(server.accepted.map((e) => e.event_action)).toEqual(['trigger']);
+  });
+
+  it('does not look up alarms that came through the alarms topic (their action fired)', async () => {
+    await start();
+    let asked = 0;
+    await handleAlarmEvent(
+      snsEvent(latency('ALARM', '2026-11-26T14:59:00.000+0000')),
+      deps({
+        lookupAlarm: async () => {
+          asked++;
+          return { status: 'not-found' };
+        },
+      }),
+    );
+    expect(asked).toBe(0);
+    expect(server.accepted).toHaveLength(1);
+  });
+
+  it('counts unclassified alarms and sends nothing for them', async () => {
+    await start();
+    const rds = ebMetricEvent('orders-db-cpu', 'AWS/RDS', 'CPUUtilization', {
+      DBInstanceIdentifier: 'o',
+    });
+    await handleAlarmEvent(rds, deps());
+    expect(counts.alarmsUnclassified).toBe(1);
+    expect(server.received).toHaveLength(0);
   });
 });
