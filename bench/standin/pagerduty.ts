@@ -1,7 +1,9 @@
 /**
  * A local PagerDuty Events API v2 stand-in on 127.0.0.1 for tests and the paging benchmark:
- * records every event, adds latency, answers 202 / 400 like PagerDuty, and can rate-limit per
- * routing key (PagerDuty: about 120 events per minute per integration key, answering 429).
+ * records every event and the path it was posted to (`/v2/enqueue` for alerts,
+ * `/v2/change/enqueue` for change events), adds latency, answers 202 / 400 like PagerDuty, and
+ * can rate-limit per routing key (PagerDuty: about 120 events per minute per integration key,
+ * answering 429), on the real clock or an injected one (the benchmark's simulated time).
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -21,6 +23,8 @@ export interface PagerDutyStandinOptions {
   readonly burst?: number;
   /** Overrides the reply to the n-th request (1-based); return undefined for the default. */
   readonly reply?: (event: Record<string, unknown>, n: number) => StandinReply | undefined;
+  /** Clock of the rate limiter, in ms. @default performance.now */
+  readonly now?: () => number;
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
@@ -39,6 +43,10 @@ export class PagerDutyStandin {
   readonly received: Record<string, unknown>[] = [];
   /** Accepted (202) events. */
   readonly accepted: Record<string, unknown>[] = [];
+  /** Path of every request, in arrival order. */
+  readonly paths: string[] = [];
+  /** Clock time of every accepted event, in ms (same order as `accepted`). */
+  readonly acceptedAt: number[] = [];
   throttled = 0;
   url = '';
 
@@ -48,7 +56,7 @@ export class PagerDutyStandin {
     const rate = this.options.perKeyPerMinute;
     if (rate === undefined) return true;
     const burst = this.options.burst ?? rate;
-    const now = performance.now();
+    const now = (this.options.now ?? (() => performance.now()))();
     const b = this.buckets.get(key) ?? { tokens: burst, last: now };
     b.tokens = Math.min(burst, b.tokens + ((now - b.last) / 60_000) * rate);
     b.last = now;
@@ -68,14 +76,20 @@ export class PagerDutyStandin {
         // answered as 400 below
       }
       this.received.push(event);
+      this.paths.push(req.url ?? '');
       const n = this.received.length;
       let reply = this.options.reply?.(event, n);
       if (!reply) {
-        const valid =
-          typeof event.routing_key === 'string' &&
-          typeof event.dedup_key === 'string' &&
-          ['trigger', 'acknowledge', 'resolve'].includes(String(event.event_action));
-        if (!valid)
+        const change = req.url === '/v2/change/enqueue';
+        const valid = change
+          ? typeof event.routing_key === 'string' &&
+            typeof (event.payload as { summary?: unknown } | undefined)?.summary === 'string'
+          : typeof event.routing_key === 'string' &&
+            typeof event.dedup_key === 'string' &&
+            ['trigger', 'acknowledge', 'resolve'].includes(String(event.event_action));
+        if (req.url !== '/v2/enqueue' && !change)
+          reply = { status: 404, body: { status: 'not found', message: 'Not found' } };
+        else if (!valid)
           reply = {
             status: 400,
             body: {
@@ -99,7 +113,10 @@ export class PagerDutyStandin {
             body: { status: 'success', message: 'Event processed', dedup_key: event.dedup_key },
           };
       }
-      if (reply.status === 202) this.accepted.push(event);
+      if (reply.status === 202) {
+        this.accepted.push(event);
+        this.acceptedAt.push((this.options.now ?? (() => performance.now()))());
+      }
       const latency = this.options.latencyMs ?? 0;
       setTimeout(() => {
         res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });

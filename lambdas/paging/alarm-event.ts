@@ -4,10 +4,20 @@
  * `CloudWatch Alarm State Change` events. Every record is parsed, not only `Records[0]`, and a
  * record that cannot be understood is reported with the path of the bad field, never skipped.
  *
- * Shapes: DOMAIN-NOTES.md "CloudWatch alarms" and the CloudWatch user guide, "Alarm events and
- * EventBridge" (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-and-eventbridge.html).
+ * Shapes: the CloudWatch user guide, "Alarm events and EventBridge"
+ * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-and-eventbridge.html)
+ * and "Using Amazon SNS topics" (the JSON CloudWatch publishes for an alarm action).
+ *
+ * Liberal input, strict output: a pager that refuses a real message for a schema detail loses
+ * the page. What a producer may leave out is derived (the alarm ARN from name, region and
+ * account; the region from the display name, the topic ARN or the event; the time from the SNS
+ * timestamp) and recorded in `derived`, so `guardrails route` can say so. Older and forwarded
+ * shapes are accepted: an SNS notification envelope inside the message (SNS -> SQS -> SNS), an
+ * EventBridge event published to SNS, dimensions written `Name`/`Value`. Only input that names no
+ * alarm or no state is refused.
  */
 import { z } from 'zod';
+import { partitionOf, REGION_CODE, regionCode } from './regions';
 
 export const ALARM_STATES = ['ALARM', 'OK', 'INSUFFICIENT_DATA'] as const;
 export type AlarmState = (typeof ALARM_STATES)[number];
@@ -36,7 +46,15 @@ export interface AlarmChange {
   readonly metrics: readonly AlarmMetric[];
   /** Composite alarms only: the rule expression. */
   readonly alarmRule?: string;
+  /**
+   * Composite alarms only: why CloudWatch suppressed the actions of this state change
+   * (`Alarm`, `WaitPeriod` or `ExtensionPeriod`, CloudWatch API reference, "CompositeAlarm").
+   */
+  readonly actionsSuppressedBy?: string;
+  readonly actionsSuppressedReason?: string;
   readonly via: 'sns' | 'eventbridge' | 'direct';
+  /** Fields the message did not carry and the parser derived, in words (for the reasoning). */
+  readonly derived?: readonly string[];
 }
 
 /** Raised for input that is not a CloudWatch alarm state change; the message names the field. */
@@ -60,7 +78,13 @@ const State = z.enum(ALARM_STATES);
 /** `arn:<partition>:cloudwatch:<region>:<account>:alarm:<name>`. */
 const ALARM_ARN = /^arn:aws[a-z-]*:cloudwatch:([a-z]{2}(?:-[a-z]+)+-\d+):(\d{12}):alarm:(.+)$/;
 
-const SnsDimension = z.object({ name: z.string().max(255), value: z.string().max(1024) });
+// CloudWatch writes `name`/`value`; some forwarders and hand-written messages use `Name`/`Value`.
+const SnsDimension = z.union([
+  z.object({ name: z.string().max(255), value: z.string().max(1024) }),
+  z
+    .object({ Name: z.string().max(255), Value: z.string().max(1024) })
+    .transform((d) => ({ name: d.Name, value: d.Value })),
+]);
 const SnsMetricStat = z.object({
   Metric: z.object({
     Namespace: z.string().max(255).optional(),
@@ -82,20 +106,36 @@ const SnsTrigger = z.object({
 export const SnsAlarmMessageSchema = z.object({
   AlarmName: Name,
   AlarmDescription: Text.nullish(),
-  AWSAccountId: z.string().regex(/^\d{12}$/),
+  AWSAccountId: z
+    .string()
+    .regex(/^\d{12}$/)
+    .nullish(),
   NewStateValue: State,
   OldStateValue: State.nullish(),
-  NewStateReason: Text.default(''),
-  StateChangeTime: z.string().max(64),
-  AlarmArn: z.string().regex(ALARM_ARN, { message: 'is not a CloudWatch alarm ARN' }),
+  NewStateReason: Text.nullish(),
+  StateChangeTime: z.string().max(64).nullish(),
+  /** Display name ("EU (Ireland)") or, in forwarded messages, the code. */
+  Region: z.string().max(64).nullish(),
+  AlarmArn: z.string().regex(ALARM_ARN, { message: 'is not a CloudWatch alarm ARN' }).nullish(),
   Trigger: SnsTrigger.nullish(),
   AlarmRule: Text.nullish(),
 });
 
 const SnsRecordSchema = z.object({
   EventSource: z.literal('aws:sns'),
-  Sns: z.object({ Message: z.string().max(262_144), MessageId: z.string().optional() }),
+  Sns: z.object({
+    Message: z.string().max(262_144),
+    MessageId: z.string().optional(),
+    Timestamp: z.string().max(64).optional(),
+    TopicArn: z.string().max(1024).optional(),
+  }),
 });
+
+/** Where an SNS message came from: fallbacks for a region and a time the message lacks. */
+export interface SnsContext {
+  readonly timestamp?: string;
+  readonly topicArn?: string;
+}
 
 const EbMetricSchema = z.object({
   metricStat: z
@@ -113,6 +153,8 @@ const EbStateSchema = z.object({
   value: State,
   reason: Text.default(''),
   timestamp: z.string().max(64).optional(),
+  actionsSuppressedBy: z.string().max(64).optional(),
+  actionsSuppressedReason: z.string().max(1024).optional(),
 });
 
 /** `detail` of an EventBridge `CloudWatch Alarm State Change` event. */
@@ -171,11 +213,27 @@ function parseArn(arn: string, path: string): { region: string; accountId: strin
   return { region: m[1] as string, accountId: m[2] as string };
 }
 
+/** `arn:<partition>:cloudwatch:<region>:<account>:alarm:<name>` for messages without one. */
+export function alarmArnFor(name: string, region: string, accountId: string): string {
+  return `arn:${partitionOf(region)}:cloudwatch:${region}:${accountId}:alarm:${name}`;
+}
+
+/** Region code of an SNS topic ARN (`arn:aws:sns:eu-west-1:...`). */
+function topicRegion(topicArn: string | undefined): string | undefined {
+  const region = topicArn?.split(':')[3];
+  return region && REGION_CODE.test(region) ? region : undefined;
+}
+
+/** At most this many envelopes inside each other (SNS -> SQS -> SNS is two). */
+const MAX_NESTING = 3;
+
 /** Parses the JSON text of an SNS alarm message (the `Sns.Message` string). */
 export function parseSnsAlarmMessage(
   message: string,
   path = 'Sns.Message',
   via: AlarmChange['via'] = 'sns',
+  context: SnsContext = {},
+  depth = 0,
 ): AlarmChange {
   let raw: unknown;
   try {
@@ -183,10 +241,72 @@ export function parseSnsAlarmMessage(
   } catch {
     throw new AlarmParseError(`${path}: not JSON (is this a CloudWatch alarm notification?)`);
   }
+  return parseAlarmObject(raw, path, via, context, depth);
+}
+
+function parseAlarmObject(
+  raw: unknown,
+  path: string,
+  via: AlarmChange['via'],
+  context: SnsContext,
+  depth: number,
+): AlarmChange {
+  if (raw !== null && typeof raw === 'object' && depth < MAX_NESTING) {
+    const obj = raw as Record<string, unknown>;
+    // A forwarded SNS notification (for example SNS -> SQS -> a forwarder -> SNS).
+    if (obj.Type === 'Notification' && typeof obj.Message === 'string')
+      return parseSnsAlarmMessage(
+        obj.Message,
+        `${path}.Message`,
+        via,
+        {
+          timestamp: typeof obj.Timestamp === 'string' ? obj.Timestamp : context.timestamp,
+          topicArn: typeof obj.TopicArn === 'string' ? obj.TopicArn : context.topicArn,
+        },
+        depth + 1,
+      );
+    // An EventBridge alarm event published to SNS (a rule with an SNS target).
+    if ('detail-type' in obj) {
+      const r = parseEventBridgeEvent(obj, 0, path);
+      if (r.kind === 'alarm') return { ...r.alarm, via };
+      if (r.kind === 'invalid') throw r.error;
+      throw new AlarmParseError(`${path}: ${r.reason}`);
+    }
+  }
   const parsed = SnsAlarmMessageSchema.safeParse(raw);
   if (!parsed.success) throw new AlarmParseError(issuesText(parsed.error, path));
   const m = parsed.data;
-  const { region, accountId } = parseArn(m.AlarmArn, `${path}.AlarmArn`);
+  const derived: string[] = [];
+  let region: string;
+  let accountId: string;
+  let alarmArn: string;
+  if (m.AlarmArn) {
+    ({ region, accountId } = parseArn(m.AlarmArn, `${path}.AlarmArn`));
+    alarmArn = m.AlarmArn;
+  } else {
+    if (!m.AWSAccountId)
+      throw new AlarmParseError(`${path}: has neither AlarmArn nor AWSAccountId`);
+    accountId = m.AWSAccountId;
+    const fromField = regionCode(m.Region);
+    const fromTopic = topicRegion(context.topicArn);
+    const found = fromField ?? fromTopic;
+    if (!found)
+      throw new AlarmParseError(
+        `${path}.Region: "${String(m.Region ?? '').slice(0, 64)}" is not a region name or code, and there is no AlarmArn or topic ARN to take it from`,
+      );
+    region = found;
+    alarmArn = alarmArnFor(m.AlarmName, region, accountId);
+    derived.push(
+      `AlarmArn derived from the name, the region (${fromField ? `Region "${m.Region}"` : 'the topic ARN'}) and AWSAccountId`,
+    );
+  }
+  let time = m.StateChangeTime ?? undefined;
+  if (!time) {
+    if (!context.timestamp)
+      throw new AlarmParseError(`${path}.StateChangeTime: missing, and no SNS Timestamp`);
+    time = context.timestamp;
+    derived.push('StateChangeTime taken from the SNS Timestamp');
+  }
   const trigger = m.Trigger ?? undefined;
   let kind: AlarmChange['kind'];
   let metrics: AlarmMetric[];
@@ -222,27 +342,32 @@ export function parseSnsAlarmMessage(
   }
   return {
     alarmName: m.AlarmName,
-    alarmArn: m.AlarmArn,
+    alarmArn,
     // The ARN is authoritative; AWSAccountId is the same account for a genuine alarm.
     accountId,
     region,
     state: m.NewStateValue,
     previousState: m.OldStateValue ?? undefined,
-    reason: m.NewStateReason,
-    stateChangeTime: normaliseTimestamp(m.StateChangeTime, `${path}.StateChangeTime`),
+    reason: m.NewStateReason ?? '',
+    stateChangeTime: normaliseTimestamp(time, `${path}.StateChangeTime`),
     description: m.AlarmDescription ?? undefined,
     kind,
     metrics,
     alarmRule: m.AlarmRule ?? undefined,
     via,
+    ...(derived.length > 0 ? { derived } : {}),
   };
 }
 
 /** Parses one EventBridge event; configuration-change events are `ignored`, other types invalid. */
-export function parseEventBridgeEvent(event: unknown, index = 0): ParsedRecord {
+export function parseEventBridgeEvent(event: unknown, index = 0, prefix = ''): ParsedRecord {
   const envelope = EbEventSchema.safeParse(event);
   if (!envelope.success)
-    return { kind: 'invalid', index, error: new AlarmParseError(issuesText(envelope.error, '')) };
+    return {
+      kind: 'invalid',
+      index,
+      error: new AlarmParseError(issuesText(envelope.error, prefix)),
+    };
   const e = envelope.data;
   if (e['detail-type'] === EVENTBRIDGE_CONFIGURATION_CHANGE)
     return { kind: 'ignored', index, reason: 'alarm configuration change (not a state change)' };
@@ -251,7 +376,7 @@ export function parseEventBridgeEvent(event: unknown, index = 0): ParsedRecord {
       kind: 'invalid',
       index,
       error: new AlarmParseError(
-        `detail-type: "${e['detail-type'].slice(0, 100)}" from "${e.source.slice(0, 100)}" is not a CloudWatch alarm state change`,
+        `${prefix ? `${prefix}.` : ''}detail-type: "${e['detail-type'].slice(0, 100)}" from "${e.source.slice(0, 100)}" is not a CloudWatch alarm state change`,
       ),
     };
   const detail = EbDetailSchema.safeParse(e.detail);
@@ -259,12 +384,21 @@ export function parseEventBridgeEvent(event: unknown, index = 0): ParsedRecord {
     return {
       kind: 'invalid',
       index,
-      error: new AlarmParseError(issuesText(detail.error, 'detail')),
+      error: new AlarmParseError(issuesText(detail.error, `${prefix ? `${prefix}.` : ''}detail`)),
     };
   const d = detail.data;
   try {
-    const arn = e.resources.find((r) => ALARM_ARN.test(r));
-    if (!arn) throw new AlarmParseError('resources: no CloudWatch alarm ARN');
+    const derived: string[] = [];
+    let arn = e.resources.find((r) => ALARM_ARN.test(r));
+    if (!arn) {
+      const region = regionCode(e.region);
+      if (!region)
+        throw new AlarmParseError(
+          `${prefix ? `${prefix}.` : ''}resources: no CloudWatch alarm ARN, and region "${e.region}" is not a region`,
+        );
+      arn = alarmArnFor(d.alarmName, region, e.account);
+      derived.push('alarm ARN derived from detail.alarmName, region and account');
+    }
     const { region, accountId } = parseArn(arn, 'resources');
     const metrics: AlarmMetric[] = (d.configuration.metrics ?? []).flatMap((m) =>
       m.metricStat
@@ -292,7 +426,14 @@ export function parseEventBridgeEvent(event: unknown, index = 0): ParsedRecord {
       kind: composite ? 'composite' : count > 1 ? 'metric-math' : 'metric',
       metrics,
       alarmRule: d.configuration.alarmRule,
+      ...(d.state.actionsSuppressedBy
+        ? {
+            actionsSuppressedBy: d.state.actionsSuppressedBy,
+            actionsSuppressedReason: d.state.actionsSuppressedReason,
+          }
+        : {}),
       via: 'eventbridge',
+      ...(derived.length > 0 ? { derived } : {}),
     };
     return { kind: 'alarm', index, alarm };
   } catch (err) {
@@ -301,9 +442,19 @@ export function parseEventBridgeEvent(event: unknown, index = 0): ParsedRecord {
   }
 }
 
+function parsedOrInvalid(index: number, parse: () => AlarmChange): ParsedRecord {
+  try {
+    return { kind: 'alarm', index, alarm: parse() };
+  } catch (err) {
+    if (err instanceof AlarmParseError) return { kind: 'invalid', index, error: err };
+    throw err;
+  }
+}
+
 /**
  * Every alarm record in what the function received: an SNS event (each of `Records[]`), an
- * EventBridge event, or (CLI, tests) a bare alarm message as CloudWatch publishes it to SNS.
+ * EventBridge event, or (CLI, tests, forwarders) a bare alarm message as CloudWatch publishes it
+ * to SNS, or an SNS notification envelope around one.
  */
 export function parseAlarmInput(input: unknown): ParsedRecord[] {
   if (input === null || typeof input !== 'object')
@@ -320,26 +471,18 @@ export function parseAlarmInput(input: unknown): ParsedRecord[] {
           index,
           error: new AlarmParseError(issuesText(r.error, `Records.${index}`)),
         };
-      try {
-        const alarm = parseSnsAlarmMessage(r.data.Sns.Message, `Records.${index}.Sns.Message`);
-        return { kind: 'alarm', index, alarm };
-      } catch (err) {
-        if (err instanceof AlarmParseError) return { kind: 'invalid', index, error: err };
-        throw err;
-      }
+      const sns = r.data.Sns;
+      return parsedOrInvalid(index, () =>
+        parseSnsAlarmMessage(sns.Message, `Records.${index}.Sns.Message`, 'sns', {
+          timestamp: sns.Timestamp,
+          topicArn: sns.TopicArn,
+        }),
+      );
     });
   }
   if ('detail-type' in obj) return [parseEventBridgeEvent(obj, 0)];
-  if ('AlarmName' in obj) {
-    try {
-      return [
-        { kind: 'alarm', index: 0, alarm: parseSnsAlarmMessage(JSON.stringify(obj), '', 'direct') },
-      ];
-    } catch (err) {
-      if (err instanceof AlarmParseError) return [{ kind: 'invalid', index: 0, error: err }];
-      throw err;
-    }
-  }
+  if ('AlarmName' in obj || (obj.Type === 'Notification' && 'Message' in obj))
+    return [parsedOrInvalid(0, () => parseAlarmObject(obj, '', 'direct', {}, 0))];
   return [
     {
       kind: 'invalid',

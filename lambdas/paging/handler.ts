@@ -1,13 +1,16 @@
 /**
- * PagerDuty router: CloudWatch alarm state changes (SNS topic, EventBridge rule) and held pages
- * (hold queue) in, PagerDuty Events API v2 out. Thin: wiring only; see `router.ts`.
+ * Paging router: CloudWatch alarm state changes (SNS topic, EventBridge rule), the guardrails'
+ * own change events (auto-stop actions, heartbeat) and the hold queue in, PagerDuty Events API v2
+ * and the C/I notification topics out. Thin: wiring only; see `router.ts`.
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import middy from '@middy/core';
@@ -16,14 +19,18 @@ import { optionalEnv, requireEnv } from '../shared/env';
 import { loadRuntimePolicy } from '../shared/policy';
 import { logger, metrics, tracer } from '../shared/powertools';
 import { sdkClientConfig } from '../shared/sdk';
+import { AlarmLookupCache, describeAlarm } from './alarm-lookup';
 import { SqsDynamoHoldStore } from './hold';
-import { routingKeyFromSecret } from './pagerduty';
+import { publishNotification } from './notify';
+import { RoutingKeyCache } from './pagerduty';
 import { handleAlarmEvent, handleHoldBatch, isSqsEvent, type RouterDeps } from './router';
 
 const sqs = tracer.captureAWSv3Client(new SQSClient(sdkClientConfig()));
 const ddb = DynamoDBDocumentClient.from(
   tracer.captureAWSv3Client(new DynamoDBClient(sdkClientConfig())),
 );
+const cloudwatch = tracer.captureAWSv3Client(new CloudWatchClient(sdkClientConfig()));
+const sns = tracer.captureAWSv3Client(new SNSClient(sdkClientConfig()));
 const policy = loadRuntimePolicy();
 const hold = new SqsDynamoHoldStore(
   sqs,
@@ -31,24 +38,39 @@ const hold = new SqsDynamoHoldStore(
   requireEnv('HOLD_QUEUE_URL'),
   requireEnv('HOLD_TABLE_NAME'),
 );
-/** Seconds a routing key stays cached (Powertools parameters cache). */
+/** Team id -> ARN of its C/I notification topic. */
+const notifyTopics = JSON.parse(optionalEnv('NOTIFY_TOPIC_ARNS', '{}')) as Record<string, string>;
+/** Seconds a routing key is used before it is read again (the last good key outlives failures). */
 const SECRET_MAX_AGE = Number(optionalEnv('ROUTING_KEY_CACHE_SECONDS', '300'));
+/** Seconds a DescribeAlarms answer is reused. */
+const LOOKUP_MAX_AGE = Number(optionalEnv('ALARM_LOOKUP_CACHE_SECONDS', '300'));
 /** Time kept back from the Lambda timeout for logging and metrics after the last retry. */
 const SAFETY_MS = 3000;
 
-async function routingKey(secretName: string): Promise<string> {
-  return routingKeyFromSecret(await getSecret(secretName, { maxAge: SECRET_MAX_AGE }), secretName);
-}
+const routingKeys = new RoutingKeyCache(
+  (name) => getSecret(name, { forceFetch: true }),
+  SECRET_MAX_AGE * 1000,
+  Date.now,
+  { warn: (message, extra) => logger.warn(message, { ...extra }) },
+);
+const lookups = new AlarmLookupCache(
+  (name) => describeAlarm(cloudwatch, name),
+  LOOKUP_MAX_AGE * 1000,
+);
 
 function deps(context: Context): RouterDeps {
   return {
     policy,
-    routingKey,
+    routingKey: (name) => routingKeys.get(name),
     fetch: globalThis.fetch,
     eventsApiUrl: policy.paging.eventsApiUrl,
     hold,
     now: () => new Date(),
     budgetMs: () => Math.max(0, context.getRemainingTimeInMillis() - SAFETY_MS),
+    lookupAlarm: (name) => lookups.get(name),
+    // arn:aws:lambda:<region>:<account>:function:<name>
+    ownAccount: context.invokedFunctionArn.split(':')[4],
+    notify: (n) => publishNotification(sns, notifyTopics, n),
     logger: {
       info: (message, extra) => logger.info(message, { ...extra }),
       warn: (message, extra) => logger.warn(message, { ...extra }),

@@ -179,6 +179,11 @@ export const TeamSchema = z.strictObject({
     afterHours: z.enum(['best-effort', 'hold']).default('best-effort'),
     responseMinutes: z.number().int().positive(),
     escalation: z.array(EscalationLevelSchema).default([]),
+    /**
+     * What this team's on-call answers for (e.g. `inference-logic`, `cluster-control-plane`);
+     * an alarm rule naming a responsibility pages the team that lists it.
+     */
+    responsibilities: z.array(Id).default([]),
   }),
 });
 export type Team = z.infer<typeof TeamSchema>;
@@ -230,9 +235,17 @@ export const RaciSchema = z.strictObject({
   incidentTypes: z.array(IncidentTypeSchema).min(1),
 });
 
+/** PagerDuty's Events API v2 enqueue endpoints (US and EU service regions). */
+export const PAGERDUTY_EVENTS_URLS = [
+  'https://events.pagerduty.com/v2/enqueue',
+  'https://events.eu.pagerduty.com/v2/enqueue',
+] as const;
+
 export const AlarmRuleSchema = z.strictObject({
   /** Incident type id that matching alarms become. */
   incidentType: z.string(),
+  /** On-call responsibility the alarm falls under; the team listing it is paged. @default - the Accountable role's team */
+  responsibility: z.string().optional(),
   /** All given conditions must hold; patterns are globs with `*`. */
   match: z
     .strictObject({
@@ -246,8 +259,32 @@ export const AlarmRuleSchema = z.strictObject({
 export type AlarmRule = z.infer<typeof AlarmRuleSchema>;
 
 export const PagingSchema = z.strictObject({
-  /** Events API v2 enqueue URL (EU accounts: https://events.eu.pagerduty.com/v2/enqueue). */
-  eventsApiUrl: Url.default('https://events.pagerduty.com/v2/enqueue'),
+  /** PagerDuty's Events API v2 endpoint: the US or the EU service region (HTTPS only). */
+  eventsApiUrl: z
+    .enum(PAGERDUTY_EVENTS_URLS, {
+      message: `must be one of PagerDuty's Events API endpoints: ${PAGERDUTY_EVENTS_URLS.join(', ')}`,
+    })
+    .default('https://events.pagerduty.com/v2/enqueue'),
+  /** Alarms no rule classifies: not paged (`ignore`), paged at low urgency, or paged (`page`). */
+  unclassified: z.enum(['ignore', 'low-urgency', 'page']).default('ignore'),
+  /** Events per minute PagerDuty accepts per routing key; held retries are paced to it. */
+  eventsPerMinutePerKey: z.number().int().min(1).max(10_000).default(120),
+  /** Triggers per team and minute; beyond it one summary page replaces the rest. 0 = no limit. */
+  pagesPerTeamPerMinute: z.number().int().min(0).default(60),
+  /** Channel for the guardrails' own failure alarms that does not depend on the router. */
+  outOfBand: z
+    .strictObject({
+      /** Emails subscribed to it. @default - the platform team's email */
+      emails: z.array(Email).default([]),
+    })
+    .prefault({}),
+  /** A scheduled change event to the platform team's service; an alarm fires when it stops arriving. */
+  heartbeat: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      everyMinutes: z.number().int().min(5).max(1440).default(60),
+    })
+    .prefault({}),
   services: z
     .array(
       z.strictObject({
@@ -269,7 +306,7 @@ export const PagingSchema = z.strictObject({
     .optional(),
   /** First matching rule wins. */
   alarmRules: z.array(AlarmRuleSchema).default([]),
-  /** Incident type for alarms no rule matches (omit: page the platform team as unclassified). */
+  /** Incident type for alarms no rule matches (omit: `unclassified` decides). */
   defaultIncidentType: z.string().optional(),
   /** Team that owns the guardrails themselves and receives unclassified alarms. */
   platformTeam: z.string(),

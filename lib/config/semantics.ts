@@ -371,6 +371,20 @@ const pagingReferences: Check = (p) => {
         path: ['paging', 'alarmRules', i, 'incidentType'],
         message: `unknown incident type "${r.incidentType}" (known: ${[...incidentTypes].join(', ')})`,
       });
+    if (r.responsibility !== undefined) {
+      // The responsibility decides who is paged, so exactly one team may answer for it.
+      const owners = p.teams.filter((t) =>
+        t.onCall.responsibilities.includes(r.responsibility ?? ''),
+      );
+      if (owners.length !== 1)
+        out.push({
+          path: ['paging', 'alarmRules', i, 'responsibility'],
+          message:
+            owners.length === 0
+              ? `no team lists responsibility "${r.responsibility}" under onCall.responsibilities`
+              : `responsibility "${r.responsibility}" is listed by several teams (${owners.map((t) => t.id).join(', ')}); list it under one`,
+        });
+    }
   });
   const dflt = p.paging.defaultIncidentType;
   if (dflt !== undefined && !incidentTypes.has(dflt))
@@ -393,6 +407,10 @@ const pagingReferences: Check = (p) => {
     const team = p.raci.roles.find((r) => r.id === roleId)?.team;
     if (team) paged.add(team);
   }
+  for (const r of p.paging.alarmRules)
+    for (const t of p.teams)
+      if (r.responsibility !== undefined && t.onCall.responsibilities.includes(r.responsibility))
+        paged.add(t.id);
   p.teams.forEach((t, i) => {
     if (paged.has(t.id) && t.pagerdutyService === undefined)
       out.push({

@@ -19,6 +19,7 @@ export interface GuardrailsMetric {
 export interface GuardrailsMonitoringProps {
   /** Topic every alarm notifies (ALARM and OK), normally the paging stack's alarms topic. */
   readonly alarmTopic: sns.ITopic;
+
   /**
    * Start of every alarm name; the policy's alarm rule `ml-guardrails-*` pages the platform team.
    * @default 'ml-guardrails'
@@ -46,6 +47,11 @@ export interface GuardrailsMonitoringProps {
 export interface WatchOptions {
   /** Readable part of the alarm names. @default - the construct id in kebab case */
   readonly name?: string;
+  /**
+   * Queues only: also alarm when the oldest message is older than this (a failure nobody
+   * redrove). @default Duration.hours(1)
+   */
+  readonly maxMessageAge?: Duration;
 }
 
 const FIVE_MINUTES = Duration.minutes(5);
@@ -72,7 +78,7 @@ export class GuardrailsMonitoring extends Construct {
   public readonly dashboard?: cloudwatch.Dashboard;
   /** Every alarm created so far. */
   public readonly alarms: cloudwatch.Alarm[] = [];
-  private readonly action: SnsAction;
+  private readonly actions: SnsAction[];
   private readonly prefix: string;
   private readonly stackName: string;
   private readonly functionsWidget: cloudwatch.GraphWidget;
@@ -87,7 +93,7 @@ export class GuardrailsMonitoring extends Construct {
         `GuardrailsMonitoring: alarmNamePrefix "${this.prefix}" must be 1-40 letters, digits or "-"`,
       );
     this.stackName = kebab(Stack.of(this).stackName.replace(/^MlGuardrails-?/, '')) || 'app';
-    this.action = new SnsAction(props.alarmTopic);
+    this.actions = [new SnsAction(props.alarmTopic)];
     const namespace = props.namespace ?? 'MlGuardrails';
     const metric = (m: GuardrailsMetric) =>
       new cloudwatch.Metric({
@@ -183,11 +189,22 @@ export class GuardrailsMonitoring extends Construct {
         period: FIVE_MINUTES,
       });
       this.queuesWidget.addLeftMetric(depth.with({ label: name }));
+      const maxAge = options.maxMessageAge ?? Duration.hours(1);
+      const age = queue.metricApproximateAgeOfOldestMessage({
+        statistic: cloudwatch.Stats.MAXIMUM,
+        period: FIVE_MINUTES,
+      });
       return [
         this.alarm(
           `${name}-depth`,
           depth,
           `Messages are waiting in ${name}: something failed and was kept for redrive.`,
+        ),
+        this.alarm(
+          `${name}-oldest`,
+          age,
+          `The oldest message in ${name} is over ${maxAge.toHumanString()} old: a failure is waiting for a human.`,
+          maxAge.toSeconds(),
         ),
       ];
     }
@@ -236,7 +253,37 @@ export class GuardrailsMonitoring extends Construct {
     );
   }
 
-  private alarm(name: string, metric: cloudwatch.IMetric, description: string): cloudwatch.Alarm {
+  /**
+   * A heartbeat: alarms when `metric` (a count of delivered heartbeats) stays below 1 for `every`
+   * twice over; missing data counts as missing heartbeats.
+   */
+  watchHeartbeat(name: string, m: GuardrailsMetric, every: Duration, namespace = 'MlGuardrails') {
+    return this.alarm(
+      name,
+      new cloudwatch.Metric({
+        namespace,
+        metricName: m.metricName,
+        dimensionsMap: { service: m.service },
+        statistic: cloudwatch.Stats.SUM,
+        period: every,
+      }),
+      `No ${m.metricName} from ${m.service}: the pager may be silent (PagerDuty, the routing key or the router).`,
+      1,
+      {
+        comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+        evaluationPeriods: 2,
+        treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+      },
+    );
+  }
+
+  private alarm(
+    name: string,
+    metric: cloudwatch.IMetric,
+    description: string,
+    threshold = 1,
+    overrides: Partial<cloudwatch.AlarmProps> = {},
+  ): cloudwatch.Alarm {
     const alarmName = `${this.prefix}-${this.stackName}-${name}`;
     if (this.names.has(alarmName))
       throw new Error(
@@ -248,14 +295,15 @@ export class GuardrailsMonitoring extends Construct {
       alarmName,
       alarmDescription: description,
       metric,
-      threshold: 1,
+      threshold,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       evaluationPeriods: 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      ...overrides,
     });
-    alarm.addAlarmAction(this.action);
+    alarm.addAlarmAction(...this.actions);
     // OK resolves the page: the router sends a resolve with the same dedup key.
-    alarm.addOkAction(this.action);
+    alarm.addOkAction(...this.actions);
     this.alarms.push(alarm);
     return alarm;
   }

@@ -5,9 +5,17 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription, LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { ALARM_LOOKUP_ACTIONS } from '../../lambdas/paging/alarm-lookup';
+import {
+  AUTO_STOP_DETAIL_TYPE,
+  AUTO_STOP_SOURCE,
+  HEARTBEAT_DETAIL_TYPE,
+  HEARTBEAT_SOURCE,
+} from '../../lambdas/paging/change-events';
 import { HOLD_TABLE_ACTIONS } from '../../lambdas/paging/hold';
 import { policyNames } from '../config/naming';
 import type { GuardrailsPolicy } from '../config/schema';
@@ -32,7 +40,10 @@ export interface PagingStackProps extends StackProps {
   readonly policyFile: string;
   /** Router timeout; PagerDuty retries stop 3 s before it. @default Duration.seconds(60) */
   readonly routerTimeout?: Duration;
-  /** Reserved concurrency of the router (bounds the load on PagerDuty). @default - unreserved */
+  /**
+   * Reserved concurrency of the router: bounds what a flood of alarms can take from the
+   * account's Lambda concurrency and the load on PagerDuty. @default 10
+   */
   readonly routerConcurrency?: number;
   /** Seconds a routing key stays cached in the function. @default 300 */
   readonly routingKeyCacheSeconds?: number;
@@ -55,6 +66,8 @@ export class PagingStack extends Stack {
   /** EventBridge deliveries to the router that failed. */
   public readonly ruleDeadLetterQueue?: sqs.Queue;
   public readonly heldAlarms: dynamodb.Table;
+  /** One topic per team for the Consulted and Informed notifications (team id -> topic). */
+  public readonly notifyTopics: Record<string, sns.Topic> = {};
 
   constructor(scope: Construct, id: string, props: PagingStackProps) {
     super(scope, id, props);
@@ -110,7 +123,7 @@ export class PagingStack extends Stack {
       memorySize: 256,
       timeout,
       policyFile: props.policyFile,
-      reservedConcurrentExecutions: props.routerConcurrency,
+      reservedConcurrentExecutions: props.routerConcurrency ?? 10,
       environment: {
         HOLD_QUEUE_URL: this.holdQueue.queueUrl,
         HOLD_TABLE_NAME: this.heldAlarms.tableName,
@@ -124,11 +137,6 @@ export class PagingStack extends Stack {
         id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
         reason:
           'The Lambda basic execution policy only lets the function write its own CloudWatch Logs.',
-      });
-      Validations.of(role).acknowledge({
-        id: 'AwsSolutions-IAM5[Resource::*]',
-        reason:
-          'X-Ray PutTraceSegments/PutTelemetryRecords (active tracing) do not support resource-level permissions.',
       });
     }
 
@@ -147,6 +155,38 @@ export class PagingStack extends Stack {
         ),
       }),
     );
+    // DescribeAlarms has no resource-level permissions (CloudWatch: "Actions, resources, and
+    // condition keys"); it only reads.
+    this.router.addToRolePolicy(
+      new iam.PolicyStatement({ actions: [...ALARM_LOOKUP_ACTIONS], resources: ['*'] }),
+    );
+    if (role)
+      Validations.of(role).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'X-Ray PutTraceSegments/PutTelemetryRecords and CloudWatch DescribeAlarms (read-only) do not support resource-level permissions.',
+      });
+    if (role)
+      Validations.of(role).acknowledge({
+        id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+        reason:
+          "Publishing to the encrypted notification topics needs GenerateDataKey* on those topics' own keys only (CDK's topic publish grant).",
+      });
+
+    // Consulted and Informed: one topic per team, its email subscribed.
+    const topicArns: Record<string, string> = {};
+    for (const team of policy.teams) {
+      const t = new AlertTopic(this, `Notify-${team.id}`, {
+        displayName: `ml-guardrails: pages ${team.name} is consulted or informed about`,
+        // One customer-managed key for the paging topics, not one per team.
+        encryptionKey: this.alarmsTopic.key,
+      });
+      if (team.email) t.topic.addSubscription(new EmailSubscription(team.email));
+      t.topic.grantPublish(this.router);
+      this.notifyTopics[team.id] = t.topic;
+      topicArns[team.id] = t.topic.topicArn;
+    }
+    this.router.addEnvironment('NOTIFY_TOPIC_ARNS', this.toJsonString(topicArns));
     this.holdQueue.grantSendMessages(this.router);
     this.heldAlarms.grant(this.router, ...HOLD_TABLE_ACTIONS);
     this.router.addEventSource(
@@ -179,10 +219,12 @@ export class PagingStack extends Stack {
     if (policy.paging.eventBridge.enabled) {
       this.ruleDeadLetterQueue = deadLetterQueue('RuleDeadLetterQueue');
       new events.Rule(this, 'AlarmStateChange', {
-        description: 'Every CloudWatch alarm state change in this account and region to the router',
+        description: "This account's CloudWatch alarm state changes in this region to the router",
         eventPattern: {
           source: ['aws.cloudwatch'],
           detailType: ['CloudWatch Alarm State Change'],
+          // Only this account's alarms, also on a bus that receives other accounts' events.
+          account: [this.account],
           detail: {
             alarmName: events.Match.anythingButPrefix(
               policy.paging.eventBridge.excludeAlarmNamePrefix,
@@ -215,5 +257,70 @@ export class PagingStack extends Stack {
       metricName: 'pagesFailed',
       service: 'paging',
     });
+
+    // Out of band: the guardrails' own alarms also reach people by email straight from the
+    // alarms topic, without the router (a failing router, Secrets Manager or PagerDuty would
+    // otherwise silence the alarm about itself). SNS filters on the JSON message body, so only
+    // alarms named ml-guardrails-* are emailed ("Amazon SNS message filtering": payload-based).
+    const platform = policy.teams.find((t) => t.id === policy.paging.platformTeam);
+    const emails =
+      policy.paging.outOfBand.emails.length > 0
+        ? policy.paging.outOfBand.emails
+        : platform?.email
+          ? [platform.email]
+          : [];
+    for (const email of emails)
+      this.alarmsTopic.topic.addSubscription(
+        new EmailSubscription(email, {
+          filterPolicyWithMessageBody: {
+            AlarmName: sns.FilterOrPolicy.filter(
+              sns.SubscriptionFilter.stringFilter({ matchPrefixes: [`${names.alarmNamePrefix}-`] }),
+            ),
+          },
+        }),
+      );
+
+    // Change events: auto-stop actions on the owning team's service timeline.
+    new events.Rule(this, 'AutoStopChangeEvents', {
+      description: 'Auto-stop actions to PagerDuty as change events',
+      eventPattern: {
+        source: [AUTO_STOP_SOURCE],
+        detailType: [AUTO_STOP_DETAIL_TYPE],
+        account: [this.account],
+      },
+      targets: [
+        new targets.LambdaFunction(this.router, {
+          deadLetterQueue: this.ruleDeadLetterQueue ?? this.holdDeadLetterQueue,
+          retryAttempts: 8,
+          maxEventAge: Duration.hours(2),
+        }),
+      ],
+    });
+
+    // Heartbeat: a change event to the platform team's service on a schedule; an alarm (also
+    // emailed out of band) fires when heartbeats stop being delivered.
+    if (policy.paging.heartbeat.enabled) {
+      const every = Duration.minutes(policy.paging.heartbeat.everyMinutes);
+      new events.Rule(this, 'Heartbeat', {
+        description: 'Heartbeat of the paging router: a PagerDuty change event',
+        schedule: events.Schedule.rate(every),
+        targets: [
+          new targets.LambdaFunction(this.router, {
+            event: events.RuleTargetInput.fromObject({
+              source: HEARTBEAT_SOURCE,
+              'detail-type': HEARTBEAT_DETAIL_TYPE,
+              time: events.EventField.time,
+              detail: {},
+            }),
+            retryAttempts: 2,
+          }),
+        ],
+      });
+      this.monitoring.watchHeartbeat(
+        'heartbeat-missing',
+        { metricName: 'heartbeatsDelivered', service: 'paging' },
+        every,
+      );
+    }
   }
 }

@@ -11,7 +11,7 @@ describe('guardrails validate', () => {
     const run = await runCli('validate', EXAMPLE_POLICY_FILE);
     expect(run).toEqual({
       code: 0,
-      stdout: `${EXAMPLE_POLICY_FILE}: valid (3 projects, 4 teams, 7 incident types)`,
+      stdout: `${EXAMPLE_POLICY_FILE}: valid (3 projects, 4 teams, 8 incident types)`,
       stderr: '',
     });
   });
@@ -21,7 +21,7 @@ describe('guardrails validate', () => {
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout)).toEqual({
       ok: true,
-      files: [{ file: EXAMPLE_POLICY_FILE, valid: true, projects: 3, teams: 4, incidentTypes: 7 }],
+      files: [{ file: EXAMPLE_POLICY_FILE, valid: true, projects: 3, teams: 4, incidentTypes: 8 }],
       errors: [],
     });
   });
@@ -57,7 +57,7 @@ describe('guardrails validate', () => {
     const run = await runCli('validate', '--policy', EXAMPLE_POLICY_FILE);
     expect(run.code).toBe(0);
     expect(run.stdout).toBe(
-      `${EXAMPLE_POLICY_FILE}: valid (3 projects, 4 teams, 7 incident types)`,
+      `${EXAMPLE_POLICY_FILE}: valid (3 projects, 4 teams, 8 incident types)`,
     );
   });
 

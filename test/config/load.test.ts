@@ -47,7 +47,8 @@ describe('the shipped example policy', () => {
       'ManagedBy',
       'CreatedBy',
     ]);
-    // the six incident types of the issue, plus guardrails-failure for the app's own alarms
+    // the chapter's six incident types, guardrails-failure for the app's own alarms and
+    // endpoint-errors (model container 5xx, the ML team's inference logic)
     expect(policy.raci.incidentTypes.map((t) => t.id)).toEqual([
       'model-drift',
       'endpoint-latency',
@@ -56,6 +57,7 @@ describe('the shipped example policy', () => {
       'feature-store-down',
       'model-bias',
       'guardrails-failure',
+      'endpoint-errors',
     ]);
     expect(policy.raci.activities).toHaveLength(10);
   });
@@ -137,6 +139,20 @@ describe('parsePolicy reports', () => {
       'teams[1].onCall.windows[0].start: must be a time as HH:MM (00:00-24:00)',
     ],
     ['a wrong version', 'version:', 'version: 1', 'version: 2', 'version: must be 1'],
+    [
+      'an Events API URL that is not PagerDuty over HTTPS',
+      'paging:',
+      'eventsApiUrl: https://events.pagerduty.com/v2/enqueue',
+      'eventsApiUrl: http://events.pagerduty.com/v2/enqueue',
+      "paging.eventsApiUrl: must be one of PagerDuty's Events API endpoints: https://events.pagerduty.com/v2/enqueue, https://events.eu.pagerduty.com/v2/enqueue",
+    ],
+    [
+      'an unknown paging.unclassified mode',
+      'paging:',
+      'unclassified: ignore',
+      'unclassified: sometimes',
+      'paging.unclassified: ',
+    ],
     [
       'an unknown RACI letter',
       'id: model-drift',

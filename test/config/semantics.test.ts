@@ -272,6 +272,13 @@ describe('semantic checks: one problem each, at the line to change', () => {
       'paging.alarmRules[7].incidentType: unknown incident type "feature-store-outage"',
     ],
     [
+      'an alarm rule naming a responsibility no team lists',
+      'alarmRules:',
+      'responsibility: inference-logic',
+      'responsibility: gpu-drivers',
+      'paging.alarmRules[1].responsibility: no team lists responsibility "gpu-drivers" under onCall.responsibilities',
+    ],
+    [
       'an unknown revenue-critical model',
       'revenueCritical:',
       'dynamic_pricing]',

@@ -107,6 +107,8 @@ describe('PagingStack: inputs', () => {
       EventPattern: {
         source: ['aws.cloudwatch'],
         'detail-type': ['CloudWatch Alarm State Change'],
+        // Only this account's alarms (issue: any alarm could page any team)
+        account: ['111122223333'],
         detail: { alarmName: [{ 'anything-but': { prefix: 'TargetTracking-' } }] },
       },
       Targets: [
@@ -124,10 +126,11 @@ describe('PagingStack: inputs', () => {
       ...policy,
       paging: { ...policy.paging, eventBridge: { enabled: false, excludeAlarmNamePrefix: 'x' } },
     };
-    Template.fromStack(buildTestApp({ policy: off }).paging).resourceCountIs(
+    const rules = Template.fromStack(buildTestApp({ policy: off }).paging).findResources(
       'AWS::Events::Rule',
-      0,
+      { Properties: { EventPattern: { source: ['aws.cloudwatch'] } } },
     );
+    expect(Object.keys(rules)).toHaveLength(0);
   });
 });
 
@@ -260,5 +263,136 @@ describe('PagingStack: cdk-nag', () => {
   it('has no unacknowledged AwsSolutions findings', () => {
     const app = buildTestApp({ nag: false }).app;
     expect(nagFindings(app).filter((f) => f.includes('Paging'))).toEqual([]);
+  });
+});
+
+describe('PagingStack: trust boundaries and out-of-band alarms', () => {
+  it('reserves concurrency for the router', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Handler: 'index.handler',
+      Environment: { Variables: Match.objectLike({ HOLD_QUEUE_URL: Match.anyValue() }) },
+      ReservedConcurrentExecutions: 10,
+    });
+  });
+
+  it('emails the guardrails alarms straight from the alarms topic, filtered to ml-guardrails-*, without the router', () => {
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'platform-oncall@example.com',
+      TopicArn: { Ref: Match.stringLikeRegexp('^AlarmsTopic') },
+      FilterPolicyScope: 'MessageBody',
+      FilterPolicy: { AlarmName: [{ prefix: 'ml-guardrails-' }] },
+    });
+  });
+
+  it('falls back to the platform team email for the out-of-band channel', () => {
+    const policy = examplePolicy();
+    const p: GuardrailsPolicy = {
+      ...policy,
+      paging: { ...policy.paging, outOfBand: { emails: [] } },
+    };
+    Template.fromStack(buildTestApp({ policy: p }).paging).hasResourceProperties(
+      'AWS::SNS::Subscription',
+      {
+        Protocol: 'email',
+        Endpoint: 'platform@example.com',
+        FilterPolicyScope: 'MessageBody',
+      },
+    );
+  });
+
+  it("alarms on each failure queue's oldest message age (1 hour), besides its depth", () => {
+    for (const name of ['router-failures', 'alarm-topic-dlq', 'alarm-rule-dlq', 'hold-dlq'])
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmName: `ml-guardrails-paging-${name}-oldest`,
+        MetricName: 'ApproximateAgeOfOldestMessage',
+        Namespace: 'AWS/SQS',
+        Threshold: 3600,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        AlarmActions: [Match.anyValue()],
+      });
+  });
+
+  it('sends a heartbeat change event on a schedule and alarms when heartbeats stop arriving', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(1 hour)',
+      Targets: [
+        Match.objectLike({
+          InputTransformer: {
+            InputPathsMap: { time: '$.time' },
+            InputTemplate: Match.stringLikeRegexp('"detail-type":"Heartbeat"'),
+          },
+        }),
+      ],
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'ml-guardrails-paging-heartbeat-missing',
+      MetricName: 'heartbeatsDelivered',
+      ComparisonOperator: 'LessThanThreshold',
+      Threshold: 1,
+      EvaluationPeriods: 2,
+      Period: 3600,
+      TreatMissingData: 'breaching',
+    });
+  });
+
+  it("routes this account's auto-stop actions to the router as change events", () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['ml-guardrails.auto-stop'],
+        'detail-type': ['Auto-stop action'],
+        account: ['111122223333'],
+      },
+    });
+  });
+
+  it('gives each team a notification topic with its email, and the router their ARNs', () => {
+    for (const email of [
+      'platform@example.com',
+      'ml-engineering@example.com',
+      'data-science@example.com',
+    ])
+      template.hasResourceProperties('AWS::SNS::Subscription', {
+        Protocol: 'email',
+        Endpoint: email,
+        TopicArn: { Ref: Match.stringLikeRegexp('^Notify') },
+      });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ NOTIFY_TOPIC_ARNS: Match.anyValue() }) },
+    });
+  });
+
+  it('may read alarms (DescribeAlarms, read-only) for the lookup', () => {
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Action: 'cloudwatch:DescribeAlarms', Effect: 'Allow', Resource: '*' }),
+        ]),
+      },
+    });
+  });
+
+  it('has no mutating IAM action on "*" without a condition', () => {
+    // Read-only prefixes, and X-Ray telemetry (no resource-level permissions, writes traces only).
+    const readOnly = /^[a-z0-9-]+:(Describe|List|Get|BatchGet)[A-Za-z]*$/;
+    const telemetry = new Set(['xray:PutTraceSegments', 'xray:PutTelemetryRecords']);
+    const offending: string[] = [];
+    for (const [id, res] of Object.entries(template.findResources('AWS::IAM::Policy'))) {
+      const statements = (res as { Properties: { PolicyDocument: { Statement: unknown[] } } })
+        .Properties.PolicyDocument.Statement as {
+        Action: string | string[];
+        Resource: unknown;
+        Condition?: unknown;
+        Effect: string;
+      }[];
+      for (const st of statements) {
+        const resources = Array.isArray(st.Resource) ? st.Resource : [st.Resource];
+        if (st.Effect !== 'Allow' || st.Condition || !resources.includes('*')) continue;
+        const actions = Array.isArray(st.Action) ? st.Action : [st.Action];
+        for (const a of actions)
+          if (!readOnly.test(a) && !telemetry.has(a)) offending.push(`${id}: ${a}`);
+      }
+    }
+    expect(offending).toEqual([]);
   });
 });

@@ -168,9 +168,19 @@ describe('parseAlarmInput: hostile and broken input is reported with the bad fie
       /not a CloudWatch alarm state change/,
     ],
     [
-      'EventBridge without alarm ARN',
-      { ...(fixture('eventbridge-state-change.json') as object), resources: [] },
-      /resources: no CloudWatch alarm ARN/,
+      'EventBridge without alarm ARN and without a usable region',
+      { ...(fixture('eventbridge-state-change.json') as object), resources: [], region: 'moon' },
+      /resources: no CloudWatch alarm ARN, and region "moon"/,
+    ],
+    [
+      'SNS message without AlarmArn and without AWSAccountId',
+      snsEvent({ ...snsMessage(), AlarmArn: undefined, AWSAccountId: undefined }),
+      /neither AlarmArn nor AWSAccountId/,
+    ],
+    [
+      'SNS message without AlarmArn whose region cannot be told',
+      snsEvent({ ...snsMessage(), AlarmArn: undefined, Region: 'Atlantis' }),
+      /Region: "Atlantis" is not a region name or code/,
     ],
     [
       'EventBridge with bad detail',

@@ -2,7 +2,12 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -34,10 +39,13 @@ beforeAll(async () => {
   const url = await server.start();
   const dir = mkdtempSync(path.join(tmpdir(), 'paging-handler-'));
   const policyFile = path.join(dir, 'guardrails.yaml');
-  writeFileSync(
-    policyFile,
-    readFileSync(EXAMPLE_POLICY_FILE, 'utf8').replace(/eventsApiUrl: .*/, `eventsApiUrl: ${url}`),
-  );
+  writeFileSync(policyFile, readFileSync(EXAMPLE_POLICY_FILE, 'utf8'));
+  // The policy only accepts PagerDuty's HTTPS endpoints: requests to it go to the local server.
+  const realFetch = globalThis.fetch;
+  vi.stubGlobal('fetch', (input: string | URL | Request, init?: RequestInit) => {
+    expect(String(input)).toBe('https://events.pagerduty.com/v2/enqueue');
+    return realFetch(url, init);
+  });
   vi.stubEnv('GUARDRAILS_POLICY_FILE', policyFile);
   vi.stubEnv('HOLD_QUEUE_URL', 'https://sqs.eu-west-1.amazonaws.com/111122223333/hold');
   vi.stubEnv('HOLD_TABLE_NAME', 'held-alarms');
@@ -47,6 +55,9 @@ beforeAll(async () => {
   secrets.on(GetSecretValueCommand).resolves({ Name: 'x', SecretString: ROUTING_KEY });
   // The latest-state claim (out-of-order protection) before each page.
   ddb.on(PutCommand).resolves({});
+  // No pending chain for the alarm; the team's first trigger of the minute.
+  ddb.on(GetCommand).resolves({});
+  ddb.on(UpdateCommand).resolves({ Attributes: { triggers: 1 } });
   vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
     stdout.push(String(chunk));
     return true;
@@ -58,6 +69,7 @@ beforeAll(async () => {
 afterAll(async () => {
   vi.restoreAllMocks();
   vi.unstubAllEnvs();
+  vi.unstubAllGlobals();
   secrets.reset();
   ddb.reset();
   await server.stop();

@@ -5,6 +5,7 @@ import {
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -93,5 +94,84 @@ describe('SqsDynamoHoldStore', () => {
     ['in 11 h', '2026-11-26T14:00:00Z', 900],
   ])('delaySeconds for a window opening %s', (_n, until, expected) => {
     expect(delaySeconds(new Date(until), new Date('2026-11-26T03:00:00Z'))).toBe(expected);
+  });
+});
+
+describe('SqsDynamoHoldStore: delivery chains, pacing and counters', () => {
+  const event = {
+    id: '2026-11-26T10:00:00.000Z#trigger',
+    stateChangeTime: '2026-11-26T10:00:00.000Z',
+    action: 'trigger' as const,
+    service: 'ml-engineering',
+    routingKeySecret: 'ml-guardrails/pagerduty/ml-engineering',
+    body: { event_action: 'trigger', dedup_key: 'k' },
+  };
+
+  it('appends atomically with list_append and tells the first appender to schedule', async () => {
+    ddbMock
+      .on(UpdateCommand)
+      .resolvesOnce({})
+      .resolvesOnce({ Attributes: { events: [event] } });
+    expect(await store.appendPending('k', event)).toEqual({ first: true });
+    expect(await store.appendPending('k', event)).toEqual({ first: false });
+    expect(ddbMock).toHaveReceivedCommandWith(UpdateCommand, {
+      Key: { dedupKey: 'pending#k' },
+      UpdateExpression: expect.stringContaining('list_append(if_not_exists(events, :empty), :e)'),
+      ReturnValues: 'UPDATED_OLD',
+    });
+  });
+
+  it('pops the head only if it is still the event sent, and deletes the chain only when empty', async () => {
+    ddbMock.on(UpdateCommand).resolves({});
+    ddbMock
+      .on(DeleteCommand)
+      .rejects(Object.assign(new Error('cond'), { name: 'ConditionalCheckFailedException' }));
+    await store.popPending('k', event.id);
+    expect(ddbMock).toHaveReceivedCommandWith(UpdateCommand, {
+      UpdateExpression: 'REMOVE events[0]',
+      ConditionExpression: 'events[0].id = :id',
+    });
+    expect(ddbMock).toHaveReceivedCommandWith(DeleteCommand, {
+      ConditionExpression: 'size(events) = :zero',
+    });
+  });
+
+  it('reserves paced slots with an atomic counter: the n-th slot is n intervals after the base', async () => {
+    const now = new Date('2026-11-26T10:00:00Z');
+    ddbMock.on(UpdateCommand).resolves({ Attributes: { base: now.getTime(), seq: 3 } });
+    const slot = await store.reserveSlot('ml-engineering', 500, now);
+    expect(slot.toISOString()).toBe('2026-11-26T10:00:01.000Z');
+  });
+
+  it('moves a stale base to now (the key was idle) and reserves again', async () => {
+    const now = new Date('2026-11-26T10:00:00Z');
+    ddbMock
+      .on(UpdateCommand)
+      .resolvesOnce({ Attributes: { base: now.getTime() - 3_600_000, seq: 5 } })
+      .resolvesOnce({})
+      .resolvesOnce({ Attributes: { base: now.getTime(), seq: 1 } });
+    const slot = await store.reserveSlot('ml-engineering', 500, now);
+    expect(slot.getTime()).toBe(now.getTime());
+    expect(ddbMock).toHaveReceivedCommandWith(UpdateCommand, {
+      ConditionExpression: 'base = :old',
+    });
+  });
+
+  it('counts triggers per team and minute with ADD', async () => {
+    ddbMock.on(UpdateCommand).resolves({ Attributes: { triggers: 61 } });
+    expect(await store.countTrigger('platform', '2026-11-26T10:00:00Z')).toBe(61);
+    expect(ddbMock).toHaveReceivedCommandWith(UpdateCommand, {
+      Key: { dedupKey: 'rate#platform#2026-11-26T10:00:00Z' },
+    });
+  });
+
+  it('queues a delivery message delayed to its slot, at most 900 s', async () => {
+    sqsMock.on(SendMessageCommand).resolves({});
+    const now = new Date('2026-11-26T10:00:00Z');
+    await store.scheduleDelivery(
+      { version: 1, kind: 'deliver', dedupKey: 'k', attempt: 2, notBefore: '2026-11-26T11:00:00Z' },
+      now,
+    );
+    expect(sqsMock).toHaveReceivedCommandWith(SendMessageCommand, { DelaySeconds: 900 });
   });
 });

@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { PagerDutyStandin } from '../../../bench/standin/pagerduty';
 import {
+  capEvent,
+  MAX_EVENT_BYTES,
   type PagerDutyEvent,
   PagerDutyRejectedError,
   PagerDutyUnavailableError,
@@ -85,24 +87,6 @@ describe('sendEvent against a real HTTP server on 127.0.0.1', () => {
     expect(server.received).toHaveLength(2);
   });
 
-  it('honours Retry-After on a 429', async () => {
-    server = new PagerDutyStandin({
-      reply: (_e, n) => (n === 1 ? { status: 429, headers: { 'retry-after': '0.05' } } : undefined),
-    });
-    const url = await server.start();
-    const slept: number[] = [];
-    await sendEvent(event, {
-      fetch,
-      url,
-      budgetMs: 5000,
-      ...fast,
-      sleep: async (ms) => {
-        slept.push(ms);
-      },
-    });
-    expect(slept).toEqual([50]);
-  });
-
   it('gives up on 5xx when the time budget is spent, without the routing key in logs or error', async () => {
     // Prepare
     server = new PagerDutyStandin({
@@ -149,7 +133,7 @@ describe('sendEvent against a real HTTP server on 127.0.0.1', () => {
       random: () => 0.999,
       now: () => clock,
       sleep: async (ms) => {
-        slept.push(ms);
+        slept.push(Math.floor(ms));
         clock += ms;
       },
     }).catch(() => undefined);
@@ -200,5 +184,40 @@ describe('routingKeyFromSecret', () => {
       /secret ml-guardrails\/pagerduty\/x does not hold a PagerDuty routing key/,
     );
     expect(() => routingKeyFromSecret('not a key!', 's')).not.toThrow(/not a key!/);
+  });
+});
+
+describe('capEvent: a size cap on every PagerDuty payload', () => {
+  it('cuts oversized custom details to the routing facts, under MAX_EVENT_BYTES', () => {
+    // Prepare: custom details far over the cap (a hostile or runaway alarm)
+    const e = toPagerDutyEvent(
+      route(alarm('churn-prediction-drift'), examplePolicy(), new Date('2026-11-26T17:00:00Z')),
+      ROUTING_KEY,
+    );
+    const huge = {
+      ...e,
+      payload: {
+        ...(e.payload as NonNullable<PagerDutyEvent['payload']>),
+        custom_details: { ...e.payload?.custom_details, blob: 'x'.repeat(200_000) },
+      },
+    };
+    // Act
+    const capped = capEvent(huge);
+    // Assess
+    expect(Buffer.byteLength(JSON.stringify(capped))).toBeLessThanOrEqual(MAX_EVENT_BYTES);
+    expect(capped.payload?.custom_details).toMatchObject({
+      incidentType: 'model-drift',
+      team: 'data-science',
+      truncated: expect.stringContaining('were cut'),
+    });
+    expect(capped.payload?.summary).toBe(e.payload?.summary);
+  });
+
+  it('leaves an event under the cap unchanged', () => {
+    const e = toPagerDutyEvent(
+      route(alarm('churn-prediction-drift'), examplePolicy(), new Date('2026-11-26T17:00:00Z')),
+      ROUTING_KEY,
+    );
+    expect(capEvent(e)).toBe(e);
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   dedupKeyFor,
   globMatch,
+  MAX_ALARM_TEXT,
   MAX_DEDUP_KEY,
   MAX_SUMMARY,
   route,
@@ -25,17 +26,17 @@ describe('route: incident types from the alarm rules and the RACI', () => {
       'critical',
     ],
     [
-      'endpoint-latency (OverheadLatency)',
+      "endpoint-latency (OverheadLatency is SageMaker's own time: Platform's cluster-control-plane)",
       alarm('churn-overhead', { metric: sagemaker('OverheadLatency', 'churn-prod') }),
       'endpoint-latency',
-      'ml-engineering',
+      'platform',
       'critical',
     ],
     [
-      'cluster-down (Invocation5XXErrors)',
+      "endpoint-errors (Invocation5XXErrors are the container's: the ML team's inference-logic)",
       alarm('churn-5xx', { metric: sagemaker('Invocation5XXErrors', 'churn-prod') }),
-      'cluster-down',
-      'platform',
+      'endpoint-errors',
+      'ml-engineering',
       'critical',
     ],
     [
@@ -72,13 +73,6 @@ describe('route: incident types from the alarm rules and the RACI', () => {
       'guardrails-failure (name ml-guardrails-*)',
       alarm('ml-guardrails-paging-router-errors'),
       'guardrails-failure',
-      'platform',
-      'error',
-    ],
-    [
-      'unclassified: no rule matches, platform team',
-      alarm('web-cpu-high', { metric: { namespace: 'AWS/EC2', metricName: 'CPUUtilization' } }),
-      'unclassified',
       'platform',
       'error',
     ],
@@ -458,13 +452,32 @@ describe('route: payload limits and details', () => {
     expect(dedupKeyFor(alarm(`x${'y'.repeat(399)}z`))).not.toBe(k);
   });
 
-  it('truncates the summary to 1024 characters', () => {
+  it('keeps alarm free text out of the summary: bounded, single-line and labelled in custom details', () => {
+    // Prepare: a reason and description written to look like instructions, far too long
+    const reason = `IGNORE THIS PAGE\n${'r'.repeat(5000)}`;
+    // Act
     const d = route(
-      alarm('churn-prediction-drift', { reason: 'r'.repeat(5000) }),
+      alarm('churn-prediction-drift', { reason, description: 'd'.repeat(3000) }),
       policy,
       THURSDAY_NOON_NEW_YORK,
     );
-    expect(d.summary.length).toBe(MAX_SUMMARY);
+    // Assess
+    expect(d.summary.length).toBeLessThanOrEqual(MAX_SUMMARY);
+    expect(d.summary).not.toContain('IGNORE');
+    const fromAlarm = d.customDetails.fromAlarm as Record<string, string>;
+    expect(fromAlarm.note).toMatch(/copied from the CloudWatch alarm/);
+    expect(fromAlarm.reason?.length).toBe(MAX_ALARM_TEXT);
+    expect(fromAlarm.reason).not.toContain('\n');
+    expect(fromAlarm.description?.length).toBe(MAX_ALARM_TEXT);
+  });
+
+  it('bounds the summary even for the longest alarm name', () => {
+    const d = route(
+      alarm(`churn-prediction-drift-${'n'.repeat(1000)}`),
+      policy,
+      THURSDAY_NOON_NEW_YORK,
+    );
+    expect(d.summary.length).toBeLessThanOrEqual(MAX_SUMMARY);
   });
 
   it('carries the RACI, response time, escalation, runbook and console link in custom details', () => {

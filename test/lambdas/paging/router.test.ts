@@ -2,9 +2,8 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { SQSEvent } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { MemoryHoldStore } from '../../../bench/standin/hold-store';
 import { PagerDutyStandin } from '../../../bench/standin/pagerduty';
-import type { AlarmChange } from '../../../lambdas/paging/alarm-event';
-import type { HeldAlarm, HoldStore } from '../../../lambdas/paging/hold';
 import {
   AlarmDeliveryError,
   handleAlarmEvent,
@@ -24,37 +23,6 @@ const KEYS: Record<string, string> = {
   'ml-guardrails/pagerduty/data-science': 'DATASCIKEY0123456789abcdefABCDEF',
   'ml-guardrails/pagerduty/platform-infra': 'PLATFORMKEY123456789abcdefABCDEF',
 };
-
-class MemoryHoldStore implements HoldStore {
-  readonly items = new Map<string, string>();
-  readonly queued: HeldAlarm[] = [];
-  readonly released: string[] = [];
-  async hold(alarm: AlarmChange, dedupKey: string, holdUntil: Date): Promise<void> {
-    this.items.set(dedupKey, alarm.stateChangeTime);
-    this.queued.push(
-      JSON.parse(JSON.stringify({ version: 1, holdUntil: holdUntil.toISOString(), alarm })),
-    );
-  }
-  async recheck(held: HeldAlarm): Promise<void> {
-    this.queued.push(held);
-  }
-  async isCurrent(alarm: AlarmChange, dedupKey: string): Promise<boolean> {
-    return this.items.get(dedupKey) === alarm.stateChangeTime;
-  }
-  readonly latest = new Map<string, string>();
-  async claimLatest(alarm: AlarmChange, dedupKey: string): Promise<boolean> {
-    const seen = this.latest.get(dedupKey);
-    if (seen !== undefined && seen > alarm.stateChangeTime) return false;
-    this.latest.set(dedupKey, alarm.stateChangeTime);
-    return true;
-  }
-  async release(dedupKey: string, stateChangeTime?: string): Promise<void> {
-    if (stateChangeTime === undefined || this.items.get(dedupKey) === stateChangeTime) {
-      this.items.delete(dedupKey);
-      this.released.push(dedupKey);
-    }
-  }
-}
 
 let server: PagerDutyStandin;
 let logs: string[];
@@ -168,7 +136,7 @@ describe('handleAlarmEvent', () => {
     expect(counts.alarmsInvalid).toBe(1);
   });
 
-  it('fails the invocation when PagerDuty keeps answering 5xx, and never logs a routing key', async () => {
+  it('queues the page for durable delivery when PagerDuty keeps answering 5xx, never logging a routing key', async () => {
     // Prepare
     await server.stop();
     server = new PagerDutyStandin({
@@ -176,33 +144,49 @@ describe('handleAlarmEvent', () => {
     });
     await server.start();
     // Act
-    const err = await handleAlarmEvent(
+    const out = await handleAlarmEvent(
       fixture('sns-metric-math-alarm.json'),
       deps('2026-11-26T14:10:03Z'),
-    ).catch((e: unknown) => e);
-    // Assess
-    expect(err).toBeInstanceOf(AlarmDeliveryError);
-    expect((err as Error).message).toMatch(/HTTP 502/);
+    );
+    // Assess: not failed, not lost: waiting in its chain with a delivery message on the queue
+    expect(out.decisions[0]?.action).toBe('trigger');
     expect(server.received.length).toBeGreaterThan(1);
-    expect(counts).toMatchObject({ pagesFailed: 1 });
+    expect(counts).toMatchObject({ pagesQueued: 1 });
     expect(counts.pagesSent).toBeUndefined();
-    const captured = `${logs.join('\n')}\n${(err as Error).message}`;
+    expect(hold.chains.size).toBe(1);
+    expect(hold.queue.map((m) => m.body)).toEqual([
+      expect.objectContaining({ kind: 'deliver', attempt: 1 }),
+    ]);
+    const captured = `${logs.join('\n')}\n${JSON.stringify([...hold.chains.values()])}`;
     for (const key of Object.values(KEYS)) expect(captured).not.toContain(key);
   });
 
-  it('counts a page as failed when its routing-key secret cannot be read', async () => {
+  it('queues the page when its routing-key secret cannot be read (delivered once it can)', async () => {
     const routingKey = async () => {
       throw Object.assign(new Error("Secrets Manager can't find the specified secret."), {
         name: 'ResourceNotFoundException',
       });
     };
-    const err = await handleAlarmEvent(
+    await handleAlarmEvent(
       fixture('sns-single-metric-alarm.json'),
       deps('2026-11-26T03:12:46Z', { routingKey }),
+    );
+    expect(counts.pagesQueued).toBe(1);
+    expect(server.received).toHaveLength(0);
+  });
+
+  it('fails the invocation on a 400 (the event cannot succeed) and counts it', async () => {
+    await server.stop();
+    server = new PagerDutyStandin({
+      reply: () => ({ status: 400, body: { message: 'Event object is invalid', errors: ['x'] } }),
+    });
+    await server.start();
+    const err = await handleAlarmEvent(
+      fixture('sns-single-metric-alarm.json'),
+      deps('2026-11-26T03:12:46Z'),
     ).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AlarmDeliveryError);
     expect(counts.pagesFailed).toBe(1);
-    expect(server.received).toHaveLength(0);
   });
 
   it('holds a drift page at night for the New York team instead of paging', async () => {
@@ -217,19 +201,8 @@ describe('handleAlarmEvent', () => {
       holdUntil: '2026-11-26T14:00:00.000Z',
     });
     expect(server.received).toHaveLength(0);
-    expect(hold.queued).toHaveLength(1);
+    expect(hold.queue).toHaveLength(1);
     expect(counts.pagesHeld).toBe(1);
-  });
-
-  it('pages at low urgency if a hold is asked for but no hold store is configured', async () => {
-    await handleAlarmEvent(
-      fixture('sns-composite-alarm.json'),
-      deps('2026-11-26T02:55:01Z', { hold: undefined }),
-    );
-    expect(server.accepted[0]).toMatchObject({
-      event_action: 'trigger',
-      payload: { severity: 'warning' },
-    });
   });
 });
 
@@ -252,14 +225,14 @@ function sqsEvent(bodies: string[]): SQSEvent {
 describe('handleHoldBatch', () => {
   async function holdDriftAtNight(): Promise<string> {
     await handleAlarmEvent(fixture('sns-composite-alarm.json'), deps('2026-11-26T02:55:01Z'));
-    return JSON.stringify(hold.queued.shift());
+    return JSON.stringify(hold.queue.shift()?.body);
   }
 
   it('re-queues a held page while the window is still closed', async () => {
     const body = await holdDriftAtNight();
     const out = await handleHoldBatch(sqsEvent([body]), deps('2026-11-26T03:10:01Z'));
     expect(out.batchItemFailures).toEqual([]);
-    expect(hold.queued).toHaveLength(1);
+    expect(hold.queue).toHaveLength(1);
     expect(server.received).toHaveLength(0);
   });
 
