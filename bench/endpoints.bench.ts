@@ -6,14 +6,15 @@
  * The throttle-imposed minimum is, per phase (discover, act), the slowest operation's
  * (calls - burst) / rate, summed over the two phases; the goal is wall time <= 1.5x that.
  * Clients use the SDK defaults with AWS_MAX_ATTEMPTS=1 (a standard SDK setting), so the handler's
- * own capped, jittered backoff is the only retry layer (see RetryOptions in endpoint-aws.ts).
+ * own capped, jittered backoff is the only retry layer (see RetryOptions in lambdas/endpoints/aws.ts).
  */
 import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { type EndpointClients, endpointHandler } from '../lambdas/auto-stop/kinds/endpoint';
+import { endpointHandler } from '../lambdas/auto-stop/kinds/endpoint';
 import type { Decision, Outcome, RunContext } from '../lambdas/auto-stop/types';
+import type { EndpointClients } from '../lambdas/endpoints';
 import { mapLimit } from '../lambdas/shared/concurrency';
 import { loadPolicyFile } from '../lib/config/load';
 import { endpointWorld, leftRunning, serveEndpoints } from './standin/endpoints';

@@ -17,7 +17,7 @@ import { ArnFormat, Duration, Stack, Token, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { ENDPOINT_STATE_TABLE_ACTIONS } from '../../lambdas/auto-stop/kinds/endpoint-state';
+import { ENDPOINT_STATE_TABLE_ACTIONS } from '../../lambdas/endpoints';
 import type { GuardrailsPolicy } from '../config/schema';
 import { GuardrailFunction } from './guardrail-function';
 
@@ -248,7 +248,7 @@ export class RestoreFunction extends Construct {
     validate({ projectTagKey, projectIds });
 
     this.fn = new GuardrailFunction(this, 'Function', {
-      entry: 'lambdas/restore/handler.ts',
+      entry: 'lambdas/endpoints/handler.ts',
       serviceName: 'restore',
       description: 'ml-guardrails: re-create parked SageMaker endpoints and put back their scaling',
       timeout: props.timeout ?? Duration.minutes(5),

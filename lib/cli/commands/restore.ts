@@ -3,8 +3,7 @@ import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-s
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { EndpointClients } from '../../../lambdas/auto-stop/kinds/endpoint';
-import { type RestoreReport, runRestore } from '../../../lambdas/restore/restore';
+import { type EndpointClients, type RestoreReport, runRestore } from '../../../lambdas/endpoints';
 import { DEFAULT_POLICY_FILE, loadPolicyFile } from '../../config/load';
 import { type CliCommand, type CliIo, UsageError } from '../command';
 

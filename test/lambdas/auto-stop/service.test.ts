@@ -9,7 +9,7 @@ import {
   KIND_HANDLERS,
   kindHandlers,
 } from '../../../lambdas/auto-stop/service';
-import { resource, runContext, settings } from './endpoint-fixtures';
+import { resource, runContext, settings } from '../endpoints/fixtures';
 
 const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({}));
 const clients = {

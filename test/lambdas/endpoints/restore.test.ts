@@ -23,16 +23,14 @@ import {
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type EndpointClients, endpointHandler } from '../../../lambdas/auto-stop/kinds/endpoint';
-import {
-  COPY_COUNT_DIMENSION,
-  VARIANT_DIMENSION,
-} from '../../../lambdas/auto-stop/kinds/endpoint-types';
+import { endpointHandler } from '../../../lambdas/auto-stop/kinds/endpoint';
 import type { Resource } from '../../../lambdas/auto-stop/types';
-import { parseRestoreEvent, RestoreInputError, run } from '../../../lambdas/restore/handler';
-import { runRestore } from '../../../lambdas/restore/restore';
+import type { EndpointClients } from '../../../lambdas/endpoints';
+import { parseRestoreEvent, RestoreInputError, run } from '../../../lambdas/endpoints/handler';
+import { runRestore } from '../../../lambdas/endpoints/restore';
+import { COPY_COUNT_DIMENSION, VARIANT_DIMENSION } from '../../../lambdas/endpoints/types';
 import { type FakeAuditTable, fakeAuditTable } from '../../helpers/fake-audit-table';
-import { resource, runContext, settings } from '../auto-stop/endpoint-fixtures';
+import { resource, runContext, settings } from './fixtures';
 
 const sm = mockClient(SageMakerClient);
 const aas = mockClient(ApplicationAutoScalingClient);

@@ -1,18 +1,19 @@
 /**
  * Pure decisions for SageMaker endpoints: which kind an endpoint is, and what auto-stop does with
- * it. No SDK, no clock, no environment: table-tested in test/lambdas/auto-stop/endpoint-plan.test.ts.
+ * it. No SDK, no clock, no environment: table-tested in test/lambdas/endpoints/plan.test.ts.
  */
-import type { AutoStopSettings } from '../../../lib/config/schema';
-import type { Decision, Resource } from '../types';
+import type { AutoStopSettings } from '../../lib/config/schema';
 import {
   COPY_COUNT_DIMENSION,
   ENDPOINT_ACTIONS,
+  type EndpointDecision,
   type EndpointDetails,
   type EndpointKind,
+  type EndpointResource,
   endpointDetailsOf,
   VARIANT_DIMENSION,
   type VariantInfo,
-} from './endpoint-types';
+} from './types';
 
 /** Endpoint statuses during which SageMaker is changing the endpoint: never touched, retried later. */
 export const TRANSITIONAL_STATUSES = [
@@ -46,7 +47,7 @@ export function classifyEndpoint(facts: KindFacts): EndpointKind {
   return 'classic';
 }
 
-function isExempt(resource: Resource, exemptionTag: string): boolean {
+function isExempt(resource: EndpointResource, exemptionTag: string): boolean {
   const value = resource.tags[exemptionTag];
   return value !== undefined && value.toLowerCase() !== 'false';
 }
@@ -77,7 +78,10 @@ function heldAtZero(details: EndpointDetails, dimension: string): boolean {
 }
 
 /** What auto-stop does with one live endpoint under the project's settings. */
-export function planEndpoint(resource: Resource, settings: AutoStopSettings): Decision {
+export function planEndpoint<R extends EndpointResource>(
+  resource: R,
+  settings: AutoStopSettings,
+): EndpointDecision<R> {
   const details = endpointDetailsOf(resource.details);
   const status = resource.status;
 

@@ -1,8 +1,63 @@
 /**
- * Shapes shared by the endpoint handler, its planner, its state adapter and the restore function.
- * They extend the auto-stop contract (`../types.ts`) without changing it: `EndpointDetails` is what
- * `Resource.details` holds for an endpoint, `SavedEndpoint` is what is kept to bring it back.
+ * Shapes of the endpoint lifecycle (to zero, saved state, restore). `EndpointDetails` is what a
+ * resource's `details` holds for an endpoint, `SavedEndpoint` is what is kept to bring it back.
+ *
+ * The resource, decision, outcome and run-context shapes below are structurally those of the
+ * auto-stop kind contract, so auto-stop can adapt this module without either Lambda folder
+ * importing the other's internals.
  */
+
+/** A resource the tagging API says carries the project tag (it may be stale: re-check). */
+export interface TaggedEndpoint {
+  readonly arn: string;
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+/** A resource with its live state, as the plan receives it. */
+export interface EndpointResource {
+  readonly arn: string;
+  readonly kind: string;
+  readonly name: string;
+  readonly status: string;
+  readonly tags: Readonly<Record<string, string>>;
+  readonly details?: Readonly<Record<string, unknown>>;
+}
+
+/** An endpoint read by discovery. */
+export interface DiscoveredEndpoint extends EndpointResource {
+  readonly kind: 'endpoint';
+}
+
+/** What to do with one endpoint; `act` decisions are carried out in enforce mode only. */
+export type EndpointDecision<R extends EndpointResource = EndpointResource> =
+  | { readonly type: 'act'; readonly resource: R; readonly action: string; readonly reason: string }
+  | { readonly type: 'skip'; readonly resource: R; readonly reason: string }
+  | { readonly type: 'report'; readonly resource: R; readonly reason: string };
+
+export type EndpointActDecision<R extends EndpointResource = EndpointResource> = Extract<
+  EndpointDecision<R>,
+  { type: 'act' }
+>;
+
+/** The result of one endpoint decision: one audit record and one report line. */
+export interface EndpointOutcome {
+  readonly resourceArn: string;
+  readonly kind: 'endpoint';
+  readonly name: string;
+  readonly priorState: string;
+  readonly action: string;
+  readonly result: 'done' | 'already-done' | 'skipped' | 'reported' | 'failed';
+  readonly reason: string;
+  readonly error?: string;
+}
+
+/** What a run tells the endpoint actions besides their clients. */
+export interface EndpointRunContext {
+  readonly project: { readonly id: string };
+  /** Id of the notification that caused this run (SNS MessageId or `cli:<time>`). */
+  readonly notificationId: string;
+  readonly now: () => Date;
+}
 
 /** How an endpoint can reach zero cost; each kind has its own action (DOMAIN-NOTES.md, SageMaker). */
 export const ENDPOINT_KINDS = ['serverless', 'async', 'inference-components', 'classic'] as const;

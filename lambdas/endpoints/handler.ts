@@ -14,11 +14,11 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { z } from 'zod';
-import type { EndpointClients } from '../auto-stop/kinds/endpoint';
 import { requireEnv } from '../shared/env';
 import { loadRuntimePolicy } from '../shared/policy';
 import { logger, metrics, tracer } from '../shared/powertools';
 import { type RestoreReport, runRestore } from './restore';
+import type { EndpointClients } from './to-zero';
 
 /** The invocation payload. */
 export const RestoreEventSchema = z.strictObject({

@@ -1,11 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { classifyEndpoint, planEndpoint } from '../../../lambdas/auto-stop/kinds/endpoint-plan';
-import {
-  COPY_COUNT_DIMENSION,
-  VARIANT_DIMENSION,
-} from '../../../lambdas/auto-stop/kinds/endpoint-types';
 import type { Decision, Resource } from '../../../lambdas/auto-stop/types';
-import { details, resource, settings } from './endpoint-fixtures';
+import { classifyEndpoint, planEndpoint } from '../../../lambdas/endpoints/plan';
+import { COPY_COUNT_DIMENSION, VARIANT_DIMENSION } from '../../../lambdas/endpoints/types';
+import { details, resource, settings } from './fixtures';
 
 const asyncEp = { endpointKind: 'async' as const, endpointName: 'batch-async' };
 const icEp = {

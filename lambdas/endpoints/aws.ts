@@ -10,9 +10,9 @@ import {
   DescribeScalingPoliciesCommand,
   DescribeScheduledActionsCommand,
 } from '@aws-sdk/client-application-auto-scaling';
-import { awsErrorName, errorMessage } from '../../shared/errors';
-import { isRetryableError, type RetryOptions, retry } from '../../shared/retry';
-import type { ScalableTargetInfo, ScalingPolicyInfo, ScheduledActionInfo } from './endpoint-types';
+import { awsErrorName, errorMessage } from '../shared/errors';
+import { isRetryableError, type RetryOptions, retry } from '../shared/retry';
+import type { ScalableTargetInfo, ScalingPolicyInfo, ScheduledActionInfo } from './types';
 
 /**
  * Endpoint calls retry throttling and transient errors (every call here is idempotent) with

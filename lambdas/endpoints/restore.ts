@@ -18,23 +18,18 @@ import {
   UpdateEndpointWeightsAndCapacitiesCommand,
   UpdateInferenceComponentRuntimeConfigCommand,
 } from '@aws-sdk/client-sagemaker';
-import type { EndpointClients } from '../auto-stop/kinds/endpoint';
-import { deregisterTarget, isNotFound, withRetry } from '../auto-stop/kinds/endpoint-aws';
-import { minZeroConfigName } from '../auto-stop/kinds/endpoint-config-name';
-import {
-  deleteSavedEndpoint,
-  loadSavedEndpoints,
-  markRecreated,
-  writeAuditRecord,
-} from '../auto-stop/kinds/endpoint-state';
+import { awsErrorName, errorMessage } from '../shared/errors';
+import { deregisterTarget, isNotFound, withRetry } from './aws';
+import { minZeroConfigName } from './config-name';
+import { type LiveFacts, planRestore, type RestoreDecision } from './restore-plan';
+import { deleteSavedEndpoint, loadSavedEndpoints, markRecreated, writeAuditRecord } from './state';
+import type { EndpointClients } from './to-zero';
 import {
   COPY_COUNT_DIMENSION,
   ENDPOINT_ACTIONS,
   type SavedEndpoint,
   VARIANT_DIMENSION,
-} from '../auto-stop/kinds/endpoint-types';
-import { awsErrorName, errorMessage } from '../shared/errors';
-import { type LiveFacts, planRestore, type RestoreDecision } from './plan';
+} from './types';
 
 /** SageMaker and Application Auto Scaling actions restore needs (granted by RestoreFunction). */
 export const RESTORE_SAGEMAKER_READ_ACTIONS = [

@@ -22,16 +22,17 @@ import {
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type EndpointClients, endpointHandler } from '../../../lambdas/auto-stop/kinds/endpoint';
-import { minZeroConfigName } from '../../../lambdas/auto-stop/kinds/endpoint-config-name';
+import { endpointHandler } from '../../../lambdas/auto-stop/kinds/endpoint';
+import type { Decision, Resource } from '../../../lambdas/auto-stop/types';
+import type { EndpointClients } from '../../../lambdas/endpoints';
+import { minZeroConfigName } from '../../../lambdas/endpoints/config-name';
 import {
   COPY_COUNT_DIMENSION,
   type EndpointDetails,
   VARIANT_DIMENSION,
-} from '../../../lambdas/auto-stop/kinds/endpoint-types';
-import type { Decision, Resource } from '../../../lambdas/auto-stop/types';
+} from '../../../lambdas/endpoints/types';
 import { type FakeAuditTable, fakeAuditTable } from '../../helpers/fake-audit-table';
-import { endpointArn, resource, runContext, settings } from './endpoint-fixtures';
+import { endpointArn, resource, runContext, settings } from './fixtures';
 
 const sm = mockClient(SageMakerClient);
 const aas = mockClient(ApplicationAutoScalingClient);

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { SavedEndpoint } from '../../../lambdas/auto-stop/kinds/endpoint-types';
-import { type LiveFacts, planRestore, type RestoreDecision } from '../../../lambdas/restore/plan';
+import {
+  type LiveFacts,
+  planRestore,
+  type RestoreDecision,
+} from '../../../lambdas/endpoints/restore-plan';
+import type { SavedEndpoint } from '../../../lambdas/endpoints/types';
 
 function saved(overrides: Partial<SavedEndpoint> = {}): SavedEndpoint {
   return {

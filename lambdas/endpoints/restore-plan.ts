@@ -1,11 +1,11 @@
 /**
  * Pure restore decisions: given what auto-stop saved about an endpoint and what exists now, what
- * restore does. No SDK, no clock: table-tested in test/lambdas/restore/plan.test.ts.
+ * restore does. No SDK, no clock: table-tested in test/lambdas/endpoints/restore-plan.test.ts.
  */
 
-import { minZeroConfigName } from '../auto-stop/kinds/endpoint-config-name';
-import { TRANSITIONAL_STATUSES } from '../auto-stop/kinds/endpoint-plan';
-import { ENDPOINT_ACTIONS, type SavedEndpoint } from '../auto-stop/kinds/endpoint-types';
+import { minZeroConfigName } from './config-name';
+import { TRANSITIONAL_STATUSES } from './plan';
+import { ENDPOINT_ACTIONS, type SavedEndpoint } from './types';
 
 /** What exists now for one saved endpoint. */
 export interface LiveFacts {

@@ -12,10 +12,10 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { awsErrorName } from '../../shared/errors';
-import type { RetryOptions } from '../../shared/retry';
-import { withRetry } from './endpoint-aws';
-import type { SavedEndpoint } from './endpoint-types';
+import { awsErrorName } from '../shared/errors';
+import type { RetryOptions } from '../shared/retry';
+import { withRetry } from './aws';
+import type { SavedEndpoint } from './types';
 
 /** IAM actions this adapter needs on the table. */
 export const ENDPOINT_STATE_TABLE_ACTIONS = [

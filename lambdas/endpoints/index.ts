@@ -1,0 +1,24 @@
+/**
+ * The public face of the endpoint lifecycle: what auto-stop's endpoint kind, the restore CLI
+ * command, the infrastructure and the benchmark use. Everything else in this folder is internal.
+ */
+
+export { planEndpoint } from './plan';
+export type { RestoreInput, RestoreOutcome, RestoreReport } from './restore';
+export { runRestore } from './restore';
+export { ENDPOINT_STATE_TABLE_ACTIONS, saveEndpointState } from './state';
+export {
+  actOnEndpoint,
+  discoverEndpoints,
+  type EndpointClients,
+} from './to-zero';
+export type {
+  DiscoveredEndpoint,
+  EndpointActDecision,
+  EndpointDecision,
+  EndpointOutcome,
+  EndpointResource,
+  EndpointRunContext,
+  SavedEndpoint,
+  TaggedEndpoint,
+} from './types';
