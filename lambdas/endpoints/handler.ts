@@ -8,6 +8,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -81,13 +82,20 @@ export async function run(
 
 const sagemaker = tracer.captureAWSv3Client(new SageMakerClient({}));
 const autoscaling = tracer.captureAWSv3Client(new ApplicationAutoScalingClient({}));
+const cloudwatch = tracer.captureAWSv3Client(new CloudWatchClient({}));
 const ddb = DynamoDBDocumentClient.from(tracer.captureAWSv3Client(new DynamoDBClient({})), {
   marshallOptions: { removeUndefinedValues: true },
 });
 
 export const handler = middy((event: unknown, context: Context) =>
   run(event, {
-    clients: { sagemaker, autoscaling, ddb, tableName: requireEnv('AUDIT_TABLE_NAME') },
+    clients: {
+      sagemaker,
+      autoscaling,
+      cloudwatch,
+      ddb,
+      tableName: requireEnv('AUDIT_TABLE_NAME'),
+    },
     projectIds: loadRuntimePolicy().projects.map((p) => p.id),
     runId: context.awsRequestId,
   }),

@@ -3,6 +3,7 @@
  * command, the infrastructure and the benchmark use. Everything else in this folder is internal.
  */
 
+export { type RunningCost, runningCost } from './cost';
 export { planEndpoint } from './plan';
 export type { RestoreInput, RestoreOutcome, RestoreReport } from './restore';
 export { runRestore } from './restore';
@@ -11,6 +12,7 @@ export {
   actOnEndpoint,
   discoverEndpoints,
   type EndpointClients,
+  recheckAndAct,
 } from './to-zero';
 export type {
   DiscoveredEndpoint,

@@ -4,11 +4,17 @@
  * and forgets a saved state only once it is fully restored. Shared by the restore function and
  * `guardrails restore`.
  */
+
 import {
   PutScalingPolicyCommand,
   PutScheduledActionCommand,
   RegisterScalableTargetCommand,
 } from '@aws-sdk/client-application-auto-scaling';
+import {
+  DescribeAlarmsCommand,
+  PutMetricAlarmCommand,
+  type PutMetricAlarmCommandInput,
+} from '@aws-sdk/client-cloudwatch';
 import {
   CreateEndpointCommand,
   DescribeEndpointCommand,
@@ -18,12 +24,19 @@ import {
   UpdateEndpointWeightsAndCapacitiesCommand,
   UpdateInferenceComponentRuntimeConfigCommand,
 } from '@aws-sdk/client-sagemaker';
+import { mapLimit } from '../shared/concurrency';
 import { awsErrorName, errorMessage } from '../shared/errors';
-import { deregisterTarget, isNotFound, withRetry } from './aws';
+import {
+  deregisterTarget,
+  EndpointNotReadyError,
+  isNotFound,
+  waitForEndpoint,
+  withRetry,
+} from './aws';
 import { minZeroConfigName } from './config-name';
 import { type LiveFacts, planRestore, type RestoreDecision } from './restore-plan';
 import { deleteSavedEndpoint, loadSavedEndpoints, markRecreated, writeAuditRecord } from './state';
-import type { EndpointClients } from './to-zero';
+import { type EndpointClients, updateEndpointInput } from './to-zero';
 import {
   COPY_COUNT_DIMENSION,
   ENDPOINT_ACTIONS,
@@ -84,6 +97,7 @@ async function liveFacts(clients: EndpointClients, saved: SavedEndpoint): Promis
   let endpointStatus: string | undefined;
   let endpointConfigName: string | undefined;
   let failureReason: string | undefined;
+  let endpointCreatedAt: string | undefined;
   try {
     const ep = await withRetry(
       () => sm.send(new DescribeEndpointCommand({ EndpointName: saved.endpointName })),
@@ -92,6 +106,7 @@ async function liveFacts(clients: EndpointClients, saved: SavedEndpoint): Promis
     endpointStatus = ep.EndpointStatus ?? 'Unknown';
     endpointConfigName = ep.EndpointConfigName;
     failureReason = ep.FailureReason;
+    endpointCreatedAt = ep.CreationTime ? new Date(ep.CreationTime).toISOString() : undefined;
   } catch (err) {
     if (!isNotFound(err)) throw err;
   }
@@ -100,18 +115,25 @@ async function liveFacts(clients: EndpointClients, saved: SavedEndpoint): Promis
     endpointConfigName !== saved.endpointConfigName &&
     endpointConfigName === minZeroConfigName(saved.endpointConfigName);
   // Config and models only matter when the endpoint has to be created again, or switched back.
-  const live = { endpointStatus, endpointConfigName, failureReason };
+  const live = {
+    endpointStatus,
+    endpointConfigName,
+    failureReason,
+    ...(endpointCreatedAt ? { endpointCreatedAt } : {}),
+  };
   if (!onCopy && (saved.action !== ENDPOINT_ACTIONS.park || endpointStatus !== undefined))
     return { ...live, configExists: true, missingModels: [] };
   let configExists = true;
+  let kmsKeyId: string | undefined;
   try {
-    await withRetry(
+    const config = await withRetry(
       () =>
         sm.send(
           new DescribeEndpointConfigCommand({ EndpointConfigName: saved.endpointConfigName }),
         ),
       clients.retry,
     );
+    kmsKeyId = config.KmsKeyId;
   } catch (err) {
     if (!isNotFound(err)) throw err;
     configExists = false;
@@ -126,7 +148,7 @@ async function liveFacts(clients: EndpointClients, saved: SavedEndpoint): Promis
       missingModels.push(model);
     }
   }
-  return { ...live, configExists, missingModels };
+  return { ...live, configExists, missingModels, ...(kmsKeyId ? { kmsKeyId } : {}) };
 }
 
 async function recreate(clients: EndpointClients, saved: SavedEndpoint): Promise<void> {
@@ -149,6 +171,7 @@ async function restoreScaling(clients: EndpointClients, saved: SavedEndpoint): P
   let targets = 0;
   let policies = 0;
   let scheduled = 0;
+  const alarms: string[] = [];
   for (const t of saved.scalableTargets) {
     if (t.createdByGuardrails) {
       // Auto-stop registered this target only to hold the variant at 0: remove it and put the
@@ -194,7 +217,7 @@ async function restoreScaling(clients: EndpointClients, saved: SavedEndpoint): P
     // Registering again keeps existing policies; only a parked (deregistered) target lost them.
     if (saved.action !== ENDPOINT_ACTIONS.park) continue;
     for (const p of t.policies) {
-      await withRetry(
+      const put = await withRetry(
         () =>
           aas.send(
             new PutScalingPolicyCommand({
@@ -215,6 +238,8 @@ async function restoreScaling(clients: EndpointClients, saved: SavedEndpoint): P
         clients.retry,
       );
       policies++;
+      if (p.alarmNames?.length && p.policyArn && put.PolicyARN && put.PolicyARN !== p.policyArn)
+        alarms.push(...(await repointAlarms(clients, p.alarmNames, p.policyArn, put.PolicyARN)));
     }
     for (const a of t.scheduledActions ?? []) {
       await withRetry(
@@ -262,7 +287,93 @@ async function restoreScaling(clients: EndpointClients, saved: SavedEndpoint): P
         if (!isNotFound(err)) throw err;
       }
     }
-  return `${targets} scalable target(s), ${policies} scaling polic(ies) and ${scheduled} scheduled action(s) put back, ${copies} component copy count(s) restored`;
+  const repointed = alarms.length
+    ? `; alarm(s) ${alarms.join(', ')} re-pointed to the re-created step-scaling policies`
+    : '';
+  return `${targets} scalable target(s), ${policies} scaling polic(ies) and ${scheduled} scheduled action(s) put back, ${copies} component copy count(s) restored${repointed}`;
+}
+
+/**
+ * Step-scaling policies are invoked by CloudWatch alarms the user created, which name the policy's
+ * ARN in their actions. DeregisterScalableTarget deletes the policy (Application Auto Scaling API
+ * Reference) and PutScalingPolicy re-creates it under a new ARN, so the alarms still point at the
+ * old one: scale-out from zero would never fire. Each alarm is written back unchanged except for
+ * that ARN. Target-tracking alarms are created by Application Auto Scaling itself and are not
+ * touched here.
+ */
+async function repointAlarms(
+  clients: EndpointClients,
+  alarmNames: readonly string[],
+  oldArn: string,
+  newArn: string,
+): Promise<string[]> {
+  const cw = clients.cloudwatch;
+  if (!cw)
+    throw new Error(
+      `alarm(s) ${alarmNames.join(', ')} still invoke the deleted policy ${oldArn}: no CloudWatch client to re-point them`,
+    );
+  const found = await withRetry(
+    () =>
+      cw.send(
+        new DescribeAlarmsCommand({ AlarmNames: [...alarmNames], AlarmTypes: ['MetricAlarm'] }),
+      ),
+    clients.retry,
+  );
+  const swap = (actions: readonly string[] | undefined) =>
+    actions?.map((a) => (a === oldArn ? newArn : a));
+  const done: string[] = [];
+  for (const a of found.MetricAlarms ?? []) {
+    if (!a.AlarmName) continue;
+    const input: PutMetricAlarmCommandInput = {
+      AlarmName: a.AlarmName,
+      AlarmDescription: a.AlarmDescription,
+      ActionsEnabled: a.ActionsEnabled,
+      OKActions: swap(a.OKActions),
+      AlarmActions: swap(a.AlarmActions),
+      InsufficientDataActions: swap(a.InsufficientDataActions),
+      MetricName: a.MetricName,
+      Namespace: a.Namespace,
+      Statistic: a.Statistic,
+      ExtendedStatistic: a.ExtendedStatistic,
+      Dimensions: a.Dimensions,
+      Period: a.Period,
+      Unit: a.Unit,
+      EvaluationPeriods: a.EvaluationPeriods,
+      DatapointsToAlarm: a.DatapointsToAlarm,
+      Threshold: a.Threshold,
+      ComparisonOperator: a.ComparisonOperator,
+      TreatMissingData: a.TreatMissingData,
+      EvaluateLowSampleCountPercentile: a.EvaluateLowSampleCountPercentile,
+      Metrics: a.Metrics,
+      ThresholdMetricId: a.ThresholdMetricId,
+    };
+    await withRetry(() => cw.send(new PutMetricAlarmCommand(input)), clients.retry);
+    done.push(a.AlarmName);
+  }
+  return done;
+}
+
+/** Wait (bounded) for the endpoint to settle: its final status, or `timeout`. */
+async function settle(clients: EndpointClients, endpointName: string): Promise<string> {
+  try {
+    const { status } = await waitForEndpoint(clients.sagemaker, endpointName, {
+      ...(clients.inServiceWait ? { wait: clients.inServiceWait } : {}),
+      ...(clients.retry ? { retry: clients.retry } : {}),
+    });
+    return status;
+  } catch (err) {
+    if (err instanceof EndpointNotReadyError) return 'timeout';
+    throw err;
+  }
+}
+
+/** A KMS refusal on CreateEndpoint: the config's key policy does not allow this role. */
+function isKmsRefusal(err: unknown): boolean {
+  const name = awsErrorName(err) ?? '';
+  return (
+    /AccessDenied|KMS|Validation/i.test(name) &&
+    /\bkms\b|kms:|key policy|KmsKeyId/i.test(errorMessage(err))
+  );
 }
 
 async function carryOut(
@@ -282,32 +393,52 @@ async function carryOut(
             result: 'skipped',
             reason: `an endpoint named ${saved.endpointName} was created meanwhile: not overwritten`,
           };
+        if (isKmsRefusal(err))
+          return {
+            result: 'blocked',
+            reason: `CreateEndpoint was refused by KMS: the key policy of the config's KmsKeyId must allow this role (kms:CreateGrant, kms:DescribeKey; see docs/endpoints.md); saved state kept [${errorMessage(err)}]`,
+          };
         throw err;
       }
       if (saved.scalableTargets.length === 0) {
         await deleteSavedEndpoint(clients, saved);
         return { result: 'recreated', reason: `${decision.reason}; nothing else to restore` };
       }
-      await markRecreated(clients, saved, ctx.now().toISOString());
+      // Recorded before waiting, so a run that ends meanwhile never re-creates it twice.
+      const recreatedAt = ctx.now().toISOString();
+      await markRecreated(clients, saved, recreatedAt);
+      const settled = await settle(clients, saved.endpointName);
+      if (settled !== 'InService')
+        return {
+          result: settled === 'timeout' ? 'waiting' : 'blocked',
+          reason: `${decision.reason}; ${settled === 'timeout' ? 'not InService yet: the next restore run puts back' : `it ended ${settled}: fix it by hand, then restore puts back`} its ${saved.scalableTargets.length} scalable target(s)`,
+        };
+      const done = await restoreScaling(clients, { ...saved, recreatedAt });
+      await deleteSavedEndpoint(clients, saved);
       return {
-        result: 'recreated',
-        reason: `${decision.reason}; run restore again once it is InService to put back its ${saved.scalableTargets.length} scalable target(s)`,
+        result: 'restored',
+        reason: `${decision.reason}; InService in the same run: ${done}`,
       };
     }
     case 'restore-scaling': {
       const configName = decision.switchBackToConfig;
       // Managed minimum first: it is the capacity floor the copy counts go back onto.
-      if (configName)
+      if (configName) {
         await withRetry(
           () =>
             clients.sagemaker.send(
-              new UpdateEndpointCommand({
-                EndpointName: saved.endpointName,
-                EndpointConfigName: configName,
-              }),
+              new UpdateEndpointCommand(updateEndpointInput(saved.endpointName, configName)),
             ),
           clients.retry,
         );
+        // Copies need the endpoint InService on the original config again.
+        const settled = await settle(clients, saved.endpointName);
+        if (settled !== 'InService')
+          return {
+            result: settled === 'timeout' ? 'waiting' : 'blocked',
+            reason: `switched back to config ${configName}, but the endpoint is ${settled === 'timeout' ? 'not InService yet: the next restore run puts back the copy counts' : `${settled}: fix it by hand; saved state kept`}`,
+          };
+      }
       const done = await restoreScaling(clients, saved);
       await deleteSavedEndpoint(clients, saved);
       return { result: 'restored', reason: `${decision.reason}: ${done}` };
@@ -329,12 +460,12 @@ export async function runRestore(
   ctx: RestoreContext,
 ): Promise<RestoreReport> {
   const saved = await loadSavedEndpoints(clients, input.projectId, input.endpointName);
-  const outcomes: RestoreOutcome[] = [];
-  for (const s of saved) {
+  // Endpoints are independent: bounded concurrency keeps a run of many near the services' rates.
+  const outcomes = await mapLimit(saved, clients.concurrency ?? 8, async (s) => {
     let outcome: RestoreOutcome;
     let decision: RestoreDecision | undefined;
     try {
-      decision = planRestore(s, await liveFacts(clients, s));
+      decision = planRestore(s, await liveFacts(clients, s), ctx.now());
       const { result, reason } = input.dryRun
         ? { result: 'planned' as const, reason: decision.reason }
         : await carryOut(clients, decision, ctx);
@@ -357,8 +488,7 @@ export async function runRestore(
         error: `${awsErrorName(err) ?? 'Error'}: ${errorMessage(err)}`,
       };
     }
-    outcomes.push(outcome);
-    if (input.dryRun) continue;
+    if (input.dryRun) return outcome;
     await writeAuditRecord(clients, {
       projectId: input.projectId,
       resourceArn: s.endpointArn,
@@ -372,7 +502,8 @@ export async function runRestore(
       time: ctx.now().toISOString(),
       notificationId: `restore:${ctx.runId}`,
     });
-  }
+    return outcome;
+  });
   return {
     projectId: input.projectId,
     runId: ctx.runId,

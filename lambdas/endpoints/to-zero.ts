@@ -29,6 +29,7 @@ import {
   type ApplicationAutoScalingClient,
   RegisterScalableTargetCommand,
 } from '@aws-sdk/client-application-auto-scaling';
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import {
   CreateEndpointConfigCommand,
   DeleteEndpointCommand,
@@ -44,6 +45,7 @@ import {
   UpdateInferenceComponentRuntimeConfigCommand,
 } from '@aws-sdk/client-sagemaker';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { AutoStopSettings } from '../../lib/config/schema';
 import { mapLimit } from '../shared/concurrency';
 import { awsErrorName, errorMessage } from '../shared/errors';
 import type { RetryOptions } from '../shared/retry';
@@ -53,10 +55,12 @@ import {
   describeScalingPolicies,
   describeScheduledActions,
   isNotFound,
+  waitForEndpoint,
   withRetry,
 } from './aws';
 import { minZeroConfigName } from './config-name';
-import { classifyEndpoint } from './plan';
+import { runningCost } from './cost';
+import { classifyEndpoint, managedScalingOf, planEndpoint } from './plan';
 import { saveEndpointState } from './state';
 import {
   COPY_COUNT_DIMENSION,
@@ -91,6 +95,10 @@ export interface EndpointClients {
   readonly concurrency?: number;
   /** Backoff for throttled calls. @default - see RetryOptions */
   readonly retry?: RetryOptions;
+  /** Polling while an endpoint is updated or created. @default IN_SERVICE_WAIT */
+  readonly inServiceWait?: RetryOptions;
+  /** Restore re-points step-scaling alarms with it. @default - alarms are reported, not changed */
+  readonly cloudwatch?: CloudWatchClient;
 }
 
 /** Tag keys AWS reserves (`aws:`) cannot be set on CreateEndpoint. */
@@ -182,6 +190,7 @@ function variantsOf(
           ? { desiredInstanceCount: l?.DesiredInstanceCount ?? c?.InitialInstanceCount }
           : {}),
         ...(provisioned !== undefined ? { provisionedConcurrency: provisioned } : {}),
+        ...(managed?.Status === 'ENABLED' ? { managedScalingEnabled: true } : {}),
         ...(managed?.Status === 'ENABLED' && managed.MinInstanceCount !== undefined
           ? { managedMinInstanceCount: managed.MinInstanceCount }
           : {}),
@@ -254,6 +263,9 @@ async function describeEndpoint(
       endpointConfigName: configName,
       configExists: config !== undefined,
       ...(endpoint.FailureReason ? { failureReason: endpoint.FailureReason } : {}),
+      ...(endpoint.CreationTime
+        ? { createdAt: new Date(endpoint.CreationTime).toISOString() }
+        : {}),
       variants,
       inferenceComponents: components,
     },
@@ -315,6 +327,7 @@ function scalableResourceIds(d: Described['details']): string[] {
 export async function discoverEndpoints(
   clients: EndpointClients,
   tagged: readonly TaggedEndpoint[],
+  ctx?: Pick<EndpointRunContext, 'now'>,
 ): Promise<DiscoveredEndpoint[]> {
   const endpoints = tagged.filter((t) => endpointNameFromArn(t.arn) !== undefined);
   const first = await mapLimit(endpoints, clients.concurrency ?? 8, (t) =>
@@ -348,6 +361,7 @@ export async function discoverEndpoints(
     details: {
       ...d.details,
       scalableTargets: scalableResourceIds(d.details).flatMap((id) => byId.get(id) ?? []),
+      ...(ctx ? { readAt: ctx.now().toISOString() } : {}),
     } satisfies EndpointDetails as unknown as Record<string, unknown>,
   }));
 }
@@ -384,6 +398,7 @@ function savedState(
       desiredCopyCount: c.desiredCopyCount,
     })),
     parkedAt: ctx.now().toISOString(),
+    ...(details.createdAt ? { endpointCreatedAt: details.createdAt } : {}),
     notificationId: ctx.notificationId,
   };
 }
@@ -450,7 +465,34 @@ async function scaleAsync(
   return `${targets.length} variant scalable target(s) held at [0, 0] (instances scale to 0; requests queue until restore); previous scaling ${saved === 'saved' ? 'saved' : 'already saved by an earlier run'}`;
 }
 
-/** Point the endpoint at a copy of its config with every managed-instance minimum at 0. */
+/**
+ * UpdateEndpoint that changes only what the new config changes: RetainAllVariantProperties keeps
+ * the variants' instance counts and weights as they run ("To retain the variant properties of an
+ * endpoint when updating it, set RetainAllVariantProperties to true", API Reference,
+ * UpdateEndpoint), and a rolling update one instance at a time replaces the default blue/green
+ * deployment, which provisions a whole second fleet ("If no update policy is specified, SageMaker
+ * uses a blue/green deployment strategy with all at once traffic shifting by default", API
+ * Reference, DeploymentConfig).
+ */
+export function updateEndpointInput(endpointName: string, configName: string) {
+  return {
+    EndpointName: endpointName,
+    EndpointConfigName: configName,
+    RetainAllVariantProperties: true,
+    DeploymentConfig: {
+      RollingUpdatePolicy: {
+        MaximumBatchSize: { Type: 'INSTANCE_COUNT' as const, Value: 1 },
+        WaitIntervalInSeconds: 0,
+      },
+    },
+  };
+}
+
+/**
+ * Point the endpoint at a copy of its config with every managed-instance minimum at 0, and wait
+ * until it is InService on that copy. Throws when any step fails, so no copy count is changed
+ * before the swap has succeeded.
+ */
 async function lowerManagedMinimum(
   clients: EndpointClients,
   resource: EndpointResource,
@@ -465,11 +507,14 @@ async function lowerManagedMinimum(
   );
   const copyName = minZeroConfigName(details.endpointConfigName);
   const variants = (config.ProductionVariants ?? []).map((v) =>
-    v.ManagedInstanceScaling && (v.ManagedInstanceScaling.MinInstanceCount ?? 0) > 0
+    v.ManagedInstanceScaling?.Status === 'ENABLED' &&
+    (v.ManagedInstanceScaling.MinInstanceCount ?? 1) > 0
       ? { ...v, ManagedInstanceScaling: { ...v.ManagedInstanceScaling, MinInstanceCount: 0 } }
       : v,
   );
   try {
+    // With ExecutionRoleArn this needs iam:PassRole on that role (granted only for roles passed
+    // to sagemaker.amazonaws.com, see lib/constructs/endpoint-guardrails.ts).
     await withRetry(
       () =>
         clients.sagemaker.send(
@@ -497,14 +542,24 @@ async function lowerManagedMinimum(
   await withRetry(
     () =>
       clients.sagemaker.send(
-        new UpdateEndpointCommand({
-          EndpointName: details.endpointName,
-          EndpointConfigName: copyName,
-        }),
+        new UpdateEndpointCommand(updateEndpointInput(details.endpointName, copyName)),
       ),
     clients.retry,
   );
-  return `; endpoint moved to config ${copyName} (ManagedInstanceScaling.MinInstanceCount 0), original ${details.endpointConfigName} kept`;
+  const settled = await waitForEndpoint(clients.sagemaker, details.endpointName, {
+    ...(clients.inServiceWait ? { wait: clients.inServiceWait } : {}),
+    ...(clients.retry ? { retry: clients.retry } : {}),
+  });
+  if (settled.status !== 'InService' || settled.configName !== copyName)
+    throw new ConfigSwapError(
+      `endpoint ${details.endpointName} did not come back InService on ${copyName} (now ${settled.status} on ${settled.configName ?? 'unknown config'})`,
+    );
+  return `endpoint moved to config ${copyName} (ManagedInstanceScaling.MinInstanceCount 0, variant counts retained, rolling update), original ${details.endpointConfigName} kept`;
+}
+
+/** The config swap did not end InService on the min-0 copy: copies are left as they are. */
+export class ConfigSwapError extends Error {
+  override readonly name = 'ConfigSwapError';
 }
 
 async function scaleComponents(
@@ -525,6 +580,13 @@ async function scaleComponents(
     clients,
     savedState(resource, details, ctx, ENDPOINT_ACTIONS.scaleComponents, targets),
   );
+  // Minimum first: copies at 0 release instances only once the minimum allows 0 (SageMaker
+  // Developer Guide, "Scale an endpoint to zero instances"); if the swap fails, nothing else
+  // changes and the models keep serving.
+  const lowerMinimum =
+    details.configExists &&
+    details.variants.some((v) => !v.serverless && managedScalingOf(v) === 'min-above-zero');
+  const minimum = lowerMinimum ? `${await lowerManagedMinimum(clients, resource, details)}; ` : '';
   let updated = 0;
   for (const c of details.inferenceComponents) {
     if (withTarget.has(componentResourceId(c.name))) {
@@ -548,10 +610,7 @@ async function scaleComponents(
       if (!isNotFound(err)) throw err;
     }
   }
-  const lowerMinimum =
-    details.configExists && details.variants.some((v) => (v.managedMinInstanceCount ?? 0) > 0);
-  const minimum = lowerMinimum ? await lowerManagedMinimum(clients, resource, details) : '';
-  return `${targets.length} component scalable target(s) held at [0, 0], ${updated} component(s) set to CopyCount 0; previous copy counts ${saved === 'saved' ? 'saved' : 'already saved by an earlier run'}${minimum}`;
+  return `${minimum}${targets.length} component scalable target(s) held at [0, 0], ${updated} component(s) set to CopyCount 0 (managed instance scaling releases the instances); previous copy counts ${saved === 'saved' ? 'saved' : 'already saved by an earlier run'}`;
 }
 
 async function park(
@@ -608,6 +667,9 @@ export async function actOnEndpoint(
     action: decision.action,
   };
   const restoreHint = `restore: guardrails restore --project ${ctx.project.id} --endpoint ${details.endpointName}`;
+  // What the endpoint still costs if the action did not happen (failure, unknown action).
+  const still = runningCost(details.variants);
+  const stillBilled = still.hourlyUsd !== undefined ? { hourlyUsd: still.hourlyUsd } : {};
   try {
     switch (decision.action) {
       case ENDPOINT_ACTIONS.scaleAsync:
@@ -615,33 +677,76 @@ export async function actOnEndpoint(
           ...base,
           result: 'done',
           reason: `${await scaleAsync(clients, resource, details, ctx)}; ${restoreHint}`,
+          hourlyUsd: 0,
         };
       case ENDPOINT_ACTIONS.scaleComponents:
         return {
           ...base,
           result: 'done',
           reason: `${await scaleComponents(clients, resource, details, ctx)}; ${restoreHint}`,
+          hourlyUsd: 0,
         };
       case ENDPOINT_ACTIONS.park: {
         const { result, reason } = await park(clients, resource, details, ctx);
-        return { ...base, result, reason: `${reason}; ${restoreHint}` };
+        return { ...base, result, reason: `${reason}; ${restoreHint}`, hourlyUsd: 0 };
       }
       default:
         return {
           ...base,
           result: 'failed',
-          reason: `unknown endpoint action ${decision.action}`,
+          reason: `unknown endpoint action ${decision.action}; left running: ${still.text}`,
           error: 'UnknownActionError',
+          ...stillBilled,
         };
     }
   } catch (err) {
     if (isNotFound(err))
-      return { ...base, result: 'already-done', reason: 'endpoint no longer exists' };
+      return { ...base, result: 'already-done', reason: 'endpoint no longer exists', hourlyUsd: 0 };
     return {
       ...base,
       result: 'failed',
-      reason: `could not ${decision.action}; nothing else was changed after the failing call`,
+      reason: `could not ${decision.action}; nothing else was changed after the failing call; left running: ${still.text}`,
       error: `${awsErrorName(err) ?? 'Error'}: ${errorMessage(err)}`,
+      ...stillBilled,
     };
   }
+}
+
+/**
+ * Act on a decision that came from elsewhere (a work-queue message): nothing in it is trusted.
+ * The endpoint is read again from its ARN, its scalable targets are derived live, the plan is
+ * made again under the project's settings, and only an unchanged `act` decision is carried out.
+ */
+export async function recheckAndAct(
+  clients: EndpointClients,
+  claimed: { readonly arn: string; readonly action: string },
+  tags: Readonly<Record<string, string>>,
+  ctx: EndpointRunContext & { readonly settings: AutoStopSettings },
+): Promise<EndpointOutcome> {
+  const [live] = await discoverEndpoints(clients, [{ arn: claimed.arn, tags }], ctx);
+  const name = endpointNameFromArn(claimed.arn) ?? claimed.arn;
+  if (!live)
+    return {
+      resourceArn: claimed.arn,
+      kind: 'endpoint',
+      name,
+      priorState: 'not found',
+      action: claimed.action,
+      result: 'already-done',
+      reason: 'endpoint no longer exists (read again before acting)',
+      hourlyUsd: 0,
+    };
+  const decision = planEndpoint(live, ctx.settings);
+  if (decision.type !== 'act' || decision.action !== claimed.action)
+    return {
+      resourceArn: live.arn,
+      kind: 'endpoint',
+      name: live.name,
+      priorState: live.status,
+      action: decision.type === 'act' ? decision.action : decision.type,
+      result: decision.type === 'report' ? 'reported' : 'skipped',
+      reason: `read again before acting: ${decision.reason} (the queued action ${claimed.action} was not carried out)`,
+      ...(decision.hourlyUsd !== undefined ? { hourlyUsd: decision.hourlyUsd } : {}),
+    };
+  return actOnEndpoint(clients, decision, ctx);
 }

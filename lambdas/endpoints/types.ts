@@ -29,10 +29,18 @@ export interface DiscoveredEndpoint extends EndpointResource {
 }
 
 /** What to do with one endpoint; `act` decisions are carried out in enforce mode only. */
-export type EndpointDecision<R extends EndpointResource = EndpointResource> =
+export type EndpointDecision<R extends EndpointResource = EndpointResource> = (
   | { readonly type: 'act'; readonly resource: R; readonly action: string; readonly reason: string }
   | { readonly type: 'skip'; readonly resource: R; readonly reason: string }
-  | { readonly type: 'report'; readonly resource: R; readonly reason: string };
+  | { readonly type: 'report'; readonly resource: R; readonly reason: string }
+) & {
+  /**
+   * On `report` and `skip` decisions: USD per hour the endpoint still costs as it is left (0 when
+   * it already costs nothing); absent when the price is unknown. An `act` decision's cost after
+   * acting is on its outcome.
+   */
+  readonly hourlyUsd?: number;
+};
 
 export type EndpointActDecision<R extends EndpointResource = EndpointResource> = Extract<
   EndpointDecision<R>,
@@ -49,6 +57,8 @@ export interface EndpointOutcome {
   readonly result: 'done' | 'already-done' | 'skipped' | 'reported' | 'failed';
   readonly reason: string;
   readonly error?: string;
+  /** USD per hour the endpoint still costs after this outcome; absent when the price is unknown. */
+  readonly hourlyUsd?: number;
 }
 
 /** What a run tells the endpoint actions besides their clients. */
@@ -100,6 +110,10 @@ export interface ScalingPolicyInfo {
   readonly targetTracking?: Record<string, unknown>;
   readonly stepScaling?: Record<string, unknown>;
   readonly predictiveScaling?: Record<string, unknown>;
+  /** The policy's ARN when saved; step-scaling alarms name it in their actions. */
+  readonly policyArn?: string;
+  /** CloudWatch alarms that invoke this policy (step scaling: created by the user, not by AWS). */
+  readonly alarmNames?: readonly string[];
 }
 
 /** A scheduled action as needed to put it back with PutScheduledAction (times as ISO strings). */
@@ -131,6 +145,8 @@ export interface VariantInfo {
   readonly serverless: boolean;
   /** Provisioned concurrency of a serverless variant: billed while configured. */
   readonly provisionedConcurrency?: number;
+  /** ManagedInstanceScaling is ENABLED on this variant (inference-component endpoints). */
+  readonly managedScalingEnabled?: boolean;
   /** ManagedInstanceScaling minimum (inference-component endpoints), when enabled. */
   readonly managedMinInstanceCount?: number;
   /** Model the variant serves (classic and async); inference-component variants have none. */
@@ -158,6 +174,10 @@ export interface EndpointDetails {
   readonly variants: readonly VariantInfo[];
   readonly inferenceComponents: readonly InferenceComponentInfo[];
   readonly scalableTargets: readonly ScalableTargetInfo[];
+  /** When discovery read the endpoint (ISO): the plan's clock, so the plan stays pure. */
+  readonly readAt?: string;
+  /** The endpoint's CreationTime (ISO), saved so restore can tell a later re-creation. */
+  readonly createdAt?: string;
 }
 
 /** A scalable target as it was before auto-stop changed it, with its policies when parked. */
@@ -195,6 +215,8 @@ export interface SavedEndpoint {
     readonly desiredCopyCount: number;
   }[];
   readonly parkedAt: string;
+  /** The endpoint's CreationTime when saved: a later one means it was re-created since. */
+  readonly endpointCreatedAt?: string;
   readonly notificationId: string;
   /** Set once restore has re-issued CreateEndpoint; scaling is put back when it is InService. */
   readonly recreatedAt?: string;

@@ -14,7 +14,7 @@ import type { KindHandler } from '../types';
 export const endpointHandler: KindHandler<EndpointClients> = {
   kinds: ['endpoint'],
   taggingTypes: ['sagemaker:endpoint'],
-  discover: (clients, tagged) => discoverEndpoints(clients, tagged),
+  discover: (clients, tagged, ctx) => discoverEndpoints(clients, tagged, ctx),
   plan: (resource, settings) => planEndpoint(resource, settings),
   act: (clients, decision, ctx) => actOnEndpoint(clients, decision, ctx),
 };

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -16,6 +17,7 @@ export function createRestoreCommand(
     // Default configuration: credential chain, AWS_REGION and AWS_ENDPOINT_URL apply.
     sagemaker: new SageMakerClient({}),
     autoscaling: new ApplicationAutoScalingClient({}),
+    cloudwatch: new CloudWatchClient({}),
     ddb: DynamoDBDocumentClient.from(new DynamoDBClient({}), {
       marshallOptions: { removeUndefinedValues: true },
     }),
@@ -30,9 +32,10 @@ export function createRestoreCommand(
                           [--table <audit table>] [--policy <file>]
 
 Re-creates parked endpoints from their kept endpoint config with their tags, and puts back the
-scalable targets, scaling policies, minimums and copy counts saved by auto-stop. Safe to run
-again: what is restored is forgotten, an endpoint re-created by hand is never overwritten, and a
-re-created endpoint gets its scaling back on the next run once it is InService.
+scalable targets, scaling policies (step-scaling alarms re-pointed), minimums and copy counts
+saved by auto-stop, in one run (it waits, bounded, for InService). Safe to run again: what is
+restored is forgotten, an endpoint re-created by hand is never overwritten (its saved state is
+dropped), and saved state older than 90 days expires.
 
 Options:
   --project <id>     project whose endpoints to restore (required; must be in the policy)
