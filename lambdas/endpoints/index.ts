@@ -3,8 +3,10 @@
  * command, the infrastructure and the benchmark use. Everything else in this folder is internal.
  */
 
+export { MIN_ZERO_SUFFIX } from './config-name';
 export { type RunningCost, runningCost } from './cost';
 export { planEndpoint } from './plan';
+export { formatRestoreReport } from './report';
 export type { RestoreInput, RestoreOutcome, RestoreReport } from './restore';
 export { runRestore } from './restore';
 export { ENDPOINT_STATE_TABLE_ACTIONS, saveEndpointState } from './state';
@@ -24,3 +26,4 @@ export type {
   SavedEndpoint,
   TaggedEndpoint,
 } from './types';
+export { COPY_COUNT_DIMENSION, GUARDRAILS_TARGET_TAG, VARIANT_DIMENSION } from './types';

@@ -74,6 +74,7 @@ import {
   type EndpointResource,
   type EndpointRunContext,
   endpointDetailsOf,
+  GUARDRAILS_TARGET_TAG,
   type InferenceComponentInfo,
   type SavedEndpoint,
   type SavedScalableTarget,
@@ -408,6 +409,7 @@ async function holdAtZero(
   clients: EndpointClients,
   resourceId: string,
   dimension: string,
+  created = false,
 ): Promise<void> {
   await withRetry(
     () =>
@@ -418,6 +420,11 @@ async function holdAtZero(
           ScalableDimension: dimension as never,
           MinCapacity: 0,
           MaxCapacity: 0,
+          // A target auto-stop registers itself is tagged so it can be told from the team's own
+          // (Application Auto Scaling User Guide, "Tagging support for Application Auto Scaling").
+          ...(created
+            ? { Tags: { [GUARDRAILS_TARGET_TAG.key]: GUARDRAILS_TARGET_TAG.value } }
+            : {}),
         }),
       ),
     clients.retry,
@@ -461,7 +468,8 @@ async function scaleAsync(
     clients,
     savedState(resource, details, ctx, ENDPOINT_ACTIONS.scaleAsync, targets),
   );
-  for (const t of targets) await holdAtZero(clients, t.resourceId, VARIANT_DIMENSION);
+  for (const t of targets)
+    await holdAtZero(clients, t.resourceId, VARIANT_DIMENSION, t.createdByGuardrails);
   return `${targets.length} variant scalable target(s) held at [0, 0] (instances scale to 0; requests queue until restore); previous scaling ${saved === 'saved' ? 'saved' : 'already saved by an earlier run'}`;
 }
 

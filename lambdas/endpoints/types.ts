@@ -75,6 +75,12 @@ export type EndpointKind = (typeof ENDPOINT_KINDS)[number];
 
 /** Application Auto Scaling dimension of a production variant's instance count. */
 export const VARIANT_DIMENSION = 'sagemaker:variant:DesiredInstanceCount';
+/** The tag auto-stop puts on the scalable targets it registers itself (restore removes them). */
+export const GUARDRAILS_TARGET_TAG = {
+  key: 'ml-guardrails:created-by',
+  value: 'auto-stop',
+} as const;
+
 /** Application Auto Scaling dimension of an inference component's copy count. */
 export const COPY_COUNT_DIMENSION = 'sagemaker:inference-component:DesiredCopyCount';
 

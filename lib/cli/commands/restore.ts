@@ -4,7 +4,12 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { type EndpointClients, type RestoreReport, runRestore } from '../../../lambdas/endpoints';
+import {
+  type EndpointClients,
+  formatRestoreReport,
+  type RestoreReport,
+  runRestore,
+} from '../../../lambdas/endpoints';
 import { DEFAULT_POLICY_FILE, loadPolicyFile } from '../../config/load';
 import { type CliCommand, type CliIo, UsageError } from '../command';
 
@@ -83,18 +88,7 @@ Exit code 0 when nothing needs a person, 1 when an endpoint is blocked or failed
   };
 }
 
-/** Plain-text report: one line per endpoint. */
-export function formatReport(report: RestoreReport): string {
-  if (report.nothingSaved)
-    return `Project ${report.projectId}: nothing to restore (no endpoint was parked or scaled to zero).`;
-  const width = Math.max(...report.outcomes.map((o) => o.endpointName.length));
-  return [
-    `Project ${report.projectId}: ${report.outcomes.length} saved endpoint(s)`,
-    ...report.outcomes.map(
-      (o) =>
-        `  ${o.endpointName.padEnd(width)}  ${o.result.padEnd(9)}  ${o.reason}${o.error ? ` [${o.error}]` : ''}`,
-    ),
-  ].join('\n');
-}
+/** Plain-text report: one line per endpoint (shared with the scheduled restore's email). */
+export const formatReport = formatRestoreReport;
 
 export const restoreCommand: CliCommand = createRestoreCommand();

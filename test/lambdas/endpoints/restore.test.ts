@@ -647,6 +647,48 @@ describe('restore handler input', () => {
     expect(() => parseRestoreEvent(event, ['fraud-detection'])).toThrow(message);
   });
 
+  it('accepts the next-period schedule as a trigger', () => {
+    expect(
+      parseRestoreEvent({ projectId: 'fraud-detection', trigger: 'next-period' }, [
+        'fraud-detection',
+      ]),
+    ).toMatchObject({ trigger: 'next-period' });
+  });
+
+  it('sends a report of a scheduled restore that changed something, and none when nothing was saved', async () => {
+    // Prepare: one scaled-to-zero async endpoint is saved.
+    await autoStop(
+      resource({
+        endpointKind: 'async',
+        endpointName: 'async-ep',
+        variants: [{ variantName: 'AllTraffic', currentInstanceCount: 2, serverless: false }],
+      }),
+    );
+    sm.on(DescribeEndpointCommand).resolves({
+      EndpointName: 'async-ep',
+      EndpointStatus: 'InService',
+    });
+    sm.on(UpdateEndpointWeightsAndCapacitiesCommand).resolves({});
+    const sent: { subject: string; text: string }[] = [];
+    const deps = {
+      clients: clients(),
+      projectIds: ['fraud-detection'],
+      runId: 'sched-1',
+      report: async (subject: string, text: string) => {
+        sent.push({ subject, text });
+      },
+    };
+    // Act
+    await run({ projectId: 'fraud-detection', trigger: 'next-period' }, deps);
+    await run({ projectId: 'fraud-detection', trigger: 'next-period' }, deps);
+    // Assess
+    expect(sent).toHaveLength(1);
+    expect(sent[0]?.subject).toMatch(
+      /endpoints restored for fraud-detection \(new budget period\)/,
+    );
+    expect(sent[0]?.text).toMatch(/async-ep\s+restored/);
+  });
+
   it('runs a restore for a valid event', async () => {
     const report = await run(
       { projectId: 'fraud-detection' },
