@@ -423,7 +423,7 @@ describe('planEndpoint: remaining cost of endpoints left running', () => {
       0.538,
       /2 x ml\.m5\.xlarge at \$0\.27\/h = \$0\.54\/h still billed/,
     ],
-    
+
     [
       'serverless: billed per request',
       resource({ endpointKind: 'serverless', variants: [{ variantName: 'v', serverless: true }] }),

@@ -260,7 +260,8 @@ describe('discover', () => {
     // Act
     const [found] = await endpointHandler.discover(clients(), [tagged('classic-ep')], runContext());
     // Assess
-    expect((found?.details as unknown as EndpointDetails).readAt).toBe('2026-11-26T10:00:00.000Z');
+    const details = found?.details as unknown as EndpointDetails | undefined;
+    expect(details?.readAt).toBe('2026-11-26T10:00:00.000Z');
   });
 
   describe('recheckAndAct (a queued decision is a claim: read again, derive targets live)', () => {
