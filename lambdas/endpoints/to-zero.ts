@@ -244,7 +244,14 @@ async function describeEndpoint(
   const variants = variantsOf(endpoint, config);
   const isAsync = Boolean(config?.AsyncInferenceConfig ?? endpoint.AsyncInferenceConfig);
   const allServerless = variants.length > 0 && variants.every((v) => v.serverless);
-  const components = !isAsync && !allServerless ? await listComponents(clients, endpointName) : [];
+  // A config whose every instance variant names a model hosts no inference components (a
+  // component-based config leaves ModelName out); without the config we cannot tell, so we look.
+  const mayHostComponents =
+    config === undefined || variants.some((v) => !v.serverless && v.modelName === undefined);
+  const components =
+    !isAsync && !allServerless && mayHostComponents
+      ? await listComponents(clients, endpointName)
+      : [];
   const endpointKind = classifyEndpoint({
     async: isAsync,
     variants: variants.map((v) => ({
