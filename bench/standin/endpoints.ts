@@ -292,6 +292,14 @@ export function serveEndpoints(standin: AwsStandin, world: EndpointWorld): void 
       world.items.delete(`${key.pk?.S}|${key.sk?.S}`);
       return {};
     })
+    .on('DynamoDB_20120810.TransactWriteItems', (input) => {
+      type Key = Record<string, { S?: string }>;
+      for (const t of input.TransactItems as { Put?: { Item: Key }; Delete?: { Key: Key } }[]) {
+        if (t.Put) world.items.set(`${t.Put.Item.pk?.S}|${t.Put.Item.sk?.S}`, t.Put.Item);
+        if (t.Delete) world.items.delete(`${t.Delete.Key.pk?.S}|${t.Delete.Key.sk?.S}`);
+      }
+      return {};
+    })
     .on('DynamoDB_20120810.PutItem', (input) => {
       const item = input.Item as Record<string, { S?: string }>;
       const key = `${item.pk?.S}|${item.sk?.S}`;

@@ -35,7 +35,7 @@ import {
 } from './aws';
 import { minZeroConfigName } from './config-name';
 import { type LiveFacts, planRestore, type RestoreDecision } from './restore-plan';
-import { deleteSavedEndpoint, loadSavedEndpoints, markRecreated, writeAuditRecord } from './state';
+import { loadSavedEndpoints, markRecreated, writeAuditRecord } from './state';
 import { type EndpointClients, updateEndpointInput } from './to-zero';
 import {
   COPY_COUNT_DIMENSION,
@@ -380,7 +380,7 @@ async function carryOut(
   clients: EndpointClients,
   decision: RestoreDecision,
   ctx: RestoreContext,
-): Promise<{ result: RestoreResult; reason: string }> {
+): Promise<{ result: RestoreResult; reason: string; forget?: boolean }> {
   const { saved } = decision;
   switch (decision.type) {
     case 'recreate': {
@@ -400,10 +400,12 @@ async function carryOut(
           };
         throw err;
       }
-      if (saved.scalableTargets.length === 0) {
-        await deleteSavedEndpoint(clients, saved);
-        return { result: 'recreated', reason: `${decision.reason}; nothing else to restore` };
-      }
+      if (saved.scalableTargets.length === 0)
+        return {
+          result: 'recreated',
+          reason: `${decision.reason}; nothing else to restore`,
+          forget: true,
+        };
       // Recorded before waiting, so a run that ends meanwhile never re-creates it twice.
       const recreatedAt = ctx.now().toISOString();
       await markRecreated(clients, saved, recreatedAt);
@@ -414,10 +416,10 @@ async function carryOut(
           reason: `${decision.reason}; ${settled === 'timeout' ? 'not InService yet: the next restore run puts back' : `it ended ${settled}: fix it by hand, then restore puts back`} its ${saved.scalableTargets.length} scalable target(s)`,
         };
       const done = await restoreScaling(clients, { ...saved, recreatedAt });
-      await deleteSavedEndpoint(clients, saved);
       return {
         result: 'restored',
         reason: `${decision.reason}; InService in the same run: ${done}`,
+        forget: true,
       };
     }
     case 'restore-scaling': {
@@ -440,14 +442,12 @@ async function carryOut(
           };
       }
       const done = await restoreScaling(clients, saved);
-      await deleteSavedEndpoint(clients, saved);
-      return { result: 'restored', reason: `${decision.reason}: ${done}` };
+      return { result: 'restored', reason: `${decision.reason}: ${done}`, forget: true };
     }
     case 'wait':
       return { result: 'waiting', reason: decision.reason };
     case 'skip':
-      if (decision.forget) await deleteSavedEndpoint(clients, saved);
-      return { result: 'skipped', reason: decision.reason };
+      return { result: 'skipped', reason: decision.reason, forget: decision.forget };
     case 'blocked':
       return { result: 'blocked', reason: decision.reason };
   }
@@ -464,11 +464,14 @@ export async function runRestore(
   const outcomes = await mapLimit(saved, clients.concurrency ?? 8, async (s) => {
     let outcome: RestoreOutcome;
     let decision: RestoreDecision | undefined;
+    let forget = false;
     try {
       decision = planRestore(s, await liveFacts(clients, s), ctx.now());
-      const { result, reason } = input.dryRun
+      const done = input.dryRun
         ? { result: 'planned' as const, reason: decision.reason }
         : await carryOut(clients, decision, ctx);
+      const { result, reason } = done;
+      forget = 'forget' in done && done.forget === true;
       outcome = {
         endpointName: s.endpointName,
         endpointArn: s.endpointArn,
@@ -489,19 +492,24 @@ export async function runRestore(
       };
     }
     if (input.dryRun) return outcome;
-    await writeAuditRecord(clients, {
-      projectId: input.projectId,
-      resourceArn: s.endpointArn,
-      kind: 'endpoint',
-      name: s.endpointName,
-      priorState: `${s.action} at ${s.parkedAt}${s.recreatedAt ? `, re-created ${s.recreatedAt}` : ''}`,
-      action: `restore:${outcome.decision}`,
-      result: outcome.result,
-      reason: outcome.reason,
-      ...(outcome.error ? { error: outcome.error } : {}),
-      time: ctx.now().toISOString(),
-      notificationId: `restore:${ctx.runId}`,
-    });
+    // Recorded, and forgotten when fully done, in one write.
+    await writeAuditRecord(
+      clients,
+      {
+        projectId: input.projectId,
+        resourceArn: s.endpointArn,
+        kind: 'endpoint',
+        name: s.endpointName,
+        priorState: `${s.action} at ${s.parkedAt}${s.recreatedAt ? `, re-created ${s.recreatedAt}` : ''}`,
+        action: `restore:${outcome.decision}`,
+        result: outcome.result,
+        reason: outcome.reason,
+        ...(outcome.error ? { error: outcome.error } : {}),
+        time: ctx.now().toISOString(),
+        notificationId: `restore:${ctx.runId}`,
+      },
+      forget ? s : undefined,
+    );
     return outcome;
   });
   return {

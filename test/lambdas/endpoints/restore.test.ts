@@ -25,7 +25,7 @@ import {
   UpdateEndpointWeightsAndCapacitiesCommand,
   UpdateInferenceComponentRuntimeConfigCommand,
 } from '@aws-sdk/client-sagemaker';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { endpointHandler } from '../../../lambdas/auto-stop/kinds/endpoint';
@@ -157,6 +157,9 @@ describe('park then restore (round trip)', () => {
     expect(aas).toHaveReceivedCommandWith(PutScalingPolicyCommand, { PolicyName: 'invocations' });
     expect(table.savedItems()).toHaveLength(0);
     expect(table.auditItems().map((i) => i.result)).toEqual(['restored']);
+    // Recorded and forgotten in one transaction, never one without the other.
+    expect(table.mock).toHaveReceivedCommandTimes(TransactWriteCommand, 1);
+    expect(table.mock).not.toHaveReceivedCommand(DeleteCommand);
   });
 
   it('re-issues CreateEndpoint with the same config and tags, then the same scaling, then does nothing', async () => {
