@@ -38,7 +38,7 @@ export function withRetry<T>(fn: () => Promise<T>, options: RetryOptions = {}): 
 
 /**
  * True when the error says the resource is gone: SageMaker answers `ValidationException` "Could
- * not find endpoint" (DOMAIN-NOTES.md: same pattern as Stop* on finished jobs), Application Auto
+ * not find endpoint" (SageMaker API Reference, Common Errors: ValidationException), Application Auto
  * Scaling `ObjectNotFoundException`, others `ResourceNotFound`.
  */
 export function isNotFound(err: unknown): boolean {

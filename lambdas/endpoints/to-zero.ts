@@ -7,7 +7,7 @@
  * - RegisterScalableTarget "changes the resource's current capacity to a value that is inside of
  *   this range" and policies "will not scale capacity to values that are outside of the minimum
  *   and maximum range" (Application Auto Scaling API Reference, RegisterScalableTarget). So
- *   [0, 0] both scales to 0 now and keeps policies from undoing it (DOMAIN-NOTES.md).
+ *   [0, 0] both scales to 0 now and keeps policies from undoing it.
  * - Asynchronous endpoints can scale their instances to zero (SageMaker Developer Guide,
  *   "Autoscale an asynchronous endpoint"); a variant's scalable target is
  *   `endpoint/<endpoint>/variant/<variant>` with dimension `sagemaker:variant:DesiredInstanceCount`
@@ -221,7 +221,8 @@ async function describeEndpoint(
       clients.retry,
     );
   } catch (err) {
-    // The tagging API lists deleted endpoints for a while (DOMAIN-NOTES.md): drop them.
+    // The tagging API can still list endpoints deleted recently (Resource Groups Tagging API
+    // Reference, GetResources): drop them.
     if (isNotFound(err)) return undefined;
     throw err;
   }
@@ -648,7 +649,8 @@ async function park(
     savedState(resource, details, ctx, ENDPOINT_ACTIONS.park, targets),
   );
   // Application Auto Scaling would fight the deletion; deleting an endpoint with a scalable
-  // target needs DeregisterScalableTarget first (DOMAIN-NOTES.md).
+  // target needs DeregisterScalableTarget first (SageMaker Developer Guide, "Delete an endpoint
+  // configured for auto scaling").
   for (const t of targets) await deregisterTarget(clients.autoscaling, t, clients.retry);
   try {
     await withRetry(

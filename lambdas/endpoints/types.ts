@@ -69,7 +69,11 @@ export interface EndpointRunContext {
   readonly now: () => Date;
 }
 
-/** How an endpoint can reach zero cost; each kind has its own action (DOMAIN-NOTES.md, SageMaker). */
+/**
+ * How an endpoint can reach zero cost; each kind has its own action (SageMaker Developer Guide:
+ * "Scale an endpoint to zero instances", "Autoscale an asynchronous endpoint", "Serverless
+ * Inference").
+ */
 export const ENDPOINT_KINDS = ['serverless', 'async', 'inference-components', 'classic'] as const;
 export type EndpointKind = (typeof ENDPOINT_KINDS)[number];
 

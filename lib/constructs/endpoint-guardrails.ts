@@ -4,7 +4,8 @@
  * `RestoreFunction` is its own function, invoked directly by the platform team.
  *
  * Sources: SageMaker Stop/Delete/Update actions take `aws:ResourceTag/<key>` conditions, List*
- * needs `Resource: *` (DOMAIN-NOTES.md); Application Auto Scaling's policy examples grant its
+ * needs `Resource: *` (Service Authorization Reference, "Actions, resources, and condition keys
+ * for Amazon SageMaker"); Application Auto Scaling's policy examples grant its
  * actions on `*` and callers also need the target service's and CloudWatch's actions
  * (Application Auto Scaling User Guide, "identity-based policy examples"); the first
  * RegisterScalableTarget for SageMaker creates the service-linked role for
