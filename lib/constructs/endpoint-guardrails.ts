@@ -1,18 +1,23 @@
 /**
  * IAM for taking SageMaker endpoints to zero cost and bringing them back, and the restore
  * function. The auto-stop stack adds `endpointAutoStopStatements(...)` to its function; the
- * `RestoreFunction` is its own function, invoked directly by the platform team.
+ * `RestoreFunction` is its own function, invoked by the platform team or, per project with
+ * `autoStop.endpoints.restore: next-period`, by an EventBridge Scheduler schedule.
  *
  * Sources: SageMaker Stop/Delete/Update actions take `aws:ResourceTag/<key>` conditions, List*
  * needs `Resource: *` (Service Authorization Reference, "Actions, resources, and condition keys
- * for Amazon SageMaker"); Application Auto Scaling's policy examples grant its
- * actions on `*` and callers also need the target service's and CloudWatch's actions
+ * for Amazon SageMaker"); Application Auto Scaling's mutating actions are authorised on
+ * `scalable-target` resources with the `application-autoscaling:service-namespace` and
+ * `application-autoscaling:scalable-dimension` condition keys, its Describe* only on `*`
+ * (Service Authorization Reference, "Actions, resources, and condition keys for Application Auto
+ * Scaling"), and callers also need the target service's and CloudWatch's actions
  * (Application Auto Scaling User Guide, "identity-based policy examples"); the first
  * RegisterScalableTarget for SageMaker creates the service-linked role for
  * `sagemaker.application-autoscaling.amazonaws.com`, which needs `iam:CreateServiceLinkedRole`
  * (Application Auto Scaling User Guide, "Service-linked roles", "SageMaker AI and Application
- * Auto Scaling"); target tracking alarms are named `TargetTracking*` (AWS managed policy
- * AWSApplicationAutoscalingSageMakerEndpointPolicy scopes them so).
+ * Auto Scaling"); target tracking alarms are named `TargetTracking-<resource id>-...` (AWS managed
+ * policy AWSApplicationAutoscalingSageMakerEndpointPolicy scopes them by the `TargetTracking`
+ * prefix).
  */
 import { ArnFormat, Duration, Stack, Token, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
