@@ -229,6 +229,13 @@ export const IN_SERVICE_WAIT: RetryOptions = {
 };
 
 /**
+ * The config swap inside an auto-stop run waits at most a minute, well inside the auto-stop
+ * functions' timeouts; a longer update ends the outcome as failed with no copy count changed, and
+ * the next run (which then reads the endpoint on its min-0 copy) sets the copies.
+ */
+export const SWAP_WAIT: RetryOptions = { ...IN_SERVICE_WAIT, maxElapsedMs: 60_000 };
+
+/**
  * Poll DescribeEndpoint until the endpoint leaves its transitional status (through the shared
  * retry helper: "not ready yet" is the retried error). Returns the status it settled in (InService,
  * Failed, ...) and its config; throws EndpointNotReadyError when the bound is reached first.

@@ -29,6 +29,7 @@ import { awsErrorName, errorMessage } from '../shared/errors';
 import {
   deregisterTarget,
   EndpointNotReadyError,
+  IN_SERVICE_WAIT,
   isNotFound,
   waitForEndpoint,
   withRetry,
@@ -354,10 +355,14 @@ async function repointAlarms(
 }
 
 /** Wait (bounded) for the endpoint to settle: its final status, or `timeout`. */
-async function settle(clients: EndpointClients, endpointName: string): Promise<string> {
+async function settle(
+  clients: EndpointClients,
+  endpointName: string,
+  deadline: number,
+): Promise<string> {
   try {
     const { status } = await waitForEndpoint(clients.sagemaker, endpointName, {
-      ...(clients.inServiceWait ? { wait: clients.inServiceWait } : {}),
+      wait: { ...clients.inServiceWait, maxElapsedMs: Math.max(0, deadline - Date.now()) },
       ...(clients.retry ? { retry: clients.retry } : {}),
     });
     return status;
@@ -376,11 +381,29 @@ function isKmsRefusal(err: unknown): boolean {
   );
 }
 
+/** A step that threw: reported as failed with the error; the saved state is kept. */
+function failed(err: unknown): Omit<Step, 'finish'> & { readonly error: string } {
+  return {
+    result: 'failed',
+    reason: 'restore failed; saved state kept, run restore again',
+    error: `${awsErrorName(err) ?? 'Error'}: ${errorMessage(err)}`,
+  };
+}
+
+/** What one step of restore did; `finish` is the same endpoint's second step (after a wait). */
+interface Step {
+  readonly result: RestoreResult;
+  readonly reason: string;
+  readonly forget?: boolean;
+  /** Waits (until the run's deadline) and finishes; undefined when the deadline came first. */
+  readonly finish?: (deadline: number) => Promise<Omit<Step, 'finish'> | undefined>;
+}
+
 async function carryOut(
   clients: EndpointClients,
   decision: RestoreDecision,
   ctx: RestoreContext,
-): Promise<{ result: RestoreResult; reason: string; forget?: boolean }> {
+): Promise<Step> {
   const { saved } = decision;
   switch (decision.type) {
     case 'recreate': {
@@ -409,17 +432,25 @@ async function carryOut(
       // Recorded before waiting, so a run that ends meanwhile never re-creates it twice.
       const recreatedAt = ctx.now().toISOString();
       await markRecreated(clients, saved, recreatedAt);
-      const settled = await settle(clients, saved.endpointName);
-      if (settled !== 'InService')
-        return {
-          result: settled === 'timeout' ? 'waiting' : 'blocked',
-          reason: `${decision.reason}; ${settled === 'timeout' ? 'not InService yet: the next restore run puts back' : `it ended ${settled}: fix it by hand, then restore puts back`} its ${saved.scalableTargets.length} scalable target(s)`,
-        };
-      const done = await restoreScaling(clients, { ...saved, recreatedAt });
       return {
-        result: 'restored',
-        reason: `${decision.reason}; InService in the same run: ${done}`,
-        forget: true,
+        result: 'waiting',
+        reason: `${decision.reason}; not InService yet: the next restore run puts back its ${saved.scalableTargets.length} scalable target(s)`,
+        // Second step of the same run, once every endpoint has been started.
+        finish: async (deadline: number) => {
+          const settled = await settle(clients, saved.endpointName, deadline);
+          if (settled === 'timeout') return undefined;
+          if (settled !== 'InService')
+            return {
+              result: 'blocked',
+              reason: `${decision.reason}; it ended ${settled}: fix it by hand, then restore puts back its ${saved.scalableTargets.length} scalable target(s)`,
+            };
+          const done = await restoreScaling(clients, { ...saved, recreatedAt });
+          return {
+            result: 'restored',
+            reason: `${decision.reason}; InService in the same run: ${done}`,
+            forget: true,
+          };
+        },
       };
     }
     case 'restore-scaling': {
@@ -433,13 +464,22 @@ async function carryOut(
             ),
           clients.retry,
         );
-        // Copies need the endpoint InService on the original config again.
-        const settled = await settle(clients, saved.endpointName);
-        if (settled !== 'InService')
-          return {
-            result: settled === 'timeout' ? 'waiting' : 'blocked',
-            reason: `switched back to config ${configName}, but the endpoint is ${settled === 'timeout' ? 'not InService yet: the next restore run puts back the copy counts' : `${settled}: fix it by hand; saved state kept`}`,
-          };
+        // Copies need the endpoint InService on the original config again: second step.
+        return {
+          result: 'waiting',
+          reason: `switched back to config ${configName}, but the endpoint is not InService yet: the next restore run puts back the copy counts`,
+          finish: async (deadline: number) => {
+            const settled = await settle(clients, saved.endpointName, deadline);
+            if (settled === 'timeout') return undefined;
+            if (settled !== 'InService')
+              return {
+                result: 'blocked',
+                reason: `switched back to config ${configName}, but the endpoint is ${settled}: fix it by hand; saved state kept`,
+              };
+            const done = await restoreScaling(clients, saved);
+            return { result: 'restored', reason: `${decision.reason}: ${done}`, forget: true };
+          },
+        };
       }
       const done = await restoreScaling(clients, saved);
       return { result: 'restored', reason: `${decision.reason}: ${done}`, forget: true };
@@ -461,36 +501,42 @@ export async function runRestore(
 ): Promise<RestoreReport> {
   const saved = await loadSavedEndpoints(clients, input.projectId, input.endpointName);
   // Endpoints are independent: bounded concurrency keeps a run of many near the services' rates.
-  const outcomes = await mapLimit(saved, clients.concurrency ?? 8, async (s) => {
-    let outcome: RestoreOutcome;
+  // First every endpoint is started (re-created, switched back, or restored outright); then the
+  // ones that must be InService first are waited for together, until one shared deadline, so a
+  // run of many endpoints takes about one creation time and always ends within the function.
+  const limit = clients.concurrency ?? 8;
+  const first = await mapLimit(saved, limit, async (s) => {
     let decision: RestoreDecision | undefined;
-    let forget = false;
     try {
       decision = planRestore(s, await liveFacts(clients, s), ctx.now());
-      const done = input.dryRun
-        ? { result: 'planned' as const, reason: decision.reason }
+      const step: Step = input.dryRun
+        ? { result: 'planned', reason: decision.reason }
         : await carryOut(clients, decision, ctx);
-      const { result, reason } = done;
-      forget = 'forget' in done && done.forget === true;
-      outcome = {
-        endpointName: s.endpointName,
-        endpointArn: s.endpointArn,
-        savedAction: s.action,
-        decision: decision.type,
-        result,
-        reason,
-      };
+      return { s, decision: decision.type, step };
     } catch (err) {
-      outcome = {
-        endpointName: s.endpointName,
-        endpointArn: s.endpointArn,
-        savedAction: s.action,
-        decision: decision?.type ?? 'blocked',
-        result: 'failed',
-        reason: 'restore failed; saved state kept, run restore again',
-        error: `${awsErrorName(err) ?? 'Error'}: ${errorMessage(err)}`,
-      };
+      return { s, decision: decision?.type ?? ('blocked' as const), step: failed(err) };
     }
+  });
+  const deadline =
+    Date.now() + (clients.inServiceWait?.maxElapsedMs ?? IN_SERVICE_WAIT.maxElapsedMs ?? 0);
+  const outcomes = await mapLimit(first, limit, async ({ s, decision, step }) => {
+    let final: Omit<Step, 'finish'> = step;
+    const finish = 'finish' in step ? step.finish : undefined;
+    if (finish)
+      try {
+        final = (await finish(deadline)) ?? step;
+      } catch (err) {
+        final = failed(err);
+      }
+    const outcome: RestoreOutcome = {
+      endpointName: s.endpointName,
+      endpointArn: s.endpointArn,
+      savedAction: s.action,
+      decision,
+      result: final.result,
+      reason: final.reason,
+      ...('error' in final && typeof final.error === 'string' ? { error: final.error } : {}),
+    };
     if (input.dryRun) return outcome;
     // Recorded, and forgotten when fully done, in one write.
     await writeAuditRecord(
@@ -508,7 +554,7 @@ export async function runRestore(
         time: ctx.now().toISOString(),
         notificationId: `restore:${ctx.runId}`,
       },
-      forget ? s : undefined,
+      final.forget ? s : undefined,
     );
     return outcome;
   });

@@ -55,6 +55,7 @@ import {
   describeScalingPolicies,
   describeScheduledActions,
   isNotFound,
+  SWAP_WAIT,
   waitForEndpoint,
   withRetry,
 } from './aws';
@@ -96,7 +97,7 @@ export interface EndpointClients {
   readonly concurrency?: number;
   /** Backoff for throttled calls. @default - see RetryOptions */
   readonly retry?: RetryOptions;
-  /** Polling while an endpoint is updated or created. @default IN_SERVICE_WAIT */
+  /** Polling while an endpoint is updated or created. @default SWAP_WAIT (to zero), IN_SERVICE_WAIT (restore) */
   readonly inServiceWait?: RetryOptions;
   /** Restore re-points step-scaling alarms with it. @default - alarms are reported, not changed */
   readonly cloudwatch?: CloudWatchClient;
@@ -563,7 +564,7 @@ async function lowerManagedMinimum(
     clients.retry,
   );
   const settled = await waitForEndpoint(clients.sagemaker, details.endpointName, {
-    ...(clients.inServiceWait ? { wait: clients.inServiceWait } : {}),
+    wait: { ...SWAP_WAIT, ...clients.inServiceWait },
     ...(clients.retry ? { retry: clients.retry } : {}),
   });
   if (settled.status !== 'InService' || settled.configName !== copyName)

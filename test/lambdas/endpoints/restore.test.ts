@@ -162,6 +162,39 @@ describe('park then restore (round trip)', () => {
     expect(table.mock).not.toHaveReceivedCommand(DeleteCommand);
   });
 
+  it('starts every re-creation before waiting for any, so many endpoints take one creation time', async () => {
+    // Prepare: a second parked endpoint.
+    await autoStop(
+      resource({ endpointName: 'fraud-rt-2', scalableTargets: [] }, 'InService', {
+        Project: 'fraud-detection',
+      }),
+    );
+    sm.resetHistory();
+    const created = new Set<string>();
+    sm.on(DescribeEndpointCommand).callsFake((input: { EndpointName: string }) => {
+      if (!created.has(input.EndpointName)) throw notFound(`endpoint "${input.EndpointName}"`);
+      return { EndpointName: input.EndpointName, EndpointStatus: 'InService' };
+    });
+    sm.on(CreateEndpointCommand).callsFake((input: { EndpointName: string }) => {
+      created.add(input.EndpointName);
+      return {};
+    });
+    // Act
+    const report = await runRestore(clients(), { projectId: 'fraud-detection' }, ctx());
+    // Assess
+    expect(report.outcomes.map((o) => o.result).sort()).toEqual(['recreated', 'restored']);
+    const creates = sm.commandCalls(CreateEndpointCommand);
+    const [firstCreate] = creates;
+    const lastCreate = creates[creates.length - 1];
+    const pollsAfterFirstCreate = sm
+      .commandCalls(DescribeEndpointCommand)
+      .filter((c) => firstCreate?.calledBefore(c));
+    expect(creates).toHaveLength(2);
+    expect(pollsAfterFirstCreate.length).toBeGreaterThan(0);
+    // No endpoint is waited for until every endpoint has been started.
+    expect(pollsAfterFirstCreate.every((c) => lastCreate?.calledBefore(c))).toBe(true);
+  });
+
   it('re-issues CreateEndpoint with the same config and tags, then the same scaling, then does nothing', async () => {
     // Act 1: the endpoint is gone; restore re-creates it; it stays Creating past the bound.
     sm.on(DescribeEndpointCommand)
