@@ -40,8 +40,16 @@ function regionOf(arn: string): string {
   return arn.split(':')[3] ?? '';
 }
 
-/** Carry out one `act` decision: registry kinds by name, others with their handler. */
-export function actOne(deps: ActDeps, d: Act, ctx: RunContext): Promise<Outcome> {
+/**
+ * Carry out one `act` decision: registry kinds by name, others with their handler (`queued`:
+ * the decision came from the work queue, so handlers that can re-read it first do).
+ */
+export function actOne(
+  deps: ActDeps,
+  d: Act,
+  ctx: RunContext,
+  options: { readonly queued?: boolean } = {},
+): Promise<Outcome> {
   const clients = deps.regions.get(regionOf(d.resource.arn));
   const failed = (error: string): Promise<Outcome> =>
     Promise.resolve({
@@ -59,7 +67,10 @@ export function actOne(deps: ActDeps, d: Act, ctx: RunContext): Promise<Outcome>
       `NoClientsError: region ${regionOf(d.resource.arn)} is not among the policy's regions`,
     );
   const handler = deps.handlers.find((h) => h.kinds.includes(d.resource.kind));
-  if (handler) return handler.act(clients, d, ctx);
+  if (handler)
+    return options.queued && handler.actQueued
+      ? handler.actQueued(clients, d, ctx)
+      : handler.act(clients, d, ctx);
   return stopResource(clients.sagemaker, d).catch((err: unknown) =>
     failed(`NoHandlerError: ${err instanceof Error ? err.message : String(err)}`),
   );
@@ -70,11 +81,12 @@ export function actAll(
   deps: ActDeps,
   decisions: readonly Act[],
   ctx: RunContext,
+  options: { readonly queued?: boolean } = {},
 ): Promise<Outcome[]> {
   return mapLimit(
     decisions,
     deps.concurrency,
-    (d) => actOne(deps, d, ctx),
+    (d) => actOne(deps, d, ctx, options),
     (done) => {
       if (done % 25 === 0 || done === decisions.length)
         deps.onProgress?.({ phase: 'act', done, total: decisions.length });

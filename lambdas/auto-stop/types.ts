@@ -103,6 +103,16 @@ export interface KindHandler<Clients = unknown> {
     decision: Extract<Decision, { type: 'act' }>,
     ctx: RunContext,
   ): Promise<Outcome>;
+  /**
+   * Carry out an `act` decision read from the work queue, where nothing in it is trusted: kinds
+   * that act on more than the resource's name (endpoints: variants, scalable targets) re-read
+   * and re-plan first. @default act
+   */
+  actQueued?(
+    clients: Clients,
+    decision: Extract<Decision, { type: 'act' }>,
+    ctx: RunContext,
+  ): Promise<Outcome>;
 }
 
 /**

@@ -81,7 +81,7 @@ export async function processWorkMessage(
     recheck(d, live[i] ?? 'gone', project, deps.policy.organisation.projectTagKey, now),
   );
   const acts = decisions.filter((d): d is Act => d.type === 'act');
-  const acted = await actAll(deps, acts, ctx);
+  const acted = await actAll(deps, acts, ctx, { queued: true });
   const skipped: Outcome[] = decisions
     .filter((d) => d.type !== 'act')
     .map((d) => ({

@@ -69,6 +69,8 @@ export const AlertThresholdsSchema = z.strictObject({
 export const EndpointPolicySchema = z.strictObject({
   /** Classic instance-based variants cannot go to 0: list them (`report-only`) or delete and keep config (`park`). */
   classic: z.enum(CLASSIC_ENDPOINT_ACTIONS).default('report-only'),
+  /** When parked and scaled-down endpoints come back: when asked (`on-request`) or on the first day of the next budget period (`next-period`). @default on-request */
+  restore: z.enum(['on-request', 'next-period']).optional(),
 });
 
 /**

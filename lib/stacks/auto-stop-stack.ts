@@ -32,6 +32,11 @@ import { alarmsTopicArn } from './paging-stack';
 /** Physical name of the auto-stop topic (default prefix); budget stacks compute its ARN instead of importing it. */
 export const AUTO_STOP_TOPIC_NAME = deploymentNames().autoStopTopic;
 
+/** Concurrency reserved for the notification function (and the most it may use). */
+export const AUTO_STOP_RESERVED_CONCURRENCY = 5;
+/** Concurrency reserved for the worker, never below its queue's maxConcurrency (SQS would throttle it). */
+export const WORKER_RESERVED_CONCURRENCY = 5;
+
 export interface AutoStopStackProps extends StackProps {
   readonly policy: GuardrailsPolicy;
   /** Path of the policy file, bundled into the functions. */
@@ -167,6 +172,9 @@ export class AutoStopStack extends Stack {
       serviceName: 'auto-stop',
       description: 'Verifies a budget notification and stops the project SageMaker work',
       policyFile: props.policyFile,
+      // Budgets sends a handful of notifications a month: a small reservation keeps a flood of
+      // messages from taking the account's concurrency, and this function always has some.
+      reservedConcurrentExecutions: AUTO_STOP_RESERVED_CONCURRENCY,
       timeout: Duration.minutes(5),
       environment: {
         ...environment,
@@ -182,6 +190,7 @@ export class AutoStopStack extends Stack {
       serviceName: 'auto-stop-worker',
       description: 'Carries out auto-stop requests queued by the auto-stop function',
       policyFile: props.policyFile,
+      reservedConcurrentExecutions: Math.max(WORKER_RESERVED_CONCURRENCY, workerConcurrency),
       timeout: workerTimeout,
       environment,
     });

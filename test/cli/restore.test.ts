@@ -10,8 +10,7 @@ import {
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { saveEndpointState } from '../../lambdas/auto-stop/kinds/endpoint-state';
-import type { SavedEndpoint } from '../../lambdas/auto-stop/kinds/endpoint-types';
+import { type SavedEndpoint, saveEndpointState } from '../../lambdas/endpoints';
 import { main } from '../../lib/cli/main';
 import { EXAMPLE_POLICY_FILE } from '../helpers/app';
 import { type FakeAuditTable, fakeAuditTable } from '../helpers/fake-audit-table';

@@ -1,7 +1,7 @@
 /**
  * An in-memory stand-in for the auto-stop audit table behind an aws-sdk-client-mock of
  * DynamoDBDocumentClient: Put (with attribute_not_exists), Get, Query (pk + begins_with sk),
- * Update (SET one attribute) and Delete, so round trips can be asserted on stored items.
+ * Update (SET one attribute), Delete and TransactWrite (Put + Delete), so round trips can be asserted on stored items.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
@@ -10,6 +10,7 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
@@ -60,6 +61,15 @@ export function fakeAuditTable(): FakeAuditTable {
     items.delete(key(input.Key.pk, input.Key.sk));
     return {};
   });
+  m.on(TransactWriteCommand).callsFake(
+    (input: { TransactItems: { Put?: { Item: Item }; Delete?: { Key: Item } }[] }) => {
+      for (const t of input.TransactItems) {
+        if (t.Put) items.set(key(t.Put.Item.pk, t.Put.Item.sk), structuredClone(t.Put.Item));
+        if (t.Delete) items.delete(key(t.Delete.Key.pk, t.Delete.Key.sk));
+      }
+      return {};
+    },
+  );
   return {
     mock: m,
     items,

@@ -248,16 +248,18 @@ describe('AutoStopStack', () => {
       DisplayName: 'ml-guardrails auto-stop report',
       KmsMasterKeyId: Match.anyValue(),
     });
-    template.hasResourceProperties('AWS::IAM::Policy', {
-      PolicyDocument: {
-        Statement: Match.arrayWith([
-          Match.objectLike({
-            Action: 'sns:Publish',
-            Resource: { Ref: Match.stringLikeRegexp('ReportTopic') },
-          }),
-        ]),
-      },
-    });
+    // A large role policy overflows into managed policies (CDK splits at IAM's size limit).
+    const statements = ['AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy'].flatMap((type) =>
+      Object.values(template.findResources(type)).flatMap(
+        (r) => r.Properties.PolicyDocument.Statement as { Action: unknown; Resource: unknown }[],
+      ),
+    );
+    expect(statements).toContainEqual(
+      expect.objectContaining({
+        Action: 'sns:Publish',
+        Resource: { Ref: expect.stringMatching(/ReportTopic/) },
+      }),
+    );
   });
 
   it('has no unacknowledged cdk-nag findings', () => {

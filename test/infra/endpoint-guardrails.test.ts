@@ -2,6 +2,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { describe, expect, it } from 'vitest';
 import {
   acknowledgeEndpointWildcards,
@@ -12,7 +13,11 @@ import {
 import { EXAMPLE_POLICY_FILE, examplePolicy, TEST_ENV } from '../helpers/app';
 import { nagFindings } from '../helpers/nag';
 
-function build(env: typeof TEST_ENV | undefined = TEST_ENV) {
+function build(
+  env: typeof TEST_ENV | undefined = TEST_ENV,
+  guardrails = examplePolicy(),
+  reportTopic?: (stack: Stack) => sns.ITopic,
+) {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
   const stack = new Stack(app, 'EndpointGuardrailsTest', { env });
   const table = new dynamodb.TableV2(stack, 'AuditTable', {
@@ -21,9 +26,10 @@ function build(env: typeof TEST_ENV | undefined = TEST_ENV) {
     pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
   });
   const restore = new RestoreFunction(stack, 'Restore', {
-    policy: examplePolicy(),
+    policy: guardrails,
     policyFile: EXAMPLE_POLICY_FILE,
     auditTable: table,
+    ...(reportTopic ? { reportTopic: reportTopic(stack) } : {}),
   });
   // Stand-in for the auto-stop function's role.
   const autoStopRole = new iam.Role(stack, 'AutoStopRole', {
@@ -103,18 +109,52 @@ describe('endpointAutoStopStatements', () => {
       PolicyDocument: {
         Statement: Match.arrayWith([
           Match.objectLike({
-            Sid: 'ApplicationAutoScaling',
+            Sid: 'ReadScaling',
             Action: [
               'application-autoscaling:DescribeScalableTargets',
               'application-autoscaling:DescribeScalingPolicies',
+              'application-autoscaling:DescribeScheduledActions',
+            ],
+            Resource: '*',
+          }),
+          // Service Authorization Reference (Application Auto Scaling): mutations are authorised
+          // on scalable-target/* and accept the service-namespace and scalable-dimension keys.
+          Match.objectLike({
+            Sid: 'ScaleSageMakerTargetsOnly',
+            Action: [
               'application-autoscaling:RegisterScalableTarget',
               'application-autoscaling:DeregisterScalableTarget',
               'application-autoscaling:PutScalingPolicy',
               'application-autoscaling:DeleteScalingPolicy',
-              'application-autoscaling:DescribeScheduledActions',
               'application-autoscaling:PutScheduledAction',
             ],
-            Resource: '*',
+            Resource: {
+              'Fn::Join': [
+                '',
+                Match.arrayWith([
+                  Match.stringLikeRegexp(
+                    ':application-autoscaling:eu-west-1:111122223333:scalable-target/\\*',
+                  ),
+                ]),
+              ],
+            },
+            Condition: {
+              StringEquals: {
+                'application-autoscaling:service-namespace': 'sagemaker',
+                'application-autoscaling:scalable-dimension': [
+                  'sagemaker:variant:DesiredInstanceCount',
+                  'sagemaker:inference-component:DesiredCopyCount',
+                ],
+              },
+            },
+          }),
+          Match.objectLike({
+            Sid: 'TagOwnScalableTargets',
+            Action: 'application-autoscaling:TagResource',
+            Condition: {
+              StringEquals: { 'aws:RequestTag/ml-guardrails:created-by': 'auto-stop' },
+              'ForAllValues:StringEquals': { 'aws:TagKeys': ['ml-guardrails:created-by'] },
+            },
           }),
           Match.objectLike({
             Sid: 'ScalingServiceLinkedRole',
@@ -163,12 +203,12 @@ describe('endpointAutoStopStatements', () => {
   });
 
   it('every mutating SageMaker action carries a tag condition', () => {
-    // UpdateEndpoint on endpoint-config/* is the one exception: the same action on the endpoint
-    // itself carries the tag condition.
+    // UpdateEndpoint on the config it moves to is the one exception: the same action on the
+    // endpoint itself carries the tag condition.
     const mutating = /^sagemaker:(Delete|Update|Create|AddTags)/;
     for (const s of statementsOf(build().template)) {
       const actions = [s.Action].flat() as string[];
-      if (s.Sid === 'UseEndpointConfigs') continue;
+      if (s.Sid === 'SwitchBackToOriginalConfig' || s.Sid === 'SwitchToMinimumZeroCopy') continue;
       if (actions.some((a) => mutating.test(a))) expect(s.Condition, String(s.Sid)).toBeDefined();
     }
   });
@@ -179,6 +219,79 @@ describe('endpointAutoStopStatements', () => {
   ])('rejects %j naming the prop', (props, message) => {
     const stack = new Stack(new App());
     expect(() => endpointAutoStopStatements(stack, props)).toThrow(message);
+  });
+});
+
+describe('least privilege over every endpoint statement (both functions)', () => {
+  // X-Ray writes (Lambda active tracing) support neither resources nor conditions.
+  const READ = /^[a-z-]+:(Describe|List|Get)|^xray:Put(TraceSegments|TelemetryRecords)$/;
+  const resourcesOf = (s: Record<string, unknown>) => [s.Resource].flat();
+
+  it('has no mutating action on "*" without a condition', () => {
+    const offenders = statementsOf(build().template).filter(
+      (s) =>
+        s.Effect === 'Allow' &&
+        resourcesOf(s).includes('*') &&
+        ([s.Action].flat() as string[]).some((a) => !READ.test(a)) &&
+        s.Condition === undefined,
+    );
+    expect(offenders.map((s) => s.Sid)).toEqual([]);
+  });
+
+  it('grants every mutating Application Auto Scaling action only with SageMaker namespace and dimension conditions', () => {
+    const scaling = statementsOf(build().template).filter((s) =>
+      ([s.Action].flat() as string[]).some(
+        (a) => a.startsWith('application-autoscaling:') && !READ.test(a),
+      ),
+    );
+    expect(scaling.length).toBeGreaterThan(0);
+    for (const s of scaling) {
+      expect(resourcesOf(s), String(s.Sid)).not.toContain('*');
+      expect(s.Condition, String(s.Sid)).toBeDefined();
+    }
+  });
+
+  it('passes roles only to SageMaker (iam:PassRole only with iam:PassedToService)', () => {
+    const passRole = statementsOf(build().template).filter((s) =>
+      ([s.Action].flat() as string[]).some((a) => a === 'iam:PassRole' || a === 'iam:*'),
+    );
+    expect(passRole.map((s) => s.Sid)).toEqual(['PassExecutionRoleToSageMaker']);
+    for (const s of passRole)
+      expect(s.Condition).toEqual({
+        StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' },
+      });
+  });
+
+  it('creates and tags only the min-0 config copies auto-stop makes', () => {
+    const { template } = build();
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyName: Match.stringLikeRegexp('AutoStopEndpoints'),
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Sid: 'CopyConfigWithMinimumZero',
+            Resource: {
+              'Fn::Join': [
+                '',
+                Match.arrayWith([Match.stringLikeRegexp('endpoint-config/\\*-gr-min0$')]),
+              ],
+            },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('uses config KMS keys only through SageMaker', () => {
+    const kms = statementsOf(build().template).filter((s) =>
+      ([s.Action].flat() as string[]).some((a) => a.startsWith('kms:CreateGrant')),
+    );
+    expect(kms.length).toBe(2); // auto-stop and restore
+    for (const s of kms)
+      expect(s.Condition).toMatchObject({
+        StringEquals: { 'kms:ViaService': 'sagemaker.eu-west-1.amazonaws.com' },
+        Bool: { 'kms:GrantIsForAWSResource': 'true' },
+      });
   });
 });
 
@@ -203,7 +316,7 @@ describe('RestoreFunction', () => {
     const { template, stack } = build();
     template.hasResourceProperties('AWS::Lambda::Function', {
       Description: Match.stringLikeRegexp('re-create parked SageMaker endpoints'),
-      Timeout: 300,
+      Timeout: 900,
       Architectures: ['arm64'],
       Environment: {
         Variables: Match.objectLike({
@@ -243,5 +356,95 @@ describe('RestoreFunction', () => {
   it('has no unacknowledged cdk-nag findings in an environment-agnostic stack either', () => {
     const { app } = build(undefined);
     expect(nagFindings(app)).toEqual([]);
+  });
+});
+
+describe('RestoreFunction: restore at the next period', () => {
+  const nextPeriod = () => {
+    const policy = examplePolicy();
+    const [first, ...rest] = policy.projects;
+    if (!first) throw new Error('example policy has no project');
+    return {
+      ...policy,
+      projects: [
+        {
+          ...first,
+          autoStop: {
+            ...first.autoStop,
+            endpoints: { ...first.autoStop.endpoints, restore: 'next-period' as const },
+          },
+        },
+        ...rest,
+      ],
+    };
+  };
+
+  it('schedules no restore when no project asks for next-period', () => {
+    build().template.resourceCountIs('AWS::Scheduler::Schedule', 0);
+  });
+
+  it('invokes restore for each next-period project on the first day of each month (UTC)', () => {
+    // Prepare
+    const policy = nextPeriod();
+    const id = policy.projects[0]?.id;
+    // Act
+    const { template } = build(TEST_ENV, policy);
+    // Assess
+    template.resourceCountIs('AWS::Scheduler::Schedule', 1);
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(5 0 1 * ? *)',
+      ScheduleExpressionTimezone: 'UTC',
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      Target: Match.objectLike({
+        Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('RestoreFunction'), 'Arn'] },
+        Input: JSON.stringify({ projectId: id, trigger: 'next-period' }),
+        RoleArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('NextPeriodScheduleRole'), 'Arn'] },
+      }),
+    });
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [
+          Match.objectLike({
+            Principal: { Service: 'scheduler.amazonaws.com' },
+            Condition: { StringEquals: { 'aws:SourceAccount': '111122223333' } },
+          }),
+        ],
+      },
+    });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: 'lambda:InvokeFunction',
+            Resource: Match.arrayWith([
+              { 'Fn::GetAtt': [Match.stringLikeRegexp('RestoreFunction'), 'Arn'] },
+            ]),
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('sends the report to the report topic when one is given', () => {
+    // Act
+    const { template } = build(TEST_ENV, nextPeriod(), (stack) => new sns.Topic(stack, 'Reports'));
+    // Assess
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          REPORT_TOPIC_ARN: { Ref: Match.stringLikeRegexp('Reports') },
+        }),
+      },
+    });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: 'sns:Publish',
+            Resource: { Ref: Match.stringLikeRegexp('Reports') },
+          }),
+        ]),
+      },
+    });
   });
 });

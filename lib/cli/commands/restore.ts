@@ -1,9 +1,14 @@
 import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { EndpointClients } from '../../../lambdas/auto-stop/kinds/endpoint';
-import { type RestoreReport, runRestore } from '../../../lambdas/restore/restore';
+import {
+  type EndpointClients,
+  formatRestoreReport,
+  type RestoreReport,
+  runRestore,
+} from '../../../lambdas/endpoints';
 import { loadPolicyFile } from '../../config/load';
 import { type CommandModule, flagOption, stringOption, UsageError } from '../command';
 import { deploymentEnv } from '../deployment';
@@ -17,6 +22,7 @@ export function createRestoreCommand(
     // Default configuration: credential chain, AWS_REGION and AWS_ENDPOINT_URL apply.
     sagemaker: new SageMakerClient({}),
     autoscaling: new ApplicationAutoScalingClient({}),
+    cloudwatch: new CloudWatchClient({}),
     ddb: DynamoDBDocumentClient.from(new DynamoDBClient({}), {
       marshallOptions: { removeUndefinedValues: true },
     }),
@@ -42,9 +48,10 @@ export function createRestoreCommand(
     ],
     aws: true,
     help: `Re-creates parked endpoints from their kept endpoint config with their tags, and puts back the
-scalable targets, scaling policies, minimums and copy counts saved by auto-stop. Safe to run
-again: what is restored is forgotten, an endpoint re-created by hand is never overwritten, and a
-re-created endpoint gets its scaling back on the next run once it is InService.
+scalable targets, scaling policies (step-scaling alarms re-pointed), minimums and copy counts
+saved by auto-stop, in one run (it waits, bounded, for InService). Safe to run again: what is
+restored is forgotten, an endpoint re-created by hand is never overwritten (its saved state is
+dropped), and saved state older than 90 days expires.
 --json prints the report (stable: see docs/endpoints.md).
 
 Exit code 0 when nothing needs a person, 1 when an endpoint is blocked or failed, 2 on usage errors.`,
@@ -87,18 +94,7 @@ Exit code 0 when nothing needs a person, 1 when an endpoint is blocked or failed
   };
 }
 
-/** Plain-text report: one line per endpoint. */
-export function formatReport(report: RestoreReport): string {
-  if (report.nothingSaved)
-    return `Project ${report.projectId}: nothing to restore (no endpoint was parked or scaled to zero).`;
-  const width = Math.max(...report.outcomes.map((o) => o.endpointName.length));
-  return [
-    `Project ${report.projectId}: ${report.outcomes.length} saved endpoint(s)`,
-    ...report.outcomes.map(
-      (o) =>
-        `  ${o.endpointName.padEnd(width)}  ${o.result.padEnd(9)}  ${o.reason}${o.error ? ` [${o.error}]` : ''}`,
-    ),
-  ].join('\n');
-}
+/** Plain-text report: one line per endpoint (shared with the scheduled restore's email). */
+export const formatReport = formatRestoreReport;
 
 export const restoreCommand: CommandModule = createRestoreCommand();

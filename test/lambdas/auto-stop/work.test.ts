@@ -219,3 +219,61 @@ describe('recheck for kinds outside the registry (endpoints)', () => {
     expect(decision.type).toBe(type);
   });
 });
+
+describe('queued endpoint work is re-read, not trusted', () => {
+  it('acts through the handler actQueued (re-read from the ARN), never act with the message details', async () => {
+    // Prepare: an endpoint decision in a work message; the endpoint handler records which path ran
+    const endpointArn = 'arn:aws:sagemaker:eu-west-1:111122223333:endpoint/fraud-detection-prod';
+    tagging.on(GetResourcesCommand).resolves({
+      ResourceTagMappingList: [
+        { ResourceARN: endpointArn, Tags: [{ Key: 'Project', Value: 'fraud-detection' }] },
+      ],
+    });
+    const calls: string[] = [];
+    const outcome = (how: string) => async () => {
+      calls.push(how);
+      return {
+        resourceArn: endpointArn,
+        kind: 'endpoint' as const,
+        name: 'fraud-detection-prod',
+        priorState: 'InService',
+        action: 'scale-to-zero',
+        result: 'done' as const,
+        reason: how,
+      };
+    };
+    const handler = {
+      kinds: ['endpoint' as const],
+      taggingTypes: ['sagemaker:endpoint'],
+      discover: async () => [],
+      plan: () => {
+        throw new Error('not used');
+      },
+      act: outcome('act'),
+      actQueued: outcome('actQueued'),
+    };
+    const [body] = workMessages('fraud-detection', 'n-1', [
+      {
+        type: 'act',
+        resource: resource({
+          kind: 'endpoint',
+          name: 'fraud-detection-prod',
+          arn: endpointArn,
+          status: 'InService',
+          tags: { Project: 'fraud-detection' },
+          details: { scalableTargets: ['forged-target'] },
+        }),
+        action: 'scale-to-zero',
+        reason: 'async endpoint',
+      },
+    ]);
+    // Act
+    const result = await handleWorkBatch(
+      { ...deps(), handlers: [handler] },
+      sqsEvent([JSON.stringify(body)]),
+    );
+    // Assess
+    expect(result.batchItemFailures).toEqual([]);
+    expect(calls).toEqual(['actQueued']);
+  });
+});

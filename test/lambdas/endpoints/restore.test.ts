@@ -7,6 +7,11 @@ import {
   PutScheduledActionCommand,
   RegisterScalableTargetCommand,
 } from '@aws-sdk/client-application-auto-scaling';
+import {
+  CloudWatchClient,
+  DescribeAlarmsCommand,
+  PutMetricAlarmCommand,
+} from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   CreateEndpointCommand,
@@ -20,22 +25,21 @@ import {
   UpdateEndpointWeightsAndCapacitiesCommand,
   UpdateInferenceComponentRuntimeConfigCommand,
 } from '@aws-sdk/client-sagemaker';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type EndpointClients, endpointHandler } from '../../../lambdas/auto-stop/kinds/endpoint';
-import {
-  COPY_COUNT_DIMENSION,
-  VARIANT_DIMENSION,
-} from '../../../lambdas/auto-stop/kinds/endpoint-types';
+import { endpointHandler } from '../../../lambdas/auto-stop/kinds/endpoint';
 import type { Resource } from '../../../lambdas/auto-stop/types';
-import { parseRestoreEvent, RestoreInputError, run } from '../../../lambdas/restore/handler';
-import { runRestore } from '../../../lambdas/restore/restore';
+import type { EndpointClients } from '../../../lambdas/endpoints';
+import { parseRestoreEvent, RestoreInputError, run } from '../../../lambdas/endpoints/handler';
+import { runRestore } from '../../../lambdas/endpoints/restore';
+import { COPY_COUNT_DIMENSION, VARIANT_DIMENSION } from '../../../lambdas/endpoints/types';
 import { type FakeAuditTable, fakeAuditTable } from '../../helpers/fake-audit-table';
-import { resource, runContext, settings } from '../auto-stop/endpoint-fixtures';
+import { resource, runContext, settings } from './fixtures';
 
 const sm = mockClient(SageMakerClient);
 const aas = mockClient(ApplicationAutoScalingClient);
+const cw = mockClient(CloudWatchClient);
 let table: FakeAuditTable;
 
 const clients = (): EndpointClients => ({
@@ -44,6 +48,8 @@ const clients = (): EndpointClients => ({
   ddb: DynamoDBDocumentClient.from(new DynamoDBClient({})),
   tableName: 'audit',
   retry: { baseDelayMs: 1, maxDelayMs: 2 },
+  inServiceWait: { baseDelayMs: 1, maxDelayMs: 1, attempts: 3, sleep: async () => {} },
+  cloudwatch: new CloudWatchClient({}),
 });
 const awsError = (name: string, message: string) => Object.assign(new Error(message), { name });
 const notFound = (what: string) => awsError('ValidationException', `Could not find ${what}.`);
@@ -72,6 +78,7 @@ beforeEach(() => {
 afterEach(() => {
   sm.reset();
   aas.reset();
+  cw.reset();
   table.mock.reset();
 });
 
@@ -132,14 +139,72 @@ describe('park then restore (round trip)', () => {
     sm.resetHistory();
   });
 
+  it('re-creates the endpoint and, once it is InService, puts its scaling back in the same run', async () => {
+    // Prepare: gone, then Creating, then InService.
+    sm.on(DescribeEndpointCommand)
+      .rejectsOnce(notFound('endpoint "fraud-rt"'))
+      .resolvesOnce({ EndpointName: 'fraud-rt', EndpointStatus: 'Creating' })
+      .resolves({ EndpointName: 'fraud-rt', EndpointStatus: 'InService' });
+    sm.on(CreateEndpointCommand).resolves({ EndpointArn: 'arn' });
+    // Act
+    const report = await runRestore(clients(), { projectId: 'fraud-detection' }, ctx());
+    // Assess
+    expect(report.outcomes[0]).toMatchObject({
+      result: 'restored',
+      reason: expect.stringMatching(/InService in the same run/),
+    });
+    expect(sm).toHaveReceivedCommandTimes(CreateEndpointCommand, 1);
+    expect(aas).toHaveReceivedCommandWith(PutScalingPolicyCommand, { PolicyName: 'invocations' });
+    expect(table.savedItems()).toHaveLength(0);
+    expect(table.auditItems().map((i) => i.result)).toEqual(['restored']);
+    // Recorded and forgotten in one transaction, never one without the other.
+    expect(table.mock).toHaveReceivedCommandTimes(TransactWriteCommand, 1);
+    expect(table.mock).not.toHaveReceivedCommand(DeleteCommand);
+  });
+
+  it('starts every re-creation before waiting for any, so many endpoints take one creation time', async () => {
+    // Prepare: a second parked endpoint.
+    await autoStop(
+      resource({ endpointName: 'fraud-rt-2', scalableTargets: [] }, 'InService', {
+        Project: 'fraud-detection',
+      }),
+    );
+    sm.resetHistory();
+    const created = new Set<string>();
+    sm.on(DescribeEndpointCommand).callsFake((input: { EndpointName: string }) => {
+      if (!created.has(input.EndpointName)) throw notFound(`endpoint "${input.EndpointName}"`);
+      return { EndpointName: input.EndpointName, EndpointStatus: 'InService' };
+    });
+    sm.on(CreateEndpointCommand).callsFake((input: { EndpointName: string }) => {
+      created.add(input.EndpointName);
+      return {};
+    });
+    // Act
+    const report = await runRestore(clients(), { projectId: 'fraud-detection' }, ctx());
+    // Assess
+    expect(report.outcomes.map((o) => o.result).sort()).toEqual(['recreated', 'restored']);
+    const creates = sm.commandCalls(CreateEndpointCommand);
+    const [firstCreate] = creates;
+    const lastCreate = creates[creates.length - 1];
+    const pollsAfterFirstCreate = sm
+      .commandCalls(DescribeEndpointCommand)
+      .filter((c) => firstCreate?.calledBefore(c));
+    expect(creates).toHaveLength(2);
+    expect(pollsAfterFirstCreate.length).toBeGreaterThan(0);
+    // No endpoint is waited for until every endpoint has been started.
+    expect(pollsAfterFirstCreate.every((c) => lastCreate?.calledBefore(c))).toBe(true);
+  });
+
   it('re-issues CreateEndpoint with the same config and tags, then the same scaling, then does nothing', async () => {
-    // Act 1: the endpoint is gone; restore re-creates it.
-    sm.on(DescribeEndpointCommand).rejectsOnce(notFound('endpoint "fraud-rt"'));
+    // Act 1: the endpoint is gone; restore re-creates it; it stays Creating past the bound.
+    sm.on(DescribeEndpointCommand)
+      .rejectsOnce(notFound('endpoint "fraud-rt"'))
+      .resolves({ EndpointName: 'fraud-rt', EndpointStatus: 'Creating' });
     sm.on(CreateEndpointCommand).resolves({ EndpointArn: 'arn' });
     const first = await runRestore(clients(), { projectId: 'fraud-detection' }, ctx());
     // Assess 1
     expect(first.outcomes).toEqual([
-      expect.objectContaining({ endpointName: 'fraud-rt', result: 'recreated' }),
+      expect.objectContaining({ endpointName: 'fraud-rt', result: 'waiting' }),
     ]);
     expect(sm).toHaveReceivedCommandWith(CreateEndpointCommand, {
       EndpointName: 'fraud-rt',
@@ -189,7 +254,7 @@ describe('park then restore (round trip)', () => {
     expect(third).toMatchObject({ nothingSaved: true, outcomes: [] });
     expect(sm.calls()).toHaveLength(0);
     expect(aas.calls()).toHaveLength(0);
-    expect(table.auditItems().map((i) => i.result)).toEqual(['recreated', 'restored']);
+    expect(table.auditItems().map((i) => i.result)).toEqual(['waiting', 'restored']);
     expect(table.auditItems()[0]).toMatchObject({
       pk: 'PROJECT#fraud-detection',
       kind: 'endpoint',
@@ -275,8 +340,143 @@ describe('park then restore (round trip)', () => {
       .rejectsOnce(awsError('ThrottlingException', 'Rate exceeded'))
       .resolves({});
     const report = await runRestore(clients(), { projectId: 'fraud-detection' }, ctx());
-    expect(report.outcomes[0]?.result).toBe('recreated');
+    expect(report.outcomes[0]?.result).toBe('waiting');
     expect(sm).toHaveReceivedCommandTimes(CreateEndpointCommand, 2);
+  });
+});
+
+describe('restore fixes', () => {
+  const target = {
+    resourceId: 'endpoint/fraud-rt/variant/AllTraffic',
+    scalableDimension: VARIANT_DIMENSION,
+    minCapacity: 0,
+    maxCapacity: 4,
+  };
+  const oldArn =
+    'arn:aws:autoscaling:eu-west-1:111122223333:scalingPolicy:old-uuid:resource/sagemaker/endpoint/fraud-rt/variant/AllTraffic:policyName/scale-from-zero';
+  const newArn = oldArn.replace('old-uuid', 'new-uuid');
+  const topic = 'arn:aws:sns:eu-west-1:111122223333:ops';
+
+  async function park(): Promise<void> {
+    aas.on(DescribeScalingPoliciesCommand).resolves({
+      ScalingPolicies: [
+        {
+          PolicyARN: oldArn,
+          PolicyName: 'scale-from-zero',
+          ServiceNamespace: 'sagemaker',
+          ResourceId: target.resourceId,
+          ScalableDimension: VARIANT_DIMENSION,
+          PolicyType: 'StepScaling',
+          StepScalingPolicyConfiguration: { AdjustmentType: 'ChangeInCapacity' },
+          Alarms: [{ AlarmName: 'no-capacity', AlarmARN: 'arn:aws:cloudwatch:alarm:no-capacity' }],
+          CreationTime: new Date(),
+        },
+      ],
+    });
+    aas.on(DescribeScheduledActionsCommand).resolves({ ScheduledActions: [] });
+    sm.on(DeleteEndpointCommand).resolves({});
+    await autoStop(resource({ scalableTargets: [target] }));
+    aas.resetHistory();
+    sm.resetHistory();
+  }
+
+  it('re-points a step-scaling alarm to the re-created policy ARN, keeping its other settings', async () => {
+    // Prepare
+    await park();
+    sm.on(DescribeEndpointCommand)
+      .rejectsOnce(notFound('endpoint "fraud-rt"'))
+      .resolves({ EndpointName: 'fraud-rt', EndpointStatus: 'InService' });
+    sm.on(CreateEndpointCommand).resolves({});
+    aas.on(PutScalingPolicyCommand).resolves({ PolicyARN: newArn });
+    cw.on(DescribeAlarmsCommand).resolves({
+      MetricAlarms: [
+        {
+          AlarmName: 'no-capacity',
+          AlarmActions: [oldArn, topic],
+          MetricName: 'NoCapacityInvocationFailures',
+          Namespace: 'AWS/SageMaker',
+          Statistic: 'Maximum',
+          Period: 60,
+          EvaluationPeriods: 1,
+          Threshold: 1,
+          ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+          Dimensions: [{ Name: 'EndpointName', Value: 'fraud-rt' }],
+        },
+      ],
+    });
+    cw.on(PutMetricAlarmCommand).resolves({});
+    // Act
+    const report = await runRestore(clients(), { projectId: 'fraud-detection' }, ctx());
+    // Assess
+    expect(report.outcomes[0]).toMatchObject({
+      result: 'restored',
+      reason: expect.stringMatching(/alarm\(s\) no-capacity re-pointed/),
+    });
+    expect(cw).toHaveReceivedCommandWith(PutMetricAlarmCommand, {
+      AlarmName: 'no-capacity',
+      AlarmActions: [newArn, topic],
+      MetricName: 'NoCapacityInvocationFailures',
+      Threshold: 1,
+      Dimensions: [{ Name: 'EndpointName', Value: 'fraud-rt' }],
+    });
+  });
+
+  it('blocks, keeping the saved state, when KMS refuses the config key to this role', async () => {
+    // Prepare
+    await park();
+    sm.on(DescribeEndpointCommand).rejects(notFound('endpoint "fraud-rt"'));
+    sm.on(DescribeEndpointConfigCommand).resolves({
+      EndpointConfigName: 'fraud-rt-config',
+      KmsKeyId: 'arn:aws:kms:eu-west-1:111122223333:key/k1',
+    });
+    sm.on(CreateEndpointCommand).rejects(
+      awsError(
+        'ValidationException',
+        'User is not authorized to perform kms:CreateGrant on the KmsKeyId provided',
+      ),
+    );
+    // Act
+    const report = await runRestore(clients(), { projectId: 'fraud-detection' }, ctx());
+    // Assess
+    expect(report.outcomes[0]).toMatchObject({
+      result: 'blocked',
+      reason: expect.stringMatching(/refused by KMS: the key policy .* must allow this role/),
+    });
+    expect(table.savedItems()).toHaveLength(1);
+  });
+
+  it('finishes a park that stopped after deregistering scaling: the same endpoint gets its scaling back', async () => {
+    // Prepare: the park saved state and deregistered, then DeleteEndpoint failed.
+    aas.on(DescribeScalingPoliciesCommand).resolves({ ScalingPolicies: [] });
+    aas.on(DescribeScheduledActionsCommand).resolves({ ScheduledActions: [] });
+    sm.on(DeleteEndpointCommand).rejects(awsError('AccessDeniedException', 'denied'));
+    const created = new Date('2026-10-01T00:00:00.000Z');
+    const res = resource({ scalableTargets: [target], createdAt: created.toISOString() });
+    const decision = endpointHandler.plan(res, settings('park'));
+    if (decision.type !== 'act') throw new Error(decision.reason);
+    const parked = await endpointHandler.act(clients(), decision, runContext());
+    expect(parked.result).toBe('failed');
+    aas.resetHistory();
+    sm.on(DescribeEndpointCommand).resolves({
+      EndpointName: 'fraud-rt',
+      EndpointStatus: 'InService',
+      CreationTime: created,
+    });
+    // Act
+    const report = await runRestore(clients(), { projectId: 'fraud-detection' }, ctx());
+    // Assess
+    expect(report.outcomes[0]).toMatchObject({
+      decision: 'restore-scaling',
+      result: 'restored',
+      reason: expect.stringMatching(/did not finish/),
+    });
+    expect(aas).toHaveReceivedCommandWith(RegisterScalableTargetCommand, {
+      ResourceId: target.resourceId,
+      MinCapacity: 0,
+      MaxCapacity: 4,
+    });
+    expect(sm).not.toHaveReceivedCommand(CreateEndpointCommand);
+    expect(table.savedItems()).toHaveLength(0);
   });
 });
 
@@ -348,6 +548,14 @@ describe('restore of endpoints scaled in place', () => {
       resource({
         endpointKind: 'inference-components',
         endpointName: 'ic-ep',
+        variants: [
+          {
+            variantName: 'AllTraffic',
+            serverless: false,
+            managedScalingEnabled: true,
+            managedMinInstanceCount: 0,
+          },
+        ],
         inferenceComponents: [
           { name: 'ic-a', status: 'InService', desiredCopyCount: 2 },
           { name: 'ic-b', status: 'InService', desiredCopyCount: 3 },
@@ -390,21 +598,28 @@ describe('restore of a lowered managed-instance minimum', () => {
     });
     sm.on(CreateEndpointConfigCommand).resolves({});
     sm.on(UpdateEndpointCommand).resolves({});
-    await autoStop(
-      resource({
-        endpointKind: 'inference-components',
-        endpointName: 'ic-ep',
-        endpointConfigName: 'ic-cfg',
-        variants: [{ variantName: 'AllTraffic', serverless: false, managedMinInstanceCount: 1 }],
-        inferenceComponents: [{ name: 'ic-a', status: 'InService', desiredCopyCount: 2 }],
-      }),
-    );
-    sm.resetHistory();
     sm.on(DescribeEndpointCommand).resolves({
       EndpointName: 'ic-ep',
       EndpointStatus: 'InService',
       EndpointConfigName: 'ic-cfg-gr-min0',
     });
+    await autoStop(
+      resource({
+        endpointKind: 'inference-components',
+        endpointName: 'ic-ep',
+        endpointConfigName: 'ic-cfg',
+        variants: [
+          {
+            variantName: 'AllTraffic',
+            serverless: false,
+            managedScalingEnabled: true,
+            managedMinInstanceCount: 1,
+          },
+        ],
+        inferenceComponents: [{ name: 'ic-a', status: 'InService', desiredCopyCount: 2 }],
+      }),
+    );
+    sm.resetHistory();
   });
 
   it('switches the endpoint back to its original config, then restores the copy counts', async () => {
@@ -416,6 +631,7 @@ describe('restore of a lowered managed-instance minimum', () => {
     expect(sm).toHaveReceivedCommandWith(UpdateEndpointCommand, {
       EndpointName: 'ic-ep',
       EndpointConfigName: 'ic-cfg',
+      RetainAllVariantProperties: true,
     });
     const update = sm.commandCalls(UpdateEndpointCommand)[0];
     const copies = sm.commandCalls(UpdateInferenceComponentRuntimeConfigCommand)[0];
@@ -465,6 +681,48 @@ describe('restore handler input', () => {
   ])('rejects %s with a message naming it', (_name, event, message) => {
     expect(() => parseRestoreEvent(event, ['fraud-detection'])).toThrow(RestoreInputError);
     expect(() => parseRestoreEvent(event, ['fraud-detection'])).toThrow(message);
+  });
+
+  it('accepts the next-period schedule as a trigger', () => {
+    expect(
+      parseRestoreEvent({ projectId: 'fraud-detection', trigger: 'next-period' }, [
+        'fraud-detection',
+      ]),
+    ).toMatchObject({ trigger: 'next-period' });
+  });
+
+  it('sends a report of a scheduled restore that changed something, and none when nothing was saved', async () => {
+    // Prepare: one scaled-to-zero async endpoint is saved.
+    await autoStop(
+      resource({
+        endpointKind: 'async',
+        endpointName: 'async-ep',
+        variants: [{ variantName: 'AllTraffic', currentInstanceCount: 2, serverless: false }],
+      }),
+    );
+    sm.on(DescribeEndpointCommand).resolves({
+      EndpointName: 'async-ep',
+      EndpointStatus: 'InService',
+    });
+    sm.on(UpdateEndpointWeightsAndCapacitiesCommand).resolves({});
+    const sent: { subject: string; text: string }[] = [];
+    const deps = {
+      clients: clients(),
+      projectIds: ['fraud-detection'],
+      runId: 'sched-1',
+      report: async (subject: string, text: string) => {
+        sent.push({ subject, text });
+      },
+    };
+    // Act
+    await run({ projectId: 'fraud-detection', trigger: 'next-period' }, deps);
+    await run({ projectId: 'fraud-detection', trigger: 'next-period' }, deps);
+    // Assess
+    expect(sent).toHaveLength(1);
+    expect(sent[0]?.subject).toMatch(
+      /endpoints restored for fraud-detection \(new budget period\)/,
+    );
+    expect(sent[0]?.text).toMatch(/async-ep\s+restored/);
   });
 
   it('runs a restore for a valid event', async () => {

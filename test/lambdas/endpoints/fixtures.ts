@@ -1,7 +1,7 @@
 /** Builders for endpoint resources and settings shared by the endpoint tests. */
 
-import type { EndpointDetails } from '../../../lambdas/auto-stop/kinds/endpoint-types';
 import type { Resource, RunContext } from '../../../lambdas/auto-stop/types';
+import type { EndpointDetails } from '../../../lambdas/endpoints/types';
 import type { AutoStopSettings, Project } from '../../../lib/config/schema';
 import { examplePolicy } from '../../helpers/app';
 

@@ -22,16 +22,17 @@ import {
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type EndpointClients, endpointHandler } from '../../../lambdas/auto-stop/kinds/endpoint';
-import { minZeroConfigName } from '../../../lambdas/auto-stop/kinds/endpoint-config-name';
+import { endpointHandler } from '../../../lambdas/auto-stop/kinds/endpoint';
+import type { Decision, Resource } from '../../../lambdas/auto-stop/types';
+import { type EndpointClients, recheckAndAct } from '../../../lambdas/endpoints';
+import { minZeroConfigName } from '../../../lambdas/endpoints/config-name';
 import {
   COPY_COUNT_DIMENSION,
   type EndpointDetails,
   VARIANT_DIMENSION,
-} from '../../../lambdas/auto-stop/kinds/endpoint-types';
-import type { Decision, Resource } from '../../../lambdas/auto-stop/types';
+} from '../../../lambdas/endpoints/types';
 import { type FakeAuditTable, fakeAuditTable } from '../../helpers/fake-audit-table';
-import { endpointArn, resource, runContext, settings } from './endpoint-fixtures';
+import { endpointArn, resource, runContext, settings } from './fixtures';
 
 const sm = mockClient(SageMakerClient);
 const aas = mockClient(ApplicationAutoScalingClient);
@@ -44,6 +45,7 @@ function clients(): EndpointClients {
     ddb: DynamoDBDocumentClient.from(new DynamoDBClient({})),
     tableName: 'audit',
     retry: { baseDelayMs: 1, maxDelayMs: 2, attempts: 8 },
+    inServiceWait: { baseDelayMs: 1, maxDelayMs: 1, attempts: 4, sleep: async () => {} },
   };
 }
 
@@ -254,6 +256,69 @@ describe('discover', () => {
     expect(found.every((r) => r.kind === 'endpoint' && r.status === 'InService')).toBe(true);
   });
 
+  it('stamps each endpoint with the time it was read, the plan clock', async () => {
+    // Act
+    const [found] = await endpointHandler.discover(clients(), [tagged('classic-ep')], runContext());
+    // Assess
+    const details = found?.details as unknown as EndpointDetails | undefined;
+    expect(details?.readAt).toBe('2026-11-26T10:00:00.000Z');
+  });
+
+  describe('recheckAndAct (a queued decision is a claim: read again, derive targets live)', () => {
+    const ctx = (classic: 'park' | 'report-only') => ({
+      ...runContext(classic),
+      settings: settings(classic),
+    });
+
+    it('does not carry out a queued park the live policy no longer plans', async () => {
+      // Act
+      const outcome = await recheckAndAct(
+        clients(),
+        { arn: endpointArn('classic-ep'), action: 'park-endpoint' },
+        { Project: 'fraud-detection' },
+        ctx('report-only'),
+      );
+      // Assess
+      expect(outcome).toMatchObject({ result: 'reported', hourlyUsd: 0.538 });
+      expect(outcome.reason).toMatch(/read again before acting.*was not carried out/);
+      expect(sm).not.toHaveReceivedCommand(DeleteEndpointCommand);
+    });
+
+    it('counts a queued endpoint that no longer exists as already done', async () => {
+      // Act
+      const outcome = await recheckAndAct(
+        clients(),
+        { arn: endpointArn('gone-ep'), action: 'park-endpoint' },
+        {},
+        ctx('park'),
+      );
+      // Assess
+      expect(outcome.result).toBe('already-done');
+      expect(sm).not.toHaveReceivedCommand(DeleteEndpointCommand);
+    });
+
+    it('acts on the live endpoint with scalable targets read from Application Auto Scaling, not from the message', async () => {
+      // Prepare
+      sm.on(DeleteEndpointCommand).resolves({});
+      aas.on(DescribeScalingPoliciesCommand).resolves({ ScalingPolicies: [] });
+      aas.on(DescribeScheduledActionsCommand).resolves({ ScheduledActions: [] });
+      aas.on(DeregisterScalableTargetCommand).resolves({});
+      // Act
+      const outcome = await recheckAndAct(
+        clients(),
+        { arn: endpointArn('classic-ep'), action: 'park-endpoint' },
+        { Project: 'fraud-detection' },
+        ctx('park'),
+      );
+      // Assess
+      expect(outcome.result).toBe('done');
+      expect(aas).toHaveReceivedCommandWith(DescribeScalableTargetsCommand, {
+        ResourceIds: ['endpoint/classic-ep/variant/AllTraffic'],
+      });
+      expect(sm).toHaveReceivedCommandWith(DeleteEndpointCommand, { EndpointName: 'classic-ep' });
+    });
+  });
+
   it('finds an endpoint whose name has capitals although its ARN is lower case', async () => {
     // Prepare: SageMaker ARNs carry lower-case names (boto3 #4606, yace #1178).
     sm.on(DescribeEndpointCommand, { EndpointName: 'fraudrt' }).rejects(
@@ -308,16 +373,14 @@ describe('discover', () => {
     ]);
   });
 
-  it('lists inference components only for endpoints that can host them', async () => {
+  it('lists inference components only for endpoints whose config can host them (variants without a model)', async () => {
     await endpointHandler.discover(
       clients(),
       ['classic-ep', 'async-ep', 'sls-ep'].map(tagged),
       runContext(),
     );
-    expect(sm).toHaveReceivedCommandTimes(ListInferenceComponentsCommand, 1); // classic only
-    expect(sm).not.toHaveReceivedCommandWith(ListInferenceComponentsCommand, {
-      EndpointNameEquals: 'async-ep',
-    });
+    // Classic variants name a model, async and serverless endpoints host no components.
+    expect(sm).not.toHaveReceivedCommand(ListInferenceComponentsCommand);
   });
 
   it('asks Application Auto Scaling once for up to 50 resource ids across endpoints', async () => {
@@ -512,6 +575,7 @@ describe('act: inference components', () => {
         instanceType: 'ml.g5.2xlarge',
         currentInstanceCount: 2,
         serverless: false,
+        managedScalingEnabled: true,
         managedMinInstanceCount: 0,
       },
     ],
@@ -586,7 +650,16 @@ describe('act: managed-instance minimum (Scale an endpoint to zero instances: Mi
       endpointKind: 'inference-components',
       endpointName: 'ic-ep',
       endpointConfigName: 'ic-cfg',
-      variants: [{ variantName: 'AllTraffic', serverless: false, managedMinInstanceCount: 1 }],
+      variants: [
+        {
+          variantName: 'AllTraffic',
+          instanceType: 'ml.g5.2xlarge',
+          currentInstanceCount: 1,
+          serverless: false,
+          managedScalingEnabled: true,
+          managedMinInstanceCount: 1,
+        },
+      ],
       inferenceComponents: [{ name: 'ic-a', status: 'InService', desiredCopyCount: 2 }],
     },
     'InService',
@@ -613,9 +686,14 @@ describe('act: managed-instance minimum (Scale an endpoint to zero instances: Mi
     });
     sm.on(CreateEndpointConfigCommand).resolves({});
     sm.on(UpdateEndpointCommand).resolves({});
+    sm.on(DescribeEndpointCommand, { EndpointName: 'ic-ep' }).resolves({
+      EndpointName: 'ic-ep',
+      EndpointStatus: 'InService',
+      EndpointConfigName: 'ic-cfg-gr-min0',
+    });
   });
 
-  it('copies the config with the minimum at 0 and points the endpoint at the copy, after the copies', async () => {
+  it('copies the config with the minimum at 0, swaps with RetainAllVariantProperties and a rolling update, and sets copies to 0 only after', async () => {
     // Act
     const outcome = await endpointHandler.act(clients(), act(icMin), runContext());
     // Assess
@@ -638,13 +716,25 @@ describe('act: managed-instance minimum (Scale an endpoint to zero instances: Mi
       EnableNetworkIsolation: true,
       Tags: [{ Key: 'Project', Value: 'fraud-detection' }],
     });
+    // API Reference, UpdateEndpoint: RetainAllVariantProperties keeps instance counts and weights;
+    // DeploymentConfig: without an update policy SageMaker runs a blue/green (second fleet).
     expect(sm).toHaveReceivedCommandWith(UpdateEndpointCommand, {
       EndpointName: 'ic-ep',
       EndpointConfigName: 'ic-cfg-gr-min0',
+      RetainAllVariantProperties: true,
+      DeploymentConfig: {
+        RollingUpdatePolicy: {
+          MaximumBatchSize: { Type: 'INSTANCE_COUNT', Value: 1 },
+          WaitIntervalInSeconds: 0,
+        },
+      },
     });
     const copies = sm.commandCalls(UpdateInferenceComponentRuntimeConfigCommand)[0];
     const update = sm.commandCalls(UpdateEndpointCommand)[0];
-    expect(copies && update && copies.calledBefore(update)).toBe(true);
+    const settled = sm.commandCalls(DescribeEndpointCommand)[0];
+    expect(update && settled && update.calledBefore(settled)).toBe(true);
+    expect(Boolean(copies && settled?.calledBefore(copies))).toBe(true);
+    expect((outcome as { hourlyUsd?: number }).hourlyUsd).toBe(0);
     expect(table.savedItems()[0]).toMatchObject({
       endpointConfigName: 'ic-cfg',
       variants: [{ variantName: 'AllTraffic', managedMinInstanceCount: 1 }],
@@ -663,6 +753,53 @@ describe('act: managed-instance minimum (Scale an endpoint to zero instances: Mi
     expect(sm).toHaveReceivedCommandWith(UpdateEndpointCommand, {
       EndpointConfigName: 'ic-cfg-gr-min0',
     });
+  });
+
+  it.each([
+    [
+      'CreateEndpointConfig is refused (iam:PassRole on the execution role)',
+      () =>
+        sm
+          .on(CreateEndpointConfigCommand)
+          .rejects(awsError('AccessDeniedException', 'not authorized to perform: iam:PassRole')),
+      /AccessDeniedException/,
+    ],
+    [
+      'UpdateEndpoint is refused',
+      () => sm.on(UpdateEndpointCommand).rejects(awsError('ValidationException', 'bad update')),
+      /bad update/,
+    ],
+    [
+      'the endpoint stays Updating past the bound',
+      () =>
+        sm.on(DescribeEndpointCommand).resolves({
+          EndpointStatus: 'Updating',
+          EndpointConfigName: 'ic-cfg',
+        }),
+      /EndpointNotReadyError/,
+    ],
+    [
+      'the update rolls back to the original config',
+      () =>
+        sm.on(DescribeEndpointCommand).resolves({
+          EndpointStatus: 'InService',
+          EndpointConfigName: 'ic-cfg',
+        }),
+      /ConfigSwapError: .*did not come back InService on ic-cfg-gr-min0/,
+    ],
+  ])('sets no copy to 0 when the swap does not succeed: %s', async (_name, arrange, error) => {
+    // Prepare
+    arrange();
+    aas.on(RegisterScalableTargetCommand).resolves({});
+    // Act
+    const outcome = await endpointHandler.act(clients(), act(icMin), runContext());
+    // Assess
+    expect(outcome.result).toBe('failed');
+    expect(outcome.error).toMatch(error);
+    expect(sm).not.toHaveReceivedCommand(UpdateInferenceComponentRuntimeConfigCommand);
+    expect(aas).not.toHaveReceivedCommand(RegisterScalableTargetCommand);
+    expect(outcome.reason).toMatch(/left running: 1 x ml\.g5\.2xlarge at \$1\.52\/h/);
+    expect((outcome as { hourlyUsd?: number }).hourlyUsd).toBe(1.52);
   });
 
   it.each([

@@ -1,15 +1,90 @@
 /**
- * Shapes shared by the endpoint handler, its planner, its state adapter and the restore function.
- * They extend the auto-stop contract (`../types.ts`) without changing it: `EndpointDetails` is what
- * `Resource.details` holds for an endpoint, `SavedEndpoint` is what is kept to bring it back.
+ * Shapes of the endpoint lifecycle (to zero, saved state, restore). `EndpointDetails` is what a
+ * resource's `details` holds for an endpoint, `SavedEndpoint` is what is kept to bring it back.
+ *
+ * The resource, decision, outcome and run-context shapes below are structurally those of the
+ * auto-stop kind contract, so auto-stop can adapt this module without either Lambda folder
+ * importing the other's internals.
  */
 
-/** How an endpoint can reach zero cost; each kind has its own action (DOMAIN-NOTES.md, SageMaker). */
+/** A resource the tagging API says carries the project tag (it may be stale: re-check). */
+export interface TaggedEndpoint {
+  readonly arn: string;
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+/** A resource with its live state, as the plan receives it. */
+export interface EndpointResource {
+  readonly arn: string;
+  readonly kind: string;
+  readonly name: string;
+  readonly status: string;
+  readonly tags: Readonly<Record<string, string>>;
+  readonly details?: Readonly<Record<string, unknown>>;
+}
+
+/** An endpoint read by discovery. */
+export interface DiscoveredEndpoint extends EndpointResource {
+  readonly kind: 'endpoint';
+}
+
+/** What to do with one endpoint; `act` decisions are carried out in enforce mode only. */
+export type EndpointDecision<R extends EndpointResource = EndpointResource> = (
+  | { readonly type: 'act'; readonly resource: R; readonly action: string; readonly reason: string }
+  | { readonly type: 'skip'; readonly resource: R; readonly reason: string }
+  | { readonly type: 'report'; readonly resource: R; readonly reason: string }
+) & {
+  /**
+   * On `report` and `skip` decisions: USD per hour the endpoint still costs as it is left (0 when
+   * it already costs nothing); absent when the price is unknown. An `act` decision's cost after
+   * acting is on its outcome.
+   */
+  readonly hourlyUsd?: number;
+};
+
+export type EndpointActDecision<R extends EndpointResource = EndpointResource> = Extract<
+  EndpointDecision<R>,
+  { type: 'act' }
+>;
+
+/** The result of one endpoint decision: one audit record and one report line. */
+export interface EndpointOutcome {
+  readonly resourceArn: string;
+  readonly kind: 'endpoint';
+  readonly name: string;
+  readonly priorState: string;
+  readonly action: string;
+  readonly result: 'done' | 'already-done' | 'skipped' | 'reported' | 'failed';
+  readonly reason: string;
+  readonly error?: string;
+  /** USD per hour the endpoint still costs after this outcome; absent when the price is unknown. */
+  readonly hourlyUsd?: number;
+}
+
+/** What a run tells the endpoint actions besides their clients. */
+export interface EndpointRunContext {
+  readonly project: { readonly id: string };
+  /** Id of the notification that caused this run (SNS MessageId or `cli:<time>`). */
+  readonly notificationId: string;
+  readonly now: () => Date;
+}
+
+/**
+ * How an endpoint can reach zero cost; each kind has its own action (SageMaker Developer Guide:
+ * "Scale an endpoint to zero instances", "Autoscale an asynchronous endpoint", "Serverless
+ * Inference").
+ */
 export const ENDPOINT_KINDS = ['serverless', 'async', 'inference-components', 'classic'] as const;
 export type EndpointKind = (typeof ENDPOINT_KINDS)[number];
 
 /** Application Auto Scaling dimension of a production variant's instance count. */
 export const VARIANT_DIMENSION = 'sagemaker:variant:DesiredInstanceCount';
+/** The tag auto-stop puts on the scalable targets it registers itself (restore removes them). */
+export const GUARDRAILS_TARGET_TAG = {
+  key: 'ml-guardrails:created-by',
+  value: 'auto-stop',
+} as const;
+
 /** Application Auto Scaling dimension of an inference component's copy count. */
 export const COPY_COUNT_DIMENSION = 'sagemaker:inference-component:DesiredCopyCount';
 
@@ -45,6 +120,10 @@ export interface ScalingPolicyInfo {
   readonly targetTracking?: Record<string, unknown>;
   readonly stepScaling?: Record<string, unknown>;
   readonly predictiveScaling?: Record<string, unknown>;
+  /** The policy's ARN when saved; step-scaling alarms name it in their actions. */
+  readonly policyArn?: string;
+  /** CloudWatch alarms that invoke this policy (step scaling: created by the user, not by AWS). */
+  readonly alarmNames?: readonly string[];
 }
 
 /** A scheduled action as needed to put it back with PutScheduledAction (times as ISO strings). */
@@ -76,6 +155,8 @@ export interface VariantInfo {
   readonly serverless: boolean;
   /** Provisioned concurrency of a serverless variant: billed while configured. */
   readonly provisionedConcurrency?: number;
+  /** ManagedInstanceScaling is ENABLED on this variant (inference-component endpoints). */
+  readonly managedScalingEnabled?: boolean;
   /** ManagedInstanceScaling minimum (inference-component endpoints), when enabled. */
   readonly managedMinInstanceCount?: number;
   /** Model the variant serves (classic and async); inference-component variants have none. */
@@ -103,6 +184,10 @@ export interface EndpointDetails {
   readonly variants: readonly VariantInfo[];
   readonly inferenceComponents: readonly InferenceComponentInfo[];
   readonly scalableTargets: readonly ScalableTargetInfo[];
+  /** When discovery read the endpoint (ISO): the plan's clock, so the plan stays pure. */
+  readonly readAt?: string;
+  /** The endpoint's CreationTime (ISO), saved so restore can tell a later re-creation. */
+  readonly createdAt?: string;
 }
 
 /** A scalable target as it was before auto-stop changed it, with its policies when parked. */
@@ -140,6 +225,8 @@ export interface SavedEndpoint {
     readonly desiredCopyCount: number;
   }[];
   readonly parkedAt: string;
+  /** The endpoint's CreationTime when saved: a later one means it was re-created since. */
+  readonly endpointCreatedAt?: string;
   readonly notificationId: string;
   /** Set once restore has re-issued CreateEndpoint; scaling is put back when it is InService. */
   readonly recreatedAt?: string;

@@ -1,11 +1,11 @@
 /**
  * Pure restore decisions: given what auto-stop saved about an endpoint and what exists now, what
- * restore does. No SDK, no clock: table-tested in test/lambdas/restore/plan.test.ts.
+ * restore does. No SDK, no clock: table-tested in test/lambdas/endpoints/restore-plan.test.ts.
  */
 
-import { minZeroConfigName } from '../auto-stop/kinds/endpoint-config-name';
-import { TRANSITIONAL_STATUSES } from '../auto-stop/kinds/endpoint-plan';
-import { ENDPOINT_ACTIONS, type SavedEndpoint } from '../auto-stop/kinds/endpoint-types';
+import { minZeroConfigName } from './config-name';
+import { TRANSITIONAL_STATUSES } from './plan';
+import { ENDPOINT_ACTIONS, type SavedEndpoint } from './types';
 
 /** What exists now for one saved endpoint. */
 export interface LiveFacts {
@@ -18,7 +18,19 @@ export interface LiveFacts {
   readonly configExists: boolean;
   /** Models of the saved config that no longer exist. */
   readonly missingModels: readonly string[];
+  /** The live endpoint's CreationTime (ISO), when it exists. */
+  readonly endpointCreatedAt?: string;
+  /** KMS key of the saved config (read when the endpoint has to be created again). */
+  readonly kmsKeyId?: string;
 }
+
+/**
+ * Saved state older than this is dropped instead of applied: budget periods are monthly, so after
+ * three periods the capacity and scaling saved then no longer describe what the team wants, and
+ * putting them back would be a surprise. A parked endpoint's config and models are kept, so it
+ * can still be re-created by hand (the audit record names them).
+ */
+export const SAVED_STATE_MAX_AGE_DAYS = 90;
 
 export type RestoreDecision =
   | {
@@ -75,15 +87,58 @@ function recreateOrBlock(saved: SavedEndpoint, live: LiveFacts): RestoreDecision
   return {
     type: 'recreate',
     saved,
-    reason: `re-create ${saved.endpointName} from config ${saved.endpointConfigName} with its ${Object.keys(saved.tags).length} tag(s)`,
+    reason: `re-create ${saved.endpointName} from config ${saved.endpointConfigName} with its ${Object.keys(saved.tags).length} tag(s)${live.kmsKeyId ? ` (volume key ${live.kmsKeyId}: its key policy must allow this role)` : ''}`,
   };
 }
 
-/** What restore does with one saved endpoint. */
-export function planRestore(saved: SavedEndpoint, live: LiveFacts): RestoreDecision {
+/**
+ * True when the live endpoint was created after the saved state was taken (someone deleted and
+ * re-created it by hand): the saved state describes an endpoint that no longer exists.
+ */
+function recreatedSince(saved: SavedEndpoint, live: LiveFacts): boolean {
+  if (!saved.endpointCreatedAt || !live.endpointCreatedAt || saved.recreatedAt) return false;
+  return Date.parse(live.endpointCreatedAt) > Date.parse(saved.endpointCreatedAt);
+}
+
+/** What restore does with one saved endpoint at time `now`. */
+export function planRestore(saved: SavedEndpoint, live: LiveFacts, now: Date): RestoreDecision {
   const status = live.endpointStatus;
+  const ageDays = (now.getTime() - Date.parse(saved.parkedAt)) / 86_400_000;
+  if (ageDays > SAVED_STATE_MAX_AGE_DAYS)
+    return {
+      type: 'skip',
+      saved,
+      forget: true,
+      reason: `saved state of ${saved.parkedAt.slice(0, 10)} is older than ${SAVED_STATE_MAX_AGE_DAYS} days: expired and dropped, nothing changed${saved.action === ENDPOINT_ACTIONS.park && status === undefined ? ` (config ${saved.endpointConfigName} is kept: re-create the endpoint by hand if it is still wanted)` : ''}`,
+    };
+  if (status !== undefined && recreatedSince(saved, live))
+    return {
+      type: 'skip',
+      saved,
+      forget: true,
+      reason: `endpoint ${saved.endpointName} was re-created (${live.endpointCreatedAt}) after auto-stop saved its state (${saved.endpointCreatedAt}): the saved state is superseded and dropped, the endpoint is not touched`,
+    };
   if (saved.action === ENDPOINT_ACTIONS.park) {
     if (saved.recreatedAt === undefined) {
+      const sameEndpoint =
+        status !== undefined &&
+        saved.endpointCreatedAt !== undefined &&
+        live.endpointCreatedAt !== undefined &&
+        Date.parse(saved.endpointCreatedAt) === Date.parse(live.endpointCreatedAt);
+      // The same endpoint auto-stop began to park: the run stopped before (or at) DeleteEndpoint,
+      // so its scaling may be deregistered. Put it back instead of deleting it now.
+      if (sameEndpoint && status === 'InService')
+        return {
+          type: 'restore-scaling',
+          saved,
+          reason: `park of ${saved.endpointName} did not finish (the endpoint still runs): put back ${saved.scalableTargets.length} scalable target(s) and their policies`,
+        };
+      if (sameEndpoint && isTransitional(status))
+        return {
+          type: 'wait',
+          saved,
+          reason: `park of ${saved.endpointName} did not finish and it is ${status}: the next restore run decides once it settles`,
+        };
       if (status !== undefined)
         return {
           type: 'skip',

@@ -10,12 +10,13 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { awsErrorName } from '../../shared/errors';
-import type { RetryOptions } from '../../shared/retry';
-import { withRetry } from './endpoint-aws';
-import type { SavedEndpoint } from './endpoint-types';
+import { awsErrorName } from '../shared/errors';
+import type { RetryOptions } from '../shared/retry';
+import { withRetry } from './aws';
+import type { SavedEndpoint } from './types';
 
 /** IAM actions this adapter needs on the table. */
 export const ENDPOINT_STATE_TABLE_ACTIONS = [
@@ -183,18 +184,45 @@ export interface AuditRecord {
   readonly notificationId: string;
 }
 
-export async function writeAuditRecord(store: StateStore, record: AuditRecord): Promise<void> {
+/**
+ * Write one audit record; with `forget`, also delete that saved endpoint in the same transaction,
+ * so a finished restore is recorded and forgotten together (or neither, and the next run repeats
+ * it). Transactions need no IAM action of their own: "Permissions for Put, Update, Delete, and Get
+ * actions are governed by the permissions used for the underlying PutItem, UpdateItem,
+ * DeleteItem, and GetItem operations" (DynamoDB Developer Guide, "Using IAM with DynamoDB
+ * transactions").
+ */
+export async function writeAuditRecord(
+  store: StateStore,
+  record: AuditRecord,
+  forget?: Pick<SavedEndpoint, 'projectId' | 'endpointName'>,
+): Promise<void> {
+  const item = {
+    pk: projectPk(record.projectId),
+    sk: `AUDIT#${record.time}#${record.resourceArn}`,
+    recordType: 'audit',
+    ...plain(record),
+  };
+  if (!forget) {
+    await withRetry(
+      () => store.ddb.send(new PutCommand({ TableName: store.tableName, Item: item })),
+      store.retry,
+    );
+    return;
+  }
   await withRetry(
     () =>
       store.ddb.send(
-        new PutCommand({
-          TableName: store.tableName,
-          Item: {
-            pk: projectPk(record.projectId),
-            sk: `AUDIT#${record.time}#${record.resourceArn}`,
-            recordType: 'audit',
-            ...plain(record),
-          },
+        new TransactWriteCommand({
+          TransactItems: [
+            { Put: { TableName: store.tableName, Item: item } },
+            {
+              Delete: {
+                TableName: store.tableName,
+                Key: { pk: projectPk(forget.projectId), sk: savedSk(forget.endpointName) },
+              },
+            },
+          ],
         }),
       ),
     store.retry,

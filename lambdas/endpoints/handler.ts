@@ -1,31 +1,38 @@
 /**
- * The restore function: invoked directly by the platform team (for example when a new budget
- * period starts) with `{ "projectId": "...", "endpointName": "..." }`, it brings back the endpoints
- * auto-stop parked or scaled to zero. Settings: AUDIT_TABLE_NAME, GUARDRAILS_POLICY_FILE.
+ * The restore function: invoked by the platform team with `{ "projectId": "...", "endpointName":
+ * "..." }`, or by EventBridge Scheduler on the first day of a budget period with `{ "projectId":
+ * "...", "trigger": "next-period" }`, it brings back the endpoints auto-stop parked or scaled to
+ * zero. Settings: AUDIT_TABLE_NAME, GUARDRAILS_POLICY_FILE, REPORT_TOPIC_ARN (optional: where
+ * the report of a restore that changed something is sent).
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { z } from 'zod';
-import type { EndpointClients } from '../auto-stop/kinds/endpoint';
 import { requireEnv } from '../shared/env';
 import { loadRuntimePolicy } from '../shared/policy';
 import { logger, metrics, tracer } from '../shared/powertools';
 import { sdkClientConfig } from '../shared/sdk';
+import { formatRestoreReport } from './report';
 import { type RestoreReport, runRestore } from './restore';
+import type { EndpointClients } from './to-zero';
 
 /** The invocation payload. */
 export const RestoreEventSchema = z.strictObject({
   projectId: z.string().min(1),
   endpointName: z.string().min(1).max(63).optional(),
   dryRun: z.boolean().optional(),
+  /** What started the run: a person (default) or the next-period schedule. */
+  trigger: z.enum(['on-request', 'next-period']).optional(),
 });
 export type RestoreEvent = z.infer<typeof RestoreEventSchema>;
 
@@ -59,6 +66,9 @@ export function recordMetrics(report: RestoreReport): void {
     );
 }
 
+/** Sends the report somewhere people read it (an SNS topic in the function). */
+export type ReportSink = (subject: string, text: string) => Promise<void>;
+
 /** Run one restore with the given clients (tests and local runs pass their own). */
 export async function run(
   event: unknown,
@@ -67,6 +77,7 @@ export async function run(
     projectIds: readonly string[];
     now?: () => Date;
     runId: string;
+    report?: ReportSink;
   },
 ): Promise<RestoreReport> {
   const input = parseRestoreEvent(event, deps.projectIds);
@@ -76,12 +87,28 @@ export async function run(
     runId: deps.runId,
   });
   recordMetrics(report);
-  logger.info('restore finished', { report });
+  logger.info('restore finished', { report, trigger: input.trigger ?? 'on-request' });
+  // A scheduled run with nothing saved is the normal case: no message for it.
+  if (deps.report && !report.nothingSaved)
+    await deps.report(
+      `ml-guardrails: endpoints restored for ${input.projectId}${input.trigger === 'next-period' ? ' (new budget period)' : ''}`,
+      formatRestoreReport(report),
+    );
   return report;
+}
+
+/** An SNS topic as the report sink (subject within SNS's 100 characters). */
+export function snsReport(client: SNSClient, topicArn: string): ReportSink {
+  return async (subject, text) => {
+    await client.send(
+      new PublishCommand({ TopicArn: topicArn, Subject: subject.slice(0, 100), Message: text }),
+    );
+  };
 }
 
 const sagemaker = tracer.captureAWSv3Client(new SageMakerClient(sdkClientConfig()));
 const autoscaling = tracer.captureAWSv3Client(new ApplicationAutoScalingClient(sdkClientConfig()));
+const cloudwatch = tracer.captureAWSv3Client(new CloudWatchClient(sdkClientConfig()));
 const ddb = DynamoDBDocumentClient.from(
   tracer.captureAWSv3Client(new DynamoDBClient(sdkClientConfig())),
   {
@@ -89,11 +116,21 @@ const ddb = DynamoDBDocumentClient.from(
   },
 );
 
+const sns = tracer.captureAWSv3Client(new SNSClient(sdkClientConfig()));
+const reportTopicArn = process.env.REPORT_TOPIC_ARN;
+
 export const handler = middy((event: unknown, context: Context) =>
   run(event, {
-    clients: { sagemaker, autoscaling, ddb, tableName: requireEnv('AUDIT_TABLE_NAME') },
+    clients: {
+      sagemaker,
+      autoscaling,
+      cloudwatch,
+      ddb,
+      tableName: requireEnv('AUDIT_TABLE_NAME'),
+    },
     projectIds: loadRuntimePolicy().projects.map((p) => p.id),
     runId: context.awsRequestId,
+    ...(reportTopicArn ? { report: snsReport(sns, reportTopicArn) } : {}),
   }),
 )
   .use(injectLambdaContext(logger, { clearState: true }))

@@ -1,11 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { classifyEndpoint, planEndpoint } from '../../../lambdas/auto-stop/kinds/endpoint-plan';
-import {
-  COPY_COUNT_DIMENSION,
-  VARIANT_DIMENSION,
-} from '../../../lambdas/auto-stop/kinds/endpoint-types';
 import type { Decision, Resource } from '../../../lambdas/auto-stop/types';
-import { details, resource, settings } from './endpoint-fixtures';
+import { classifyEndpoint, planEndpoint } from '../../../lambdas/endpoints/plan';
+import { COPY_COUNT_DIMENSION, VARIANT_DIMENSION } from '../../../lambdas/endpoints/types';
+import { details, resource, settings } from './fixtures';
 
 const asyncEp = { endpointKind: 'async' as const, endpointName: 'batch-async' };
 const icEp = {
@@ -17,6 +14,8 @@ const icEp = {
       instanceType: 'ml.g5.2xlarge',
       currentInstanceCount: 1,
       serverless: false,
+      managedScalingEnabled: true,
+      managedMinInstanceCount: 0,
     },
   ],
   inferenceComponents: [{ name: 'llm-ic', status: 'InService', desiredCopyCount: 2 }],
@@ -106,13 +105,6 @@ describe('planEndpoint', () => {
       /OutOfService/,
     ],
     [
-      'skips an exempt endpoint',
-      resource({}, 'InService', { Project: 'x', 'ml-guardrails:exempt': 'true' }),
-      'park',
-      'skip',
-      /exempt/,
-    ],
-    [
       'does not treat exempt=false as exempt',
       resource({}, 'InService', { 'ml-guardrails:exempt': 'false' }),
       'park',
@@ -188,22 +180,36 @@ describe('planEndpoint', () => {
       'lowers a managed-instance minimum through a config copy',
       resource({
         ...icEp,
-        variants: [{ variantName: 'AllTraffic', serverless: false, managedMinInstanceCount: 1 }],
+        variants: [
+          {
+            variantName: 'AllTraffic',
+            serverless: false,
+            managedScalingEnabled: true,
+            managedMinInstanceCount: 1,
+          },
+        ],
       }),
       'park',
       'act',
-      /MinInstanceCount to 0 \(AllTraffic: 1\) through a copy of the endpoint config/,
+      /first a copy of config .*MinInstanceCount 0 \(AllTraffic was 1\), then, once the endpoint is InService on it, copy counts to 0/,
     ],
     [
       'acts on components at 0 copies while the managed minimum keeps instances',
       resource({
         ...icEp,
         inferenceComponents: [{ name: 'llm-ic', status: 'InService', desiredCopyCount: 0 }],
-        variants: [{ variantName: 'AllTraffic', serverless: false, managedMinInstanceCount: 2 }],
+        variants: [
+          {
+            variantName: 'AllTraffic',
+            serverless: false,
+            managedScalingEnabled: true,
+            managedMinInstanceCount: 2,
+          },
+        ],
       }),
       'park',
       'act',
-      /MinInstanceCount to 0/,
+      /MinInstanceCount 0/,
     ],
     [
       'names a managed minimum it cannot lower when the config is gone',
@@ -211,11 +217,18 @@ describe('planEndpoint', () => {
         ...icEp,
         configExists: false,
         inferenceComponents: [{ name: 'llm-ic', status: 'InService', desiredCopyCount: 0 }],
-        variants: [{ variantName: 'AllTraffic', serverless: false, managedMinInstanceCount: 2 }],
+        variants: [
+          {
+            variantName: 'AllTraffic',
+            serverless: false,
+            managedScalingEnabled: true,
+            managedMinInstanceCount: 2,
+          },
+        ],
       }),
       'park',
       'report',
-      /stays above 0 \(AllTraffic: 2.*still billed/,
+      /MinInstanceCount is above 0 \(AllTraffic: 2\).*is gone.*copies not changed; left running/,
     ],
     [
       'skips inference components that are updating',
@@ -304,5 +317,199 @@ describe('planEndpoint', () => {
     const before = JSON.stringify(input);
     planEndpoint(input, settings('park'));
     expect(JSON.stringify(input)).toBe(before);
+  });
+});
+
+describe('planEndpoint: inference components by what SageMaker bills', () => {
+  const variant = (managed: { enabled?: boolean; min?: number }) => ({
+    variantName: 'AllTraffic',
+    instanceType: 'ml.g5.2xlarge',
+    currentInstanceCount: 2,
+    serverless: false,
+    ...(managed.enabled ? { managedScalingEnabled: true } : {}),
+    ...(managed.min !== undefined ? { managedMinInstanceCount: managed.min } : {}),
+  });
+  const ic = (managed: { enabled?: boolean; min?: number }, configExists = true) =>
+    resource({ ...icEp, configExists, variants: [variant(managed)] });
+
+  // SageMaker Developer Guide, "Scale an endpoint to zero instances": instances are released only
+  // for inference-component endpoints whose variant's ManagedInstanceScaling.MinInstanceCount is 0.
+  it.each([
+    [
+      'managed scaling with minimum 0: copies to 0',
+      ic({ enabled: true, min: 0 }),
+      'report-only',
+      'act',
+      undefined,
+      /copy counts to 0 \(instances are released\)/,
+    ],
+    [
+      'managed minimum above 0: swap first, then copies',
+      ic({ enabled: true, min: 1 }),
+      'report-only',
+      'act',
+      undefined,
+      /first a copy of config.*then.*copy counts to 0/,
+    ],
+    [
+      'managed scaling enabled without a minimum: swap to set 0 explicitly',
+      ic({ enabled: true }),
+      'report-only',
+      'act',
+      undefined,
+      /first a copy of config/,
+    ],
+    [
+      'managed minimum above 0 with the config gone: left running with its cost',
+      ic({ enabled: true, min: 1 }, false),
+      'park',
+      'report',
+      3.04,
+      /is gone.*left running: 2 x ml\.g5\.2xlarge at \$1\.52\/h = \$3\.04\/h/,
+    ],
+    [
+      'managed scaling off under report-only: reported like a classic endpoint, with its cost',
+      ic({}),
+      'report-only',
+      'report',
+      3.04,
+      /no managed instance scaling.*report-only.*left running: .*\$3\.04\/h/,
+    ],
+    [
+      'managed scaling off under park: reported, never done, with its cost',
+      ic({}),
+      'park',
+      'report',
+      3.04,
+      /no managed instance scaling.*park is not done.*left running: .*\$3\.04\/h/,
+    ],
+    [
+      'managed scaling disabled explicitly: treated as off',
+      ic({ enabled: false, min: 0 }),
+      'report-only',
+      'report',
+      3.04,
+      /no managed instance scaling/,
+    ],
+  ])('%s', (_name, input, classic, expectedType, hourlyUsd, reason) => {
+    // Act
+    const decision = planEndpoint(input, settings(classic as 'park' | 'report-only'));
+    // Assess
+    expect(decision.type).toBe(expectedType);
+    expect(decision.hourlyUsd).toBe(hourlyUsd);
+    expect(decision.reason).toMatch(reason);
+  });
+
+  it('never plans copies to 0 for a variant without managed instance scaling', () => {
+    // Prepare
+    const mixed = resource({
+      ...icEp,
+      variants: [variant({ enabled: true, min: 0 }), { ...variant({}), variantName: 'Second' }],
+    });
+    // Act
+    const decision = planEndpoint(mixed, settings('report-only'));
+    // Assess
+    expect(decision.type).not.toBe('act');
+    expect(decision.reason).toMatch(/variant\(s\) Second have no managed instance scaling/);
+  });
+});
+
+describe('planEndpoint: remaining cost of endpoints left running', () => {
+  it.each([
+    [
+      'classic under report-only: instances x price',
+      resource(),
+      'report-only',
+      0.538,
+      /2 x ml\.m5\.xlarge at \$0\.27\/h = \$0\.54\/h still billed/,
+    ],
+
+    [
+      'serverless: billed per request',
+      resource({ endpointKind: 'serverless', variants: [{ variantName: 'v', serverless: true }] }),
+      'park',
+      0,
+      /serverless/,
+    ],
+    [
+      'unknown instance type: cost unknown, said so',
+      resource({
+        variants: [
+          {
+            variantName: 'v',
+            instanceType: 'ml.x99.huge',
+            currentInstanceCount: 1,
+            serverless: false,
+            modelName: 'm',
+          },
+        ],
+      }),
+      'report-only',
+      undefined,
+      /ml\.x99\.huge not in the price table/,
+    ],
+    [
+      'updating endpoint skipped: its cost still named',
+      resource({}, 'Updating'),
+      'park',
+      0.538,
+      /Updating.*left running: .*\$0\.54\/h/,
+    ],
+  ])('%s', (_name, input, classic, hourlyUsd, reason) => {
+    // Act
+    const decision = planEndpoint(input, settings(classic as 'park' | 'report-only'));
+    // Assess
+    expect(decision.hourlyUsd).toBe(hourlyUsd);
+    expect(decision.reason).toMatch(reason);
+  });
+});
+
+describe('planEndpoint: the one exemption rule (lambdas/shared/exemption.ts)', () => {
+  const approved = {
+    ...settings('park'),
+    exemptions: [{ id: 'EXC-1', expires: '2026-12-31', reason: 'launch week', approvedBy: 'cfo' }],
+  };
+  const tagged = (value: string) =>
+    resource({}, 'InService', { Project: 'fraud-detection', 'ml-guardrails:exempt': value });
+
+  it.each([
+    [
+      'an approved, unexpired exemption skips the endpoint with its cost',
+      tagged('EXC-1'),
+      '2026-11-26',
+      'skip',
+      /exempt: EXC-1 approved by cfo.*left running/,
+    ],
+    [
+      'a tag alone (not in the policy) exempts nothing',
+      tagged('true'),
+      '2026-11-26',
+      'act',
+      /park.*no approved exemption with that id: exemption not honoured/,
+    ],
+    [
+      'an expired exemption exempts nothing',
+      tagged('EXC-1'),
+      '2027-01-01',
+      'act',
+      /expired on 2026-12-31/,
+    ],
+  ])('%s', (_name, input, day, expectedType, reason) => {
+    // Act
+    const decision = planEndpoint(input, approved, new Date(`${day}T10:00:00Z`));
+    // Assess
+    expect(decision.type).toBe(expectedType);
+    expect(decision.reason).toMatch(reason);
+  });
+
+  it('uses the time discovery read the endpoint when no time is given', () => {
+    // Prepare
+    const input = resource({ readAt: '2027-01-01T00:00:00.000Z' }, 'InService', {
+      'ml-guardrails:exempt': 'EXC-1',
+    });
+    // Act
+    const decision = planEndpoint(input, approved);
+    // Assess
+    expect(decision.reason).toMatch(/expired/);
   });
 });

@@ -10,9 +10,11 @@ import {
   DescribeScalingPoliciesCommand,
   DescribeScheduledActionsCommand,
 } from '@aws-sdk/client-application-auto-scaling';
-import { awsErrorName, errorMessage } from '../../shared/errors';
-import { isRetryableError, type RetryOptions, retry } from '../../shared/retry';
-import type { ScalableTargetInfo, ScalingPolicyInfo, ScheduledActionInfo } from './endpoint-types';
+import { DescribeEndpointCommand, type SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { awsErrorName, errorMessage } from '../shared/errors';
+import { isRetryableError, type RetryOptions, retry } from '../shared/retry';
+import { TRANSITIONAL_STATUSES } from './plan';
+import type { ScalableTargetInfo, ScalingPolicyInfo, ScheduledActionInfo } from './types';
 
 /**
  * Endpoint calls retry throttling and transient errors (every call here is idempotent) with
@@ -36,7 +38,7 @@ export function withRetry<T>(fn: () => Promise<T>, options: RetryOptions = {}): 
 
 /**
  * True when the error says the resource is gone: SageMaker answers `ValidationException` "Could
- * not find endpoint" (DOMAIN-NOTES.md: same pattern as Stop* on finished jobs), Application Auto
+ * not find endpoint" (SageMaker API Reference, Common Errors: ValidationException), Application Auto
  * Scaling `ObjectNotFoundException`, others `ResourceNotFound`.
  */
 export function isNotFound(err: unknown): boolean {
@@ -125,6 +127,12 @@ export async function describeScalingPolicies(
         ...(p.PredictiveScalingPolicyConfiguration
           ? { predictiveScaling: { ...p.PredictiveScalingPolicyConfiguration } }
           : {}),
+        ...(p.PolicyARN ? { policyArn: p.PolicyARN } : {}),
+        ...(p.Alarms?.length
+          ? {
+              alarmNames: p.Alarms.flatMap((a) => (a.AlarmName ? [a.AlarmName] : [])),
+            }
+          : {}),
       });
     }
     token = page.NextToken;
@@ -195,4 +203,67 @@ export async function deregisterTarget(
   } catch (err) {
     if (!isNotFound(err)) throw err;
   }
+}
+
+/** The endpoint is still changing (Creating, Updating...): the waiter polls again. */
+export class EndpointNotReadyError extends Error {
+  override readonly name = 'EndpointNotReadyError';
+  constructor(
+    readonly endpointName: string,
+    readonly status: string,
+  ) {
+    super(`endpoint ${endpointName} is still ${status}`);
+  }
+}
+
+/**
+ * How long and how often to poll for InService: creating or updating an endpoint takes minutes
+ * (SageMaker Developer Guide, "Scale an endpoint to zero instances": provisioning "takes several
+ * minutes"). Bounded so a run always ends inside its function's timeout.
+ */
+export const IN_SERVICE_WAIT: RetryOptions = {
+  attempts: 200,
+  baseDelayMs: 5_000,
+  maxDelayMs: 20_000,
+  maxElapsedMs: 8 * 60_000,
+};
+
+/**
+ * The config swap inside an auto-stop run waits at most a minute, well inside the auto-stop
+ * functions' timeouts; a longer update ends the outcome as failed with no copy count changed, and
+ * the next run (which then reads the endpoint on its min-0 copy) sets the copies.
+ */
+export const SWAP_WAIT: RetryOptions = { ...IN_SERVICE_WAIT, maxElapsedMs: 60_000 };
+
+/**
+ * Poll DescribeEndpoint until the endpoint leaves its transitional status (through the shared
+ * retry helper: "not ready yet" is the retried error). Returns the status it settled in (InService,
+ * Failed, ...) and its config; throws EndpointNotReadyError when the bound is reached first.
+ */
+export async function waitForEndpoint(
+  sagemaker: SageMakerClient,
+  endpointName: string,
+  options: { readonly wait?: RetryOptions; readonly retry?: RetryOptions } = {},
+): Promise<{ status: string; configName?: string }> {
+  const transitional: readonly string[] = TRANSITIONAL_STATUSES;
+  return retry(
+    async () => {
+      const ep = await withRetry(
+        () => sagemaker.send(new DescribeEndpointCommand({ EndpointName: endpointName })),
+        options.retry,
+      ).catch((err: unknown) => {
+        // Just after CreateEndpoint the endpoint may not be visible yet: poll again.
+        if (isNotFound(err)) throw new EndpointNotReadyError(endpointName, 'not visible yet');
+        throw err;
+      });
+      const status = ep.EndpointStatus ?? 'Unknown';
+      if (transitional.includes(status)) throw new EndpointNotReadyError(endpointName, status);
+      return { status, ...(ep.EndpointConfigName ? { configName: ep.EndpointConfigName } : {}) };
+    },
+    {
+      ...IN_SERVICE_WAIT,
+      ...options.wait,
+      retryOn: (err) => err instanceof EndpointNotReadyError,
+    },
+  );
 }

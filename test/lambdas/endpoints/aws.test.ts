@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isNotFound, withRetry } from '../../../lambdas/auto-stop/kinds/endpoint-aws';
+import { isNotFound, withRetry } from '../../../lambdas/endpoints/aws';
 
 const err = (name: string, message = 'x', extra: Record<string, unknown> = {}) =>
   Object.assign(new Error(message), { name, ...extra });
