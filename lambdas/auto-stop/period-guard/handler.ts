@@ -1,0 +1,126 @@
+/**
+ * Period guard function. Three inputs, one function:
+ * - SageMaker state-change events (EventBridge rules, source `aws.sagemaker`): act at once;
+ * - `{ "task": "sweep" }` (schedule): look for what the events missed, in every project region;
+ * - `{ "task": "digest" }` (daily schedule): one email per project about the previous UTC day.
+ * The handler only wires clients, logger, metrics and configuration; the orchestrator is guard.ts.
+ *
+ * | Variable | Meaning |
+ * | --- | --- |
+ * | GUARD_TABLE_NAME | the guard's table (holds, claims, digest lines) |
+ * | AUDIT_TABLE_NAME | the auto-stop audit table |
+ * | REPORT_TOPIC_ARN | the report topic (digests) |
+ */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
+import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
+import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import middy from '@middy/core';
+import { requireEnv } from '../../shared/env';
+import { loadRuntimePolicy } from '../../shared/policy';
+import { logger, metrics, tracer } from '../../shared/powertools';
+import { AuditLog } from '../audit';
+import { listPacer } from '../pacer';
+import { publishReport, renderDigest } from '../report';
+import type { AutoStopClients } from '../run';
+import { createClients, readAutoStopEnv, sdkConfig } from '../runtime';
+import { emitOutcomeMetrics, kindHandlers } from '../service';
+import { BudgetCache, type GuardDeps, handleStateChange, sendDigests, sweep } from './guard';
+import { previousUtcDay } from './period';
+import { DynamoGuardStore, writeHoldAudit } from './store';
+import { readResourceTags } from './tags';
+
+function createRuntime(env: NodeJS.ProcessEnv = process.env) {
+  const settings = readAutoStopEnv(env);
+  // The sweep reads the same paced listings as a notification run (AUTO_STOP_LIST_RATE).
+  listPacer.setRate(settings.listRate);
+  const auditTableName = requireEnv('AUDIT_TABLE_NAME', env);
+  const guardTableName = requireEnv('GUARD_TABLE_NAME', env);
+  const sdk = createClients(env);
+  const deploymentRegion = requireEnv('AWS_REGION', env);
+  const config = sdkConfig(env);
+  const regional = new Map<string, AutoStopClients>([[deploymentRegion, sdk]]);
+  const clientsFor = (region: string): AutoStopClients => {
+    let clients = regional.get(region);
+    if (!clients) {
+      clients = {
+        sagemaker: tracer.captureAWSv3Client(new SageMakerClient({ ...config, region })),
+        autoScaling: new ApplicationAutoScalingClient({ ...config, region }),
+        tagging: new ResourceGroupsTaggingAPIClient({ ...config, region }),
+        // Budgets is global: one endpoint whatever the region.
+        budgets: sdk.budgets,
+      };
+      regional.set(region, clients);
+    }
+    return clients;
+  };
+  for (const client of [sdk.sagemaker, sdk.tagging, sdk.budgets, sdk.sns, sdk.rawDynamo])
+    tracer.captureAWSv3Client(client);
+  const deps: GuardDeps = {
+    policy: loadRuntimePolicy(env),
+    store: new DynamoGuardStore(sdk.dynamo, guardTableName),
+    clientsFor,
+    deploymentRegion,
+    handlers: kindHandlers(sdk.dynamo, auditTableName),
+    readTags: readResourceTags,
+    audit: new AuditLog(sdk.dynamo, auditTableName),
+    holdAudit: (event) => writeHoldAudit(sdk.dynamo, auditTableName, event),
+    budgetCache: new BudgetCache(),
+    concurrency: settings.concurrency,
+    now: () => new Date(),
+  };
+  return { deps, sdk, auditTableName, reportTopicArn: settings.reportTopicArn };
+}
+
+let runtime: ReturnType<typeof createRuntime> | undefined;
+
+/** Routes one invocation; exported undecorated for tests and the benchmark. */
+export async function handleGuardEvent(event: unknown): Promise<unknown> {
+  runtime ??= createRuntime();
+  const { deps } = runtime;
+  const task = (event as { task?: unknown } | null)?.task;
+  if (task === 'sweep') {
+    const results = await sweep(deps);
+    const recorded = results.reduce((n, r) => n + r.recorded.length, 0);
+    logger.info('Period guard sweep', {
+      results: results.map((r) => ({ ...r, recorded: r.recorded.length })),
+    });
+    emitOutcomeMetrics(results.flatMap((r) => r.recorded));
+    return { task, projects: results.length, recorded };
+  }
+  if (task === 'digest') {
+    const topicArn = runtime.reportTopicArn;
+    if (!topicArn) throw new Error('REPORT_TOPIC_ARN is required to send digests');
+    const { sdk, auditTableName } = runtime;
+    const result = await sendDigests(
+      {
+        ...deps,
+        render: (project, day, entries) => renderDigest(project, day, entries, { auditTableName }),
+        publish: (project, message) => publishReport(sdk.sns, topicArn, project, message),
+      },
+      previousUtcDay(deps.now()),
+    );
+    logger.info('Period guard digest', { ...result });
+    metrics.addMetric('guardDigestsSent', MetricUnit.Count, result.sent.length);
+    return result;
+  }
+  const result = await handleStateChange(deps, event);
+  if (result.status === 'recorded') {
+    logger.info('Period guard acted', { outcome: result.outcome });
+    emitOutcomeMetrics([result.outcome]);
+  } else logger.debug('Period guard: nothing to do', { ...result });
+  return result;
+}
+
+/** Forget the lazily built clients (tests change env between cases). */
+export function resetGuardRuntimeForTests(): void {
+  runtime = undefined;
+}
+
+export const handler = middy(handleGuardEvent)
+  .use(injectLambdaContext(logger, { clearState: true }))
+  .use(logMetrics(metrics))
+  .use(captureLambdaHandler(tracer));
