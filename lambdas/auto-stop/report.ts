@@ -10,6 +10,7 @@ import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { reportAddresses } from '../../lib/config/naming';
 import type { Project, ResourceKind } from '../../lib/config/schema';
 import type { BudgetPeriod } from '../shared/budget-message';
+import { money } from './decide';
 import type { DigestEntry } from './period-guard/store';
 import type { RunReport } from './run-report';
 import type { Outcome } from './types';
@@ -37,7 +38,16 @@ export interface ReportOptions {
 
 /** `9612.3` -> `$9,612.30`: one money format in every email. */
 export function usd(amount: number): string {
-  return `$${amount.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+  return `$${money(amount)}`;
+}
+
+/** Why a run took no action, in the words finance reads. */
+function noActionReason(report: RunReport): string {
+  if (report.rejected) return 'the alert could not be matched to this project';
+  const spend = report.spend;
+  if (spend?.limitMismatch && spend.limitUsd !== undefined && spend.policyLimitUsd !== undefined)
+    return `the budget's limit in AWS (${usd(spend.limitUsd)}) differs from the policy's ${usd(spend.policyLimitUsd)}; nothing is stopped until the two agree`;
+  return 'the spend was not confirmed by the budget itself, so the alert may be outdated or not genuine';
 }
 
 const KIND_LABEL: Record<ResourceKind, string> = {
@@ -182,11 +192,7 @@ export function renderReport(report: RunReport, options: ReportOptions = {}): Di
         ? 'Mode: enforce. Work of this project is stopped when its spend crosses the threshold.'
         : 'Mode: off. Auto-stop does not act for this project.',
   );
-  if (!report.proceed)
-    body.push(
-      '',
-      `No action was taken: ${report.rejected ? 'the alert could not be matched to this project' : 'the spend was not confirmed by the budget itself, so the alert may be outdated or not genuine'}.`,
-    );
+  if (!report.proceed) body.push('', `No action was taken: ${noActionReason(report)}.`);
 
   body.push(
     ...section(

@@ -12,14 +12,19 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { JOB_SPECS } from '../../lambdas/auto-stop/kinds/jobs';
-import { notebookSpec } from '../../lambdas/auto-stop/kinds/notebooks';
 import { STATE_CHANGE_TYPES } from '../../lambdas/auto-stop/period-guard/event';
 import { GUARD_TABLE_ACTIONS } from '../../lambdas/auto-stop/period-guard/store';
 import { TAG_READ_ACTIONS } from '../../lambdas/auto-stop/period-guard/tags';
+import { STOPPABLE_SPECS } from '../../lambdas/shared/sagemaker-kinds';
 import { projectRegions } from '../config/naming';
 import { AutoStopGuardSchema, type GuardrailsPolicy } from '../config/schema';
-import { budgetReadStatement, discoveryStatement, enforcedProjectIds } from './auto-stop-iam';
+import {
+  budgetReadStatement,
+  describeStatement,
+  discoveryStatement,
+  enforcedProjectIds,
+  stopStatement,
+} from './auto-stop-iam';
 import {
   acknowledgeEndpointWildcards,
   endpointAutoStopStatements,
@@ -42,11 +47,6 @@ export interface PeriodGuardProps {
   readonly monitoring?: GuardrailsMonitoring;
   /** Stop calls in flight during a sweep. @default 4 */
   readonly concurrency?: number;
-}
-
-/** SageMaker ARNs of one resource type in every region the policy's projects run in. */
-function regionalArns(regions: readonly string[], type: string): string[] {
-  return regions.map((r) => `arn:${Aws.PARTITION}:sagemaker:${r}:${Aws.ACCOUNT_ID}:${type}/*`);
 }
 
 export class PeriodGuard extends Construct {
@@ -139,19 +139,11 @@ export class PeriodGuard extends Construct {
     // those regions; Stop* still requires the project tag of an enforce-mode project.
     const deployment = Aws.REGION;
     const regions = [...new Set(policy.projects.flatMap((p) => projectRegions(p, deployment)))];
-    const specs = [...JOB_SPECS, notebookSpec];
+    const specs = STOPPABLE_SPECS;
     const enforced = enforcedProjectIds(policy);
-    if (enforced.length > 0) {
-      this.fn.addToRolePolicy(
-        new iam.PolicyStatement({
-          sid: 'StopProjectTaggedSageMakerWork',
-          actions: [...new Set(specs.map((s) => s.stopIamAction))],
-          resources: specs.flatMap((s) => regionalArns(regions, s.taggingType.split(':')[1] ?? '')),
-          conditions: {
-            StringEquals: { [`aws:ResourceTag/${policy.organisation.projectTagKey}`]: enforced },
-          },
-        }),
-      );
+    const stop = stopStatement(specs, policy.organisation.projectTagKey, enforced, regions);
+    if (stop) {
+      this.fn.addToRolePolicy(stop);
       for (const statement of endpointAutoStopStatements(this, {
         projectTagKey: policy.organisation.projectTagKey,
         projectIds: enforced,
@@ -161,6 +153,8 @@ export class PeriodGuard extends Construct {
       acknowledgeEndpointWildcards(this.fn);
     }
     this.fn.addToRolePolicy(discoveryStatement(specs));
+    // The sweep's discovery describes candidates where that is cheaper than listing.
+    this.fn.addToRolePolicy(describeStatement(specs, regions));
     this.fn.addToRolePolicy(
       new iam.PolicyStatement({
         sid: 'ReadSageMakerTags',

@@ -111,14 +111,26 @@ describe('runRelease', () => {
 });
 
 describe('guardrails auto-stop release', () => {
-  const command = (store: MemoryGuardStore, seen: { tables?: unknown } = {}) =>
-    createReleaseCommand(
-      (tables) => {
-        seen.tables = tables;
-        return { store, now: () => NOW };
+  const command = (store: MemoryGuardStore, seen: { tables?: unknown } = {}) => ({
+    commands: [
+      {
+        path: ['auto-stop', 'release'],
+        summary: 'release',
+        load: async () =>
+          createReleaseCommand(
+            (tables) => {
+              seen.tables = tables;
+              return { store, now: () => NOW };
+            },
+            {
+              GUARD_TABLE_NAME: 'guard-from-env',
+              AUDIT_TABLE_NAME: 'audit-from-env',
+              USER: 'alice',
+            },
+          ),
       },
-      { GUARD_TABLE_NAME: 'guard-from-env', AUDIT_TABLE_NAME: 'audit-from-env', USER: 'alice' },
-    );
+    ],
+  });
 
   it('prints exactly one JSON document with --json, and reads the tables from the environment', async () => {
     // Prepare
@@ -138,7 +150,7 @@ describe('guardrails auto-stop release', () => {
         EXAMPLE_POLICY_FILE,
       ],
       io,
-      [command(store, seen)],
+      command(store, seen),
     );
     // Assess
     expect(code).toBe(0);
@@ -166,12 +178,12 @@ describe('guardrails auto-stop release', () => {
         EXAMPLE_POLICY_FILE,
       ],
       io,
-      [command(new MemoryGuardStore())],
+      command(new MemoryGuardStore()),
     );
     expect(code).toBe(1);
     expect(JSON.parse(out.join(''))).toEqual({
       ok: false,
-      errors: [expect.stringContaining('no hold')],
+      errors: [{ code: 'failed', message: expect.stringContaining('no hold') }],
     });
   });
 
@@ -180,22 +192,20 @@ describe('guardrails auto-stop release', () => {
     [['--project', 'fraud-detection', '--json', '--bogus'], "Unknown option '--bogus'"],
   ])('answers usage errors %j with exit 2 and one JSON document', async (args, message) => {
     const { io, out } = capture();
-    const code = await main(['auto-stop', 'release', ...args], io, [
-      command(new MemoryGuardStore()),
-    ]);
+    const code = await main(['auto-stop', 'release', ...args], io, command(new MemoryGuardStore()));
     expect(code).toBe(2);
     expect(JSON.parse(out.join(''))).toEqual({
       ok: false,
-      errors: [expect.stringContaining(message)],
+      errors: [{ code: 'usage', message: expect.stringContaining(message) }],
     });
   });
 
-  it('prints the usage on stderr for a usage error without --json (exit 2)', async () => {
+  it('names the error and where the usage is on stderr without --json (exit 2)', async () => {
     const { io, err } = capture();
-    const code = await main(['auto-stop', 'release'], io, [command(new MemoryGuardStore())]);
+    const code = await main(['auto-stop', 'release'], io, command(new MemoryGuardStore()));
     expect(code).toBe(2);
     expect(err.join('\n')).toContain('--project is required');
-    expect(err.join('\n')).toContain('Usage: guardrails auto-stop release');
+    expect(err.join('\n')).toContain('guardrails auto-stop release --help');
   });
 
   it('is listed in guardrails --help', async () => {

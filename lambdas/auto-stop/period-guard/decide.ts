@@ -4,9 +4,8 @@
  * resource and period), and whether the budget now lifts the hold.
  */
 import type { AutoStopMode, AutoStopSettings } from '../../../lib/config/schema';
-import { exemptionOf } from '../../shared/exemption';
 import { type BudgetSpend, spendDecision } from '../decide';
-import type { Decision, Resource } from '../types';
+import type { Decision } from '../types';
 
 /** "Over threshold for period P": recorded when a verified notification crosses the threshold. */
 export interface Hold {
@@ -56,52 +55,27 @@ export type GuardVerdict =
       readonly reason: string;
     };
 
-/** The resource without its exemption tag, so the kind's plan decides only kind and state. */
-function withoutExemptionRequest(resource: Resource, tagKey: string): Resource {
-  if (!(tagKey in resource.tags)) return resource;
-  const { [tagKey]: _omitted, ...tags } = resource.tags;
-  return { ...resource, tags };
-}
-
 /**
- * The same rules as a notification run: the project's current mode, the one exemption rule
- * (`exemptionOf`: only approved, unexpired exemptions), then the kind's own pure plan (state,
- * enabled kinds, endpoint handling).
+ * The same rules as a notification run: the project's current mode decides what happens to the
+ * kind's own decision (`planRegistryKind` or the kind handler's plan, which apply the one
+ * exemption rule, the enabled kinds and the running state).
  */
 export function guardVerdict(input: {
   readonly state: HoldState;
-  readonly settings: AutoStopSettings;
-  readonly resource: Resource;
-  readonly plan: (resource: Resource, settings: AutoStopSettings) => Decision;
-  readonly now: Date;
+  readonly settings: Pick<AutoStopSettings, 'mode'>;
+  readonly decision: Decision;
 }): GuardVerdict {
-  const { state, settings, resource } = input;
+  const { state, settings, decision } = input;
   if (!state.active) return { type: 'ignore', reason: state.reason };
   if (settings.mode === 'off')
     return { type: 'ignore', reason: 'auto-stop mode is off for this project' };
-  const exemption = exemptionOf(
-    resource.tags,
-    { tagKey: settings.exemptionTag, approvals: settings.exemptions },
-    input.now,
-  );
-  if (exemption.exempt)
+  if (decision.type === 'act')
     return {
-      type: 'skip',
-      decision: { type: 'skip', resource, reason: exemption.reason },
-      reason: exemption.reason,
+      type: settings.mode === 'enforce' ? 'act' : 'would-act',
+      decision,
+      reason: decision.reason,
     };
-  const decision = input.plan(withoutExemptionRequest(resource, settings.exemptionTag), settings);
-  const refused = exemption.refused ? ` (exemption refused: ${exemption.refused})` : '';
-  const reason = `${decision.reason}${refused}`;
-  if (decision.type === 'skip')
-    return { type: 'skip', decision: { ...decision, resource }, reason };
-  if (decision.type === 'report')
-    return { type: 'report', decision: { ...decision, resource }, reason };
-  return {
-    type: settings.mode === 'enforce' ? 'act' : 'would-act',
-    decision: { ...decision, resource, reason },
-    reason,
-  };
+  return { type: decision.type, decision, reason: decision.reason };
 }
 
 /** What the claim table remembers about a resource in a period. */
@@ -135,15 +109,22 @@ export function claimAllowed(
   return verdict === 'act' && existing.claimedAt < nowMs - leaseMs;
 }
 
-/** Whether the budget, re-read now, still confirms the threshold; if not, the hold lifts. */
+/**
+ * Whether the budget, re-read now, still confirms the threshold against the policy's amount (the
+ * same check as a notification run); if not (spend below the threshold, or a limit changed away
+ * from the policy's, for which a notification run stops nothing either), the hold lifts.
+ */
 export function liftDecision(
   spend: BudgetSpend,
   settings: Pick<AutoStopSettings, 'thresholdPct'>,
+  policyLimitUsd: number,
 ): { readonly lift: boolean; readonly reason: string } {
-  const check = spendDecision(spend, settings);
+  const check = spendDecision(spend, settings, policyLimitUsd);
   if (check.confirmed) return { lift: false, reason: check.reason };
   return {
     lift: true,
-    reason: `the budget was raised or the spend corrected: spend is now below ${settings.thresholdPct} % of the limit`,
+    reason: check.limitMismatch
+      ? `the budget was changed: ${check.reason}`
+      : `the spend was corrected: spend is now below ${settings.thresholdPct} % of the limit`,
   };
 }

@@ -6,34 +6,45 @@
  */
 import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { projectRegions } from '../../../lib/config/naming';
-import type { GuardrailsPolicy, Project } from '../../../lib/config/schema';
+import type { Project } from '../../../lib/config/schema';
 import { mapLimit } from '../../shared/concurrency';
+import { regionOfArn } from '../../shared/sagemaker-kinds';
 import type { AuditLog } from '../audit';
 import { readBudgetSpend } from '../budgets';
+import { actOne } from '../executor';
+import { findAndPlan } from '../find-resources';
+import type { AutoStopDeps } from '../orchestrator';
+import { planRegistryKind } from '../plan';
 import type { DigestMessage } from '../report';
-import { type AutoStopClients, isRetryable, planProject } from '../run';
-import type { KindHandler, Outcome, Resource, RunContext, SageMakerClients } from '../types';
+import type { Decision, Outcome, Resource, RunContext } from '../types';
 import { type GuardVerdict, guardVerdict, type Hold, holdState, liftDecision } from './decide';
-import { parseStateChange } from './event';
+import { parseStateChange, type StateChange } from './event';
 import { periodOf } from './period';
 import type { DigestEntry, GuardStore, HoldAuditEvent } from './store';
 
-export interface GuardDeps {
-  readonly policy: GuardrailsPolicy;
+/**
+ * What the guard shares with a notification run (`buildDeps`): the policy, one set of clients per
+ * region, Budgets, the kind handlers outside the registry (endpoints), the listing pace, the
+ * concurrency of actions and the clock; plus its own store and audits.
+ */
+export interface GuardDeps
+  extends Pick<
+    AutoStopDeps,
+    | 'policy'
+    | 'budgets'
+    | 'regions'
+    | 'deploymentRegion'
+    | 'handlers'
+    | 'concurrency'
+    | 'pace'
+    | 'now'
+  > {
   readonly store: GuardStore;
-  /** SDK clients for a region (the sweep covers every region of a project). */
-  readonly clientsFor: (region: string) => AutoStopClients;
-  /** The region the guard is deployed in (`projectRegions` falls back to it). */
-  readonly deploymentRegion: string;
-  readonly handlers: readonly KindHandler<SageMakerClients>[];
   readonly readTags: (client: SageMakerClient, arn: string) => Promise<Record<string, string>>;
   readonly audit?: Pick<AuditLog, 'write'>;
   readonly holdAudit?: (event: HoldAuditEvent) => Promise<void>;
   /** Remembers budget re-reads for a few minutes, so a burst of events reads the budget once. */
   readonly budgetCache?: BudgetCache;
-  /** Decisions carried out at once during a sweep. @default 4 */
-  readonly concurrency?: number;
-  readonly now: () => Date;
 }
 
 /** Budget re-reads per project, reused for `ttlMs` (Budgets refreshes its figures a few times a day). */
@@ -79,9 +90,8 @@ async function liftIfBudgetRaised(
   const nowMs = deps.now().getTime();
   let check = useCache ? deps.budgetCache?.get(project.id, nowMs) : undefined;
   if (!check) {
-    const clients = deps.clientsFor(deps.deploymentRegion);
-    const spend = await readBudgetSpend(clients.budgets, hold.accountId, hold.budgetName);
-    const decision = liftDecision(spend, project.autoStop);
+    const spend = await readBudgetSpend(deps.budgets, hold.accountId, hold.budgetName);
+    const decision = liftDecision(spend, project.autoStop, project.monthlyBudgetUsd);
     deps.budgetCache?.set(project.id, nowMs, decision);
     check = { at: nowMs, ...decision };
   }
@@ -100,17 +110,17 @@ async function liftIfBudgetRaised(
 }
 
 /**
- * Claims, carries out (enforce) or records (dry-run, exempt, report-only) one verdict, then
- * audits it and adds it to the day's digest. A failed stop gives its claim back, so the next event
- * or sweep tries again.
+ * Claims, carries out (enforce, through the executor's `actOne`: the registry's stop call or the
+ * kind's handler) or records (dry-run, exempt, report-only) one verdict, then audits it and adds
+ * it to the day's digest. A failed stop gives its claim back, so the next event or sweep tries
+ * again.
  */
 async function carryOut(
   deps: GuardDeps,
   project: Project,
   hold: Hold,
   verdict: GuardVerdict,
-  clients: SageMakerClients,
-  source: { readonly kind: 'event' | 'sweep'; readonly id: string; readonly region: string },
+  source: { readonly kind: 'event' | 'sweep'; readonly id: string },
 ): Promise<GuardResult> {
   if (verdict.type === 'ignore') return { status: 'ignored', reason: verdict.reason };
   const resource = verdict.decision.resource;
@@ -123,15 +133,8 @@ async function carryOut(
   const notificationId = `guard:${source.kind}:${source.id}`;
   let outcome: Outcome;
   if (verdict.type === 'act' && verdict.decision.type === 'act') {
-    const handler = deps.handlers.find((h) => h.kinds.includes(resource.kind));
     const ctx: RunContext = { project, settings: project.autoStop, notificationId, now: deps.now };
-    outcome = handler
-      ? await handler.act(clients, verdict.decision, ctx)
-      : {
-          ...outcomeOf({ ...verdict, type: 'skip' }),
-          result: 'failed',
-          error: `NoHandlerError: no handler for ${resource.kind} in this build`,
-        };
+    outcome = await actOne(deps, verdict.decision, ctx);
     if (outcome.result === 'failed') await deps.store.unclaim(hold, resource.arn);
   } else {
     outcome = outcomeOf(verdict);
@@ -142,7 +145,7 @@ async function carryOut(
     kind: outcome.kind,
     name: outcome.name,
     arn: outcome.resourceArn,
-    region: source.region,
+    region: regionOfArn(outcome.resourceArn) ?? deps.deploymentRegion,
     result: outcome.result,
     action: outcome.action,
     reason: outcome.reason,
@@ -154,25 +157,45 @@ async function carryOut(
   return { status: 'recorded', outcome };
 }
 
-/** The live resource an event names: endpoints are described again (their plan needs details). */
-async function liveResource(
-  clients: AutoStopClients,
-  handler: KindHandler<SageMakerClients>,
-  change: { kind: Resource['kind']; arn: string; name: string; status: string },
-  tags: Record<string, string>,
+/**
+ * The decision for the resource an event names, by the same rules as a notification run:
+ * registry kinds (jobs, notebooks) by `planRegistryKind` on the event's status and tags; other
+ * kinds (endpoints) are described again by their handler, whose plan needs their details.
+ * Undefined when the resource is gone or no rule in this build knows its kind.
+ */
+async function planEvent(
+  deps: GuardDeps,
+  change: StateChange,
+  tags: Readonly<Record<string, string>>,
   ctx: RunContext,
-): Promise<Resource | undefined> {
-  if (change.kind !== 'endpoint') return { ...change, tags };
+): Promise<Decision | undefined> {
+  const resource: Resource = {
+    arn: change.arn,
+    kind: change.kind,
+    name: change.name,
+    status: change.status,
+    tags,
+  };
+  const registry = planRegistryKind(resource, ctx.settings, deps.now());
+  if (registry) return registry;
+  const handler = deps.handlers.find((h) => h.kinds.includes(change.kind));
+  const clients = deps.regions.get(change.region);
+  if (!handler || !clients) return undefined;
   const [live] = await handler.discover(clients, [{ arn: change.arn, tags }], ctx);
-  return live;
+  return live ? handler.plan(live, ctx.settings) : undefined;
 }
 
 /** One SageMaker state-change event. A stop that fails with a retryable error throws (Lambda retries). */
 export async function handleStateChange(deps: GuardDeps, event: unknown): Promise<GuardResult> {
   const parsed = parseStateChange(event);
   if (!parsed.ok) return { status: 'ignored', reason: parsed.reason };
-  const change = parsed.change;
-  const clients = deps.clientsFor(change.region || deps.deploymentRegion);
+  const change = { ...parsed.change, region: parsed.change.region || deps.deploymentRegion };
+  const clients = deps.regions.get(change.region);
+  if (!clients)
+    return {
+      status: 'ignored',
+      reason: `${change.kind} ${change.name}: region ${change.region} is not among the policy's regions`,
+    };
   const tags = change.tags ?? (await deps.readTags(clients.sagemaker, change.arn));
   const projectId = tags[deps.policy.organisation.projectTagKey];
   const project = deps.policy.projects.find((p) => p.id === projectId);
@@ -185,29 +208,28 @@ export async function handleStateChange(deps: GuardDeps, event: unknown): Promis
   if (!state.active) return { status: 'ignored', reason: state.reason };
   const lifted = await liftIfBudgetRaised(deps, project, state.hold, true);
   if (lifted) return { status: 'lifted', reason: lifted };
-  const handler = deps.handlers.find((h) => h.kinds.includes(change.kind));
-  if (!handler) return { status: 'ignored', reason: `no handler for ${change.kind} in this build` };
   const ctx: RunContext = {
     project,
     settings: project.autoStop,
     notificationId: `guard:event:${change.eventId}`,
     now: deps.now,
   };
-  const resource = await liveResource(clients, handler, change, tags, ctx);
-  if (!resource) return { status: 'ignored', reason: `${change.kind} ${change.name} is gone` };
-  const verdict = guardVerdict({
-    state,
-    settings: project.autoStop,
-    resource,
-    plan: (r, s) => handler.plan(r, s),
-    now: deps.now(),
-  });
-  const result = await carryOut(deps, project, state.hold, verdict, clients, {
+  const decision = await planEvent(deps, change, tags, ctx);
+  if (!decision)
+    return {
+      status: 'ignored',
+      reason: `${change.kind} ${change.name}: gone, or no rule for ${change.kind} in this build`,
+    };
+  const verdict = guardVerdict({ state, settings: project.autoStop, decision });
+  const result = await carryOut(deps, project, state.hold, verdict, {
     kind: 'event',
     id: change.eventId,
-    region: change.region,
   });
-  if (result.status === 'recorded' && isRetryable(result.outcome))
+  if (
+    result.status === 'recorded' &&
+    result.outcome.result === 'failed' &&
+    result.outcome.retryable
+  )
     throw new Error(
       `Stopping ${change.kind} ${change.name} failed and will be retried: ${result.outcome.error}`,
     );
@@ -224,7 +246,10 @@ export interface SweepProjectResult {
   readonly duplicates: number;
 }
 
-/** Every held project, in every region it runs in: what the events missed. */
+/**
+ * Every held project, in every region it runs in: what the events missed. Finding and planning
+ * is the notification run's (`findAndPlan`: bounded discovery, tags of the candidates only).
+ */
 export async function sweep(deps: GuardDeps): Promise<SweepProjectResult[]> {
   const results: SweepProjectResult[] = [];
   const sweptAt = deps.now().toISOString();
@@ -241,49 +266,29 @@ export async function sweep(deps: GuardDeps): Promise<SweepProjectResult[]> {
       results.push({ ...base, status: 'lifted', reason: lifted });
       continue;
     }
-    const regions = projectRegions(project, deps.deploymentRegion);
-    const recorded: Outcome[] = [];
-    let duplicates = 0;
-    for (const region of regions) {
-      const clients = deps.clientsFor(region);
-      const ctx: RunContext = {
+    const ctx: RunContext = {
+      project,
+      settings: project.autoStop,
+      notificationId: `guard:sweep:${sweptAt}`,
+      now: deps.now,
+    };
+    const { decisions } = await findAndPlan(deps, ctx);
+    const handled = await mapLimit(decisions, deps.concurrency, (decision) =>
+      carryOut(
+        deps,
         project,
-        settings: project.autoStop,
-        notificationId: `guard:sweep:${sweptAt}`,
-        now: deps.now,
-      };
-      const { decisions } = await planProject(
-        { policy: deps.policy, clients, handlers: deps.handlers },
-        ctx,
-      );
-      const handled = await mapLimit(decisions, deps.concurrency ?? 4, async (d) => {
-        const handler = deps.handlers.find((h) => h.kinds.includes(d.resource.kind));
-        if (!handler) return undefined;
-        const verdict = guardVerdict({
-          state,
-          settings: project.autoStop,
-          resource: d.resource,
-          plan: (r, s) => handler.plan(r, s),
-          now: deps.now(),
-        });
-        return carryOut(deps, project, state.hold, verdict, clients, {
-          kind: 'sweep',
-          id: sweptAt,
-          region,
-        });
-      });
-      for (const r of handled) {
-        if (r?.status === 'recorded') recorded.push(r.outcome);
-        if (r?.status === 'duplicate') duplicates++;
-      }
-    }
+        state.hold,
+        guardVerdict({ state, settings: project.autoStop, decision }),
+        { kind: 'sweep', id: sweptAt },
+      ),
+    );
     results.push({
       ...base,
       status: 'swept',
       reason: `held for period ${state.hold.periodId}`,
-      regions,
-      recorded,
-      duplicates,
+      regions: projectRegions(project, deps.deploymentRegion),
+      recorded: handled.flatMap((r) => (r.status === 'recorded' ? [r.outcome] : [])),
+      duplicates: handled.filter((r) => r.status === 'duplicate').length,
     });
   }
   return results;

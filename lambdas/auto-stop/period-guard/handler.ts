@@ -15,19 +15,15 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
-import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
-import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
-import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import middy from '@middy/core';
 import { requireEnv } from '../../shared/env';
 import { loadRuntimePolicy } from '../../shared/policy';
 import { logger, metrics, tracer } from '../../shared/powertools';
-import { AuditLog } from '../audit';
-import { listPacer } from '../pacer';
+import { createClients, policyRegions } from '../clients';
+import { buildDeps } from '../deps';
+import { emitOutcomeMetrics } from '../metrics';
 import { publishReport, renderDigest } from '../report';
-import type { AutoStopClients } from '../run';
-import { createClients, readAutoStopEnv, sdkConfig } from '../runtime';
-import { emitOutcomeMetrics, kindHandlers } from '../service';
+import { readAutoStopEnv } from '../settings';
 import { BudgetCache, type GuardDeps, handleStateChange, sendDigests, sweep } from './guard';
 import { previousUtcDay } from './period';
 import { DynamoGuardStore, writeHoldAudit } from './store';
@@ -35,42 +31,24 @@ import { readResourceTags } from './tags';
 
 function createRuntime(env: NodeJS.ProcessEnv = process.env) {
   const settings = readAutoStopEnv(env);
-  // The sweep reads the same paced listings as a notification run (AUTO_STOP_LIST_RATE).
-  listPacer.setRate(settings.listRate);
   const auditTableName = requireEnv('AUDIT_TABLE_NAME', env);
   const guardTableName = requireEnv('GUARD_TABLE_NAME', env);
-  const sdk = createClients(env);
-  const deploymentRegion = requireEnv('AWS_REGION', env);
-  const config = sdkConfig(env);
-  const regional = new Map<string, AutoStopClients>([[deploymentRegion, sdk]]);
-  const clientsFor = (region: string): AutoStopClients => {
-    let clients = regional.get(region);
-    if (!clients) {
-      clients = {
-        sagemaker: tracer.captureAWSv3Client(new SageMakerClient({ ...config, region })),
-        autoScaling: new ApplicationAutoScalingClient({ ...config, region }),
-        tagging: new ResourceGroupsTaggingAPIClient({ ...config, region }),
-        // Budgets is global: one endpoint whatever the region.
-        budgets: sdk.budgets,
-      };
-      regional.set(region, clients);
-    }
-    return clients;
-  };
-  for (const client of [sdk.sagemaker, sdk.tagging, sdk.budgets, sdk.sns, sdk.rawDynamo])
-    tracer.captureAWSv3Client(client);
+  const policy = loadRuntimePolicy(env);
+  // One set of clients per region the policy lists: the sweep covers every region of a project.
+  const sdk = createClients(policyRegions(policy, settings.region), env);
+  for (const c of [sdk.budgets, sdk.sns, sdk.rawDynamo]) tracer.captureAWSv3Client(c);
+  for (const r of sdk.regions.values())
+    for (const c of [r.sagemaker, r.sagemakerList, r.tagging, r.autoScaling])
+      if (c) tracer.captureAWSv3Client(c);
+  // The same dependencies as a notification run (paced listings, endpoint handler, audit), never
+  // fanning out to the work queue: the guard acts on a few resources at a time.
+  const run = buildDeps(policy, sdk, { ...settings, auditTableName, workQueueUrl: undefined });
   const deps: GuardDeps = {
-    policy: loadRuntimePolicy(env),
+    ...run,
     store: new DynamoGuardStore(sdk.dynamo, guardTableName),
-    clientsFor,
-    deploymentRegion,
-    handlers: kindHandlers(sdk.dynamo, auditTableName),
     readTags: readResourceTags,
-    audit: new AuditLog(sdk.dynamo, auditTableName),
     holdAudit: (event) => writeHoldAudit(sdk.dynamo, auditTableName, event),
     budgetCache: new BudgetCache(),
-    concurrency: settings.concurrency,
-    now: () => new Date(),
   };
   return { deps, sdk, auditTableName, reportTopicArn: settings.reportTopicArn };
 }

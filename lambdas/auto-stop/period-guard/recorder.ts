@@ -4,7 +4,7 @@
  * Without GUARD_TABLE_NAME (the guard is not deployed, or a local run) nothing is recorded.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { RunReport } from '../run';
+import type { RunReport } from '../run-report';
 import { recordHold } from './guard';
 import { DynamoGuardStore, writeHoldAudit } from './store';
 

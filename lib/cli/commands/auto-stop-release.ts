@@ -4,7 +4,6 @@
  * without the CLI; the command is a thin parse-and-print shell.
  */
 import { userInfo } from 'node:os';
-import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { releaseHold } from '../../../lambdas/auto-stop/period-guard/guard';
@@ -15,9 +14,9 @@ import {
   writeHoldAudit,
 } from '../../../lambdas/auto-stop/period-guard/store';
 import { errorMessage } from '../../../lambdas/shared/errors';
-import { DEFAULT_POLICY_FILE, loadPolicyFile } from '../../config/load';
+import { loadPolicyFile } from '../../config/load';
 import type { GuardrailsPolicy } from '../../config/schema';
-import { type CliCommand, type CliIo, UsageError } from '../command';
+import { CliError, type CommandModule, stringOption, UsageError } from '../command';
 
 /** Environment variables naming the tables (the same names the functions use). */
 export const GUARD_TABLE_ENV = 'GUARD_TABLE_NAME';
@@ -76,25 +75,7 @@ export async function runRelease(
   }
 }
 
-const USAGE = `Usage: guardrails auto-stop release --project <id> [--reason <text>] [--json]
-                                 [--table <guard table>] [--audit-table <audit table>]
-                                 [--policy <file>]
-
-Lifts the period guard's hold on a project before its budget period ends, so work the project
-starts is no longer stopped. Use it after the budget was raised or the overspend was approved.
-The release is written to the audit table with who ran it and why.
-
-Options:
-  --project <id>          project to release (required; must be in the policy)
-  --reason <text>         why (kept in the audit record; default "released by hand")
-  --table <name>          guard table (default: $${GUARD_TABLE_ENV})
-  --audit-table <name>    audit table (default: $${AUDIT_TABLE_ENV}; no audit record without it)
-  --policy <file>         policy file (default: ${DEFAULT_POLICY_FILE})
-  --json                  print one JSON document ({"ok": ..., ...}) on stdout
-
-Exit code 0 released, 1 no hold to release or AWS error, 2 usage error.`;
-
-/** Build the command; tests pass their own dependencies. */
+/** Build the command; tests pass their own dependencies and environment. */
 export function createReleaseCommand(
   makeDeps: (tables: { guard: string; audit: string | undefined }) => ReleaseDeps = (tables) => {
     // Default configuration: credential chain, AWS_REGION and AWS_ENDPOINT_URL apply.
@@ -107,70 +88,49 @@ export function createReleaseCommand(
     };
   },
   env: NodeJS.ProcessEnv = process.env,
-): CliCommand {
+): CommandModule {
   return {
-    path: ['auto-stop', 'release'],
-    summary: 'Lift the period guard hold on a project (audited)',
-    usage: USAGE,
-    async run(args: string[], io: CliIo): Promise<number> {
-      const json = args.includes('--json');
-      const fail = (code: 1 | 2, message: string): number => {
-        if (json) io.out(JSON.stringify({ ok: false, errors: [message] }, null, 2));
-        else io.err(`guardrails auto-stop release: ${message}`);
-        return code;
-      };
-      // Without --json the router prints usage errors with the usage text (exit 2).
-      const usage = (message: string): number => {
-        if (json) return fail(2, message);
-        throw new UsageError(message);
-      };
-      let values: Record<string, string | boolean | undefined>;
-      try {
-        ({ values } = parseArgs({
-          args,
-          options: {
-            project: { type: 'string' },
-            reason: { type: 'string' },
-            table: { type: 'string' },
-            'audit-table': { type: 'string' },
-            policy: { type: 'string' },
-            json: { type: 'boolean' },
-          },
-        }));
-      } catch (err) {
-        return usage(errorMessage(err));
-      }
-      const text = (name: string) =>
-        typeof values[name] === 'string' ? (values[name] as string) : undefined;
-      const project = text('project');
-      const guard = text('table') ?? env[GUARD_TABLE_ENV];
-      if (!project) return usage('--project is required');
-      if (!guard) return usage(`--table or ${GUARD_TABLE_ENV} is required`);
-      let policy: GuardrailsPolicy;
-      try {
-        policy = loadPolicyFile(text('policy') ?? DEFAULT_POLICY_FILE);
-      } catch (err) {
-        if (!json) throw err;
-        return fail(1, errorMessage(err));
-      }
+    options: [
+      {
+        flags: '--project <id>',
+        description: 'project to release (required; must be in the policy)',
+      },
+      {
+        flags: '--reason <text>',
+        description: 'why (kept in the audit record; default "released by hand")',
+      },
+      { flags: '--table <name>', description: `guard table (default: $${GUARD_TABLE_ENV})` },
+      {
+        flags: '--audit-table <name>',
+        description: `audit table (default: $${AUDIT_TABLE_ENV}; no audit record without it)`,
+      },
+    ],
+    aws: true,
+    help: `Lifts the period guard's hold on a project before its budget period ends, so work the project
+starts is no longer stopped. Use it after the budget was raised or the overspend was approved.
+The release is written to the audit table with who ran it and why.
+
+Exit code 0 released, 1 no hold to release or AWS error, 2 usage error.`,
+    async run({ options, global }) {
+      const projectId = stringOption(options, 'project');
+      if (!projectId) throw new UsageError('--project is required');
+      const guard = stringOption(options, 'table') ?? env[GUARD_TABLE_ENV];
+      if (!guard) throw new UsageError(`--table or ${GUARD_TABLE_ENV} is required`);
+      const policy = loadPolicyFile(global.policyFile);
       const result = await runRelease(
-        makeDeps({
-          guard,
-          audit: (values['audit-table'] as string | undefined) ?? env[AUDIT_TABLE_ENV],
-        }),
+        makeDeps({ guard, audit: stringOption(options, 'auditTable') ?? env[AUDIT_TABLE_ENV] }),
         policy,
         {
-          projectId: project,
-          reason: text('reason') ?? 'released by hand',
+          projectId,
+          reason: stringOption(options, 'reason') ?? 'released by hand',
           by: `cli:${env.USER ?? userInfo().username}`,
         },
       );
-      if (json) io.out(JSON.stringify(result.json, null, 2));
-      else if (result.exitCode === 0) io.out(result.text);
-      else io.err(result.text);
-      return result.exitCode;
+      if (result.exitCode === 2) throw new UsageError(result.text);
+      if (result.exitCode === 1) throw new CliError(result.text);
+      return result;
     },
   };
 }
 
-export const autoStopReleaseCommand: CliCommand = createReleaseCommand();
+export const autoStopReleaseCommand: CommandModule = createReleaseCommand();

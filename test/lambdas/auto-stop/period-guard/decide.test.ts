@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { planStop } from '../../../../lambdas/auto-stop/kinds/common';
 import {
   ACT_LEASE_MS,
   claimAllowed,
@@ -8,6 +7,7 @@ import {
   holdState,
   liftDecision,
 } from '../../../../lambdas/auto-stop/period-guard/decide';
+import { planStop } from '../../../../lambdas/auto-stop/plan';
 import type { AutoStopSettings } from '../../../../lib/config/schema';
 import { examplePolicy } from '../../../helpers/app';
 import { resource } from '../fakes';
@@ -31,7 +31,7 @@ const settings = (over: Partial<AutoStopSettings> = {}): AutoStopSettings => ({
   ...over,
 });
 const plan = (r: Parameters<typeof planStop>[0], s: AutoStopSettings) =>
-  planStop(r, s, { runningStatus: 'InProgress', action: 'stop-training-job' });
+  planStop(r, s, { runningStatus: 'InProgress', action: 'stop-training-job' }, NOW);
 
 describe('holdState', () => {
   it.each([
@@ -78,18 +78,14 @@ describe('guardVerdict', () => {
       'skip',
     ],
   ] as const)('%s -> %s', (_name, r, s, expected) => {
-    expect(guardVerdict({ state: active, settings: s, resource: r, plan, now: NOW }).type).toBe(
-      expected,
-    );
+    expect(guardVerdict({ state: active, settings: s, decision: plan(r, s) }).type).toBe(expected);
   });
 
   it('ignores everything without an active hold', () => {
     const verdict = guardVerdict({
       state: holdState(undefined, NOW),
       settings: settings(),
-      resource: resource(),
-      plan,
-      now: NOW,
+      decision: plan(resource(), settings()),
     });
     expect(verdict).toEqual({ type: 'ignore', reason: expect.stringContaining('no hold') });
   });
@@ -99,9 +95,7 @@ describe('guardVerdict', () => {
     const verdict = guardVerdict({
       state: active,
       settings: settings(),
-      resource: r,
-      plan,
-      now: NOW,
+      decision: plan(r, settings()),
     });
     expect(verdict.type === 'act' && verdict.decision.resource).toBe(r);
     expect(verdict.type === 'act' && verdict.reason).toMatch(
@@ -155,6 +149,6 @@ describe('liftDecision', () => {
     ['the limit raised mid-period', 9800, 15000, true],
     ['a limit of zero', 10, 0, true],
   ])('%s -> lift %s', (_name, actualUsd, limitUsd, lift) => {
-    expect(liftDecision({ actualUsd, limitUsd }, { thresholdPct: 95 }).lift).toBe(lift);
+    expect(liftDecision({ actualUsd, limitUsd }, { thresholdPct: 95 }, 10000).lift).toBe(lift);
   });
 });

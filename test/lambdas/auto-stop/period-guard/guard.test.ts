@@ -5,6 +5,7 @@ import {
   ResourceGroupsTaggingAPIClient,
 } from '@aws-sdk/client-resource-groups-tagging-api';
 import {
+  DescribeNotebookInstanceCommand,
   ListHyperParameterTuningJobsCommand,
   ListNotebookInstancesCommand,
   ListProcessingJobsCommand,
@@ -16,10 +17,8 @@ import {
   StopTrainingJobCommand,
 } from '@aws-sdk/client-sagemaker';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { jobHandlers } from '../../../../lambdas/auto-stop/kinds/jobs';
-import { notebookHandler } from '../../../../lambdas/auto-stop/kinds/notebooks';
-import { listPacer } from '../../../../lambdas/auto-stop/pacer';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { RegionClients } from '../../../../lambdas/auto-stop/find-resources';
 import type { Hold } from '../../../../lambdas/auto-stop/period-guard/decide';
 import {
   BudgetCache,
@@ -33,7 +32,6 @@ import {
 import type { HoldAuditEvent } from '../../../../lambdas/auto-stop/period-guard/store';
 import { readResourceTags } from '../../../../lambdas/auto-stop/period-guard/tags';
 import { renderDigest } from '../../../../lambdas/auto-stop/report';
-import type { AutoStopClients } from '../../../../lambdas/auto-stop/run';
 import type {
   KindHandler,
   Outcome,
@@ -50,12 +48,15 @@ const tagging = mockClient(ResourceGroupsTaggingAPIClient);
 const policy = examplePolicy();
 const NOW = new Date('2026-11-29T10:00:00Z');
 
-const clients: AutoStopClients = {
-  sagemaker: new SageMakerClient({ region: 'eu-west-1' }),
-  autoScaling: new ApplicationAutoScalingClient({ region: 'eu-west-1' }),
-  tagging: new ResourceGroupsTaggingAPIClient({ region: 'eu-west-1' }),
-  budgets: new BudgetsClient({ region: 'us-east-1' }),
-};
+/** One set of clients per region, as `createClients` builds them. */
+function regionClients(region: string): RegionClients {
+  return {
+    sagemaker: new SageMakerClient({ region }),
+    autoScaling: new ApplicationAutoScalingClient({ region }),
+    tagging: new ResourceGroupsTaggingAPIClient({ region }),
+  };
+}
+const regions = new Map(['eu-west-1', 'us-east-1'].map((r) => [r, regionClients(r)]));
 
 function hold(projectId: string, over: Partial<Hold> = {}): Hold {
   return {
@@ -162,9 +163,12 @@ function setup(over: Partial<GuardDeps> = {}) {
   const deps: GuardDeps = {
     policy,
     store,
-    clientsFor: () => clients,
+    budgets: new BudgetsClient({ region: 'us-east-1' }),
+    regions,
     deploymentRegion: 'eu-west-1',
-    handlers: [...jobHandlers, notebookHandler, endpoint.handler],
+    handlers: [endpoint.handler],
+    concurrency: 4,
+    pace: async () => {},
     readTags: readResourceTags,
     audit: {
       write: async (_ctx, outcomes) => {
@@ -181,24 +185,29 @@ function setup(over: Partial<GuardDeps> = {}) {
   return { deps, store, audited, holdAudits, endpoint };
 }
 
-function budgetSpend(actual: number, limit = 10000) {
-  budgets.on(DescribeBudgetCommand).resolves({
-    Budget: {
-      BudgetName: 'b',
-      BudgetType: 'COST',
-      TimeUnit: 'MONTHLY',
-      BudgetLimit: { Amount: String(limit), Unit: 'USD' },
-      CalculatedSpend: { ActualSpend: { Amount: String(actual), Unit: 'USD' } },
-    },
+/**
+ * DescribeBudget answers: by default each project's budget has the policy's limit and 98 % of it
+ * spent (over the 95 % threshold); a test may give another spend and limit.
+ */
+function budgetSpend(actual?: number, limit?: number) {
+  budgets.on(DescribeBudgetCommand).callsFake((input: { BudgetName?: string }) => {
+    const project = policy.projects.find((p) => `ml-${p.id}` === input.BudgetName);
+    const budgeted = limit ?? project?.monthlyBudgetUsd ?? 0;
+    const spent = actual ?? budgeted * 0.98;
+    return {
+      Budget: {
+        BudgetName: input.BudgetName,
+        BudgetType: 'COST',
+        TimeUnit: 'MONTHLY',
+        BudgetLimit: { Amount: String(budgeted), Unit: 'USD' },
+        CalculatedSpend: { ActualSpend: { Amount: String(spent), Unit: 'USD' } },
+      },
+    };
   });
 }
 
-beforeAll(() => {
-  listPacer.setRate(0);
-});
-
 beforeEach(() => {
-  budgetSpend(9800);
+  budgetSpend();
   sagemaker.on(StopTrainingJobCommand).resolves({});
 });
 
@@ -447,6 +456,41 @@ describe('handleStateChange', () => {
 });
 
 describe('sweep', () => {
+  /**
+   * The tagging API over `tagged`: tags of listed ARNs (`ResourceARNList`), or the ARNs of the
+   * given types carrying the given tag (`ResourceTypeFilters` and `TagFilters`).
+   */
+  function taggedAccount(tagged: { arn: string; project: string }[]) {
+    tagging
+      .on(GetResourcesCommand)
+      .callsFake(
+        (input: {
+          ResourceARNList?: string[];
+          ResourceTypeFilters?: string[];
+          TagFilters?: { Key?: string; Values?: string[] }[];
+        }) => {
+          const mapping = (t: { arn: string; project: string }) => ({
+            ResourceARN: t.arn,
+            Tags: [{ Key: 'Project', Value: t.project }],
+          });
+          if (input.ResourceARNList)
+            return {
+              ResourceTagMappingList: tagged
+                .filter((t) => input.ResourceARNList?.includes(t.arn))
+                .map(mapping),
+            };
+          const types = (input.ResourceTypeFilters ?? []).map((f) => `:${f.split(':')[1]}/`);
+          const values = input.TagFilters?.[0]?.Values ?? [];
+          return {
+            ResourceTagMappingList: tagged
+              .filter((t) => types.some((type) => t.arn.includes(type)))
+              .filter((t) => values.includes(t.project))
+              .map(mapping),
+          };
+        },
+      );
+  }
+
   beforeEach(() => {
     // Nothing running unless a test says otherwise.
     sagemaker.on(ListTrainingJobsCommand).resolves({ TrainingJobSummaries: [] });
@@ -456,13 +500,8 @@ describe('sweep', () => {
       .on(ListHyperParameterTuningJobsCommand)
       .resolves({ HyperParameterTuningJobSummaries: [] });
     sagemaker.on(ListNotebookInstancesCommand).resolves({ NotebookInstances: [] });
-    tagging.on(GetResourcesCommand).resolves({ ResourceTagMappingList: [] });
+    taggedAccount([]);
   });
-
-  function account(region: string, jobs: { name: string; project: string }[]) {
-    const arn = (n: string) => arnOf('training-job', n).replace('eu-west-1', region);
-    return { jobs, arn };
-  }
 
   it('stops what the events missed in every region of a held project, and leaves other projects alone', async () => {
     // Prepare: fraud-detection held; churn-prediction not held; both have running jobs.
@@ -473,46 +512,52 @@ describe('sweep', () => {
           p.id === 'fraud-detection' ? { ...p, regions: ['eu-west-1', 'us-east-1'] } : p,
         ),
       },
-      clientsFor: (region) => ({ ...clients, sagemaker: new SageMakerClient({ region }) }),
     });
     await store.putHold(hold('fraud-detection'));
-    const eu = account('eu-west-1', []);
-    tagging.on(GetResourcesCommand).resolves({
-      ResourceTagMappingList: [
-        { ResourceARN: eu.arn('missed-eu'), Tags: [{ Key: 'Project', Value: 'fraud-detection' }] },
-      ],
+    const missedEu = arnOf('training-job', 'missed-eu');
+    const missedUs = arnOf('training-job', 'missed-us').replace('eu-west-1', 'us-east-1');
+    const churnJob = arnOf('training-job', 'churn-job');
+    taggedAccount([
+      { arn: missedEu, project: 'fraud-detection' },
+      { arn: missedUs, project: 'fraud-detection' },
+      { arn: churnJob, project: 'churn-prediction' },
+    ]);
+    const running = (name: string, arn: string) => ({
+      TrainingJobName: name,
+      TrainingJobArn: arn,
+      TrainingJobStatus: 'InProgress' as const,
+      CreationTime: NOW,
     });
-    sagemaker.on(ListTrainingJobsCommand).resolves({
-      TrainingJobSummaries: [
-        {
-          TrainingJobName: 'missed-eu',
-          TrainingJobArn: eu.arn('missed-eu'),
-          TrainingJobStatus: 'InProgress',
-          CreationTime: NOW,
-        },
-        {
-          TrainingJobName: 'churn-job',
-          TrainingJobArn: eu.arn('churn-job'),
-          TrainingJobStatus: 'InProgress',
-          CreationTime: NOW,
-        },
-      ],
-    });
+    // Each region's client lists that region's jobs.
+    sagemaker.on(ListTrainingJobsCommand).callsFake(async (_input, getClient) => ({
+      TrainingJobSummaries:
+        (await getClient().config.region()) === 'us-east-1'
+          ? [running('missed-us', missedUs)]
+          : [running('missed-eu', missedEu), running('churn-job', churnJob)],
+    }));
     // Act
     const results = await sweep(deps);
     // Assess
     const fraud = results.find((r) => r.projectId === 'fraud-detection');
     expect(fraud).toMatchObject({ status: 'swept', regions: ['eu-west-1', 'us-east-1'] });
     expect(results.find((r) => r.projectId === 'churn-prediction')?.status).toBe('not-held');
-    expect(sagemaker).toHaveReceivedCommandWith(StopTrainingJobCommand, {
-      TrainingJobName: 'missed-eu',
+    const stopped = sagemaker.commandCalls(StopTrainingJobCommand);
+    expect(stopped.map((c) => c.args[0].input.TrainingJobName).sort()).toEqual([
+      'missed-eu',
+      'missed-us',
+    ]);
+    // Each stop goes through the clients of the job's own region.
+    const stopRegions = await Promise.all(
+      stopped.map(async (c) => [
+        c.args[0].input.TrainingJobName,
+        await (c.thisValue as SageMakerClient).config.region(),
+      ]),
+    );
+    expect(Object.fromEntries(stopRegions)).toEqual({
+      'missed-eu': 'eu-west-1',
+      'missed-us': 'us-east-1',
     });
-    expect(sagemaker).not.toHaveReceivedCommandWith(StopTrainingJobCommand, {
-      TrainingJobName: 'churn-job',
-    });
-    // The tagging API is asked in both regions.
-    expect(tagging).toHaveReceivedCommandTimes(GetResourcesCommand, 2);
-    expect(audited.every((o) => o.name === 'missed-eu')).toBe(true);
+    expect(audited.map((o) => o.name).sort()).toEqual(['missed-eu', 'missed-us']);
   });
 
   it('does not repeat what an event already stopped within the lease', async () => {
@@ -520,11 +565,7 @@ describe('sweep', () => {
     await store.putHold(hold('fraud-detection'));
     const arn = arnOf('training-job', 'seen');
     await handleStateChange(deps, trainingEvent('seen', { Project: 'fraud-detection' }));
-    tagging.on(GetResourcesCommand).resolves({
-      ResourceTagMappingList: [
-        { ResourceARN: arn, Tags: [{ Key: 'Project', Value: 'fraud-detection' }] },
-      ],
-    });
+    taggedAccount([{ arn, project: 'fraud-detection' }]);
     sagemaker.on(ListTrainingJobsCommand).resolves({
       TrainingJobSummaries: [
         {
@@ -547,10 +588,11 @@ describe('sweep', () => {
     await store.putHold(hold('fraud-detection'));
     const arn = arnOf('notebook-instance', 'analyst');
     sagemaker.on(StopNotebookInstanceCommand).resolves({});
-    tagging.on(GetResourcesCommand).resolves({
-      ResourceTagMappingList: [
-        { ResourceARN: arn, Tags: [{ Key: 'Project', Value: 'fraud-detection' }] },
-      ],
+    taggedAccount([{ arn, project: 'fraud-detection' }]);
+    sagemaker.on(DescribeNotebookInstanceCommand).resolves({
+      NotebookInstanceName: 'analyst',
+      NotebookInstanceArn: arn,
+      NotebookInstanceStatus: 'InService',
     });
     sagemaker.on(ListNotebookInstancesCommand).resolves({
       NotebookInstances: [

@@ -3,7 +3,7 @@ import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { holdRecorder } from '../../../../lambdas/auto-stop/period-guard/recorder';
-import type { RunReport } from '../../../../lambdas/auto-stop/run';
+import type { RunReport } from '../../../../lambdas/auto-stop/run-report';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const client = DynamoDBDocumentClient.from(new DynamoDBClient({}));
@@ -31,6 +31,7 @@ const report: RunReport = {
   proceed: true,
   decision: 'ACTUAL spend crossed 95 %',
   unhandledKinds: [],
+  discovery: [],
   tagged: 0,
   decisions: [],
   outcomes: [],
