@@ -1,23 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { Hold } from '../../lambdas/auto-stop/period-guard/decide';
 import type { HoldAuditEvent } from '../../lambdas/auto-stop/period-guard/store';
 import { createReleaseCommand, runRelease } from '../../lib/cli/commands/auto-stop-release';
 import { main } from '../../lib/cli/main';
 import { EXAMPLE_POLICY_FILE, examplePolicy } from '../helpers/app';
+import { holdOf } from '../lambdas/auto-stop/period-guard/hold-fixture';
 import { MemoryGuardStore } from '../lambdas/auto-stop/period-guard/memory-store';
 
 const NOW = new Date('2026-11-29T10:00:00Z');
-const hold: Hold = {
-  projectId: 'fraud-detection',
-  periodId: '2026-11',
-  periodEnd: '2026-12-01T00:00:00.000Z',
-  mode: 'enforce',
-  accountId: '111122223333',
-  budgetName: 'ml-fraud-detection',
-  createdAt: '2026-11-20T08:00:00.000Z',
-  reason: 'r',
-  notificationId: 'n',
-};
+const hold = holdOf();
 
 function fixture() {
   const store = new MemoryGuardStore();
@@ -111,6 +101,15 @@ describe('runRelease', () => {
 });
 
 describe('guardrails auto-stop release', () => {
+  const RELEASE_JSON = [
+    'auto-stop',
+    'release',
+    '--project',
+    'fraud-detection',
+    '--json',
+    '--policy',
+    EXAMPLE_POLICY_FILE,
+  ];
   const command = (store: MemoryGuardStore, seen: { tables?: unknown } = {}) => ({
     commands: [
       {
@@ -139,19 +138,7 @@ describe('guardrails auto-stop release', () => {
     const seen: { tables?: unknown } = {};
     const { io, out, err } = capture();
     // Act
-    const code = await main(
-      [
-        'auto-stop',
-        'release',
-        '--project',
-        'fraud-detection',
-        '--json',
-        '--policy',
-        EXAMPLE_POLICY_FILE,
-      ],
-      io,
-      command(store, seen),
-    );
+    const code = await main(RELEASE_JSON, io, command(store, seen));
     // Assess
     expect(code).toBe(0);
     expect(err).toEqual([]);
@@ -167,19 +154,7 @@ describe('guardrails auto-stop release', () => {
 
   it('prints {"ok": false} on stdout with --json when there is no hold (exit 1)', async () => {
     const { io, out } = capture();
-    const code = await main(
-      [
-        'auto-stop',
-        'release',
-        '--project',
-        'fraud-detection',
-        '--json',
-        '--policy',
-        EXAMPLE_POLICY_FILE,
-      ],
-      io,
-      command(new MemoryGuardStore()),
-    );
+    const code = await main(RELEASE_JSON, io, command(new MemoryGuardStore()));
     expect(code).toBe(1);
     expect(JSON.parse(out.join(''))).toEqual({
       ok: false,

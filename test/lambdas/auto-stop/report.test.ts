@@ -5,7 +5,7 @@ import type { DigestEntry } from '../../../lambdas/auto-stop/period-guard/store'
 import { periodLabel, renderDigest, renderReport, usd } from '../../../lambdas/auto-stop/report';
 import type { RunReport } from '../../../lambdas/auto-stop/run-report';
 import type { Outcome } from '../../../lambdas/auto-stop/types';
-import { arnOf } from './fakes';
+import { arnOf, runReport } from './fakes';
 
 const outcome = (
   name: string,
@@ -22,43 +22,17 @@ const outcome = (
   ...extra,
 });
 
-const report = (over: Partial<RunReport> = {}): RunReport => ({
-  notificationId: '9f1c2e7a-5b0d-5c1e-8f3a-2d4b6c8e0a12',
-  project: {
-    id: 'fraud-detection',
-    name: 'Card fraud detection',
-    budgetName: 'ml-fraud-detection',
-    exemptionTag: 'ml-guardrails:exempt',
-  },
-  notification: {
-    budgetName: 'ml-fraud-detection',
-    accountId: '111122223333',
-    alertType: 'ACTUAL',
-    thresholdUsd: 9500,
-    budgetedUsd: 10000,
-    amountUsd: 9612.34,
-    period: 'monthly',
-  },
-  spend: {
-    checked: true,
-    confirmed: true,
-    reason: 'DescribeBudget: actual spend $9,612.34 >= $9,500.00',
-    actualUsd: 9612.34,
-    limitUsd: 10000,
-  },
-  mode: 'enforce',
-  executed: true,
-  proceed: true,
-  decision: 'ACTUAL spend $9,612.34 crossed 95 % of $10,000.00',
-  unhandledKinds: [],
-  tagged: 0,
-  discovery: [],
-  decisions: [],
-  outcomes: [],
-  queued: 0,
-  queuedNames: [],
-  ...over,
-});
+const report = (over: Partial<RunReport> = {}): RunReport =>
+  runReport({
+    spend: {
+      checked: true,
+      confirmed: true,
+      reason: 'DescribeBudget: actual spend $9,612.34 >= $9,500.00',
+      actualUsd: 9612.34,
+      limitUsd: 10000,
+    },
+    ...over,
+  });
 
 const contacts = {
   ownerEmails: ['fraud-ml-leads@example.com'],

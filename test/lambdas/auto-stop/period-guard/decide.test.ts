@@ -3,7 +3,6 @@ import {
   ACT_LEASE_MS,
   claimAllowed,
   guardVerdict,
-  type Hold,
   holdState,
   liftDecision,
 } from '../../../../lambdas/auto-stop/period-guard/decide';
@@ -11,19 +10,10 @@ import { planStop } from '../../../../lambdas/auto-stop/plan';
 import type { AutoStopSettings } from '../../../../lib/config/schema';
 import { examplePolicy } from '../../../helpers/app';
 import { resource } from '../fakes';
+import { holdOf } from './hold-fixture';
 
 const NOW = new Date('2026-11-29T10:00:00Z');
-const hold: Hold = {
-  projectId: 'fraud-detection',
-  periodId: '2026-11',
-  periodEnd: '2026-12-01T00:00:00.000Z',
-  mode: 'enforce',
-  accountId: '111122223333',
-  budgetName: 'ml-fraud-detection',
-  createdAt: '2026-11-20T08:00:00.000Z',
-  reason: 'r',
-  notificationId: 'n',
-};
+const hold = holdOf();
 const fraud = examplePolicy().projects.find((p) => p.id === 'fraud-detection');
 if (!fraud) throw new Error('fraud-detection missing from the example policy');
 const settings = (over: Partial<AutoStopSettings> = {}): AutoStopSettings => ({

@@ -19,7 +19,6 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RegionClients } from '../../../../lambdas/auto-stop/find-resources';
-import type { Hold } from '../../../../lambdas/auto-stop/period-guard/decide';
 import {
   BudgetCache,
   type GuardDeps,
@@ -40,6 +39,7 @@ import type {
 } from '../../../../lambdas/auto-stop/types';
 import { examplePolicy } from '../../../helpers/app';
 import { ACCOUNT, arnOf, awsError } from '../fakes';
+import { holdOf } from './hold-fixture';
 import { MemoryGuardStore } from './memory-store';
 
 const sagemaker = mockClient(SageMakerClient);
@@ -58,20 +58,7 @@ function regionClients(region: string): RegionClients {
 }
 const regions = new Map(['eu-west-1', 'us-east-1'].map((r) => [r, regionClients(r)]));
 
-function hold(projectId: string, over: Partial<Hold> = {}): Hold {
-  return {
-    projectId,
-    periodId: '2026-11',
-    periodEnd: '2026-12-01T00:00:00.000Z',
-    mode: 'enforce',
-    accountId: ACCOUNT,
-    budgetName: `ml-${projectId}`,
-    createdAt: '2026-11-20T08:00:00.000Z',
-    reason: 'ACTUAL spend crossed 95 %',
-    notificationId: 'msg-1',
-    ...over,
-  };
-}
+const hold = holdOf;
 
 /** A training job entering InProgress, as in the SageMaker Developer Guide example. */
 function trainingEvent(name: string, tags: Record<string, string> | undefined, id = `ev-${name}`) {

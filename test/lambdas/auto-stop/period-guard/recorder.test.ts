@@ -3,41 +3,17 @@ import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { holdRecorder } from '../../../../lambdas/auto-stop/period-guard/recorder';
-import type { RunReport } from '../../../../lambdas/auto-stop/run-report';
+import { budgetNotification, runReport } from '../fakes';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const client = DynamoDBDocumentClient.from(new DynamoDBClient({}));
 const NOW = new Date('2026-11-29T10:00:00Z');
 
-const report: RunReport = {
+const report = runReport({
   notificationId: 'msg-1',
-  project: {
-    id: 'fraud-detection',
-    name: 'Card fraud detection',
-    budgetName: 'ml-fraud-detection',
-    exemptionTag: 'ml-guardrails:exempt',
-  },
-  notification: {
-    budgetName: 'ml-fraud-detection',
-    accountId: undefined,
-    alertType: 'ACTUAL',
-    thresholdUsd: 9500,
-    budgetedUsd: 10000,
-    amountUsd: 9612.34,
-    period: 'monthly',
-  },
-  mode: 'enforce',
-  executed: true,
-  proceed: true,
+  notification: budgetNotification({ accountId: undefined }),
   decision: 'ACTUAL spend crossed 95 %',
-  unhandledKinds: [],
-  discovery: [],
-  tagged: 0,
-  decisions: [],
-  outcomes: [],
-  queued: 0,
-  queuedNames: [],
-};
+});
 
 afterEach(() => ddb.reset());
 

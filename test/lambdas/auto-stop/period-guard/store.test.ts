@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ACT_LEASE_MS, type Hold } from '../../../../lambdas/auto-stop/period-guard/decide';
+import { ACT_LEASE_MS } from '../../../../lambdas/auto-stop/period-guard/decide';
 import {
   type DigestEntry,
   DynamoGuardStore,
@@ -17,21 +17,12 @@ import {
 } from '../../../../lambdas/auto-stop/period-guard/store';
 import { readResourceTags } from '../../../../lambdas/auto-stop/period-guard/tags';
 import { awsError } from '../fakes';
+import { holdOf } from './hold-fixture';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const sagemaker = mockClient(SageMakerClient);
 const store = new DynamoGuardStore(DynamoDBDocumentClient.from(new DynamoDBClient({})), 'guard');
-const hold: Hold = {
-  projectId: 'fraud-detection',
-  periodId: '2026-11',
-  periodEnd: '2026-12-01T00:00:00.000Z',
-  mode: 'enforce',
-  accountId: '111122223333',
-  budgetName: 'ml-fraud-detection',
-  createdAt: '2026-11-20T08:00:00.000Z',
-  reason: 'r',
-  notificationId: 'n',
-};
+const hold = holdOf();
 const conditionFailed = () =>
   new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
 
