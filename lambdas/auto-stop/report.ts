@@ -137,7 +137,7 @@ function contactLines(
     'How to bring work back:',
     '  - Stopped jobs cannot be resumed: start them again (from their last checkpoint where they save one).',
     '  - Stopped notebook instances keep their storage (still billed) and can be started again from the SageMaker console.',
-    `  - Endpoints scaled down or deleted are brought back by the platform team with: guardrails restore --project ${project.id}`,
+    `  - Endpoints scaled down or deleted are brought back by the platform team with: guardrails endpoints restore --project ${project.id}`,
     `  - To let work run again before the period ends, raise the budget (the next check lifts the hold) or ask the platform team to run: guardrails auto-stop release --project ${project.id}`,
   );
   return lines;
