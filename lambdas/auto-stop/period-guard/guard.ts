@@ -11,7 +11,7 @@ import { mapLimit } from '../../shared/concurrency';
 import { regionOfArn } from '../../shared/sagemaker-kinds';
 import type { AuditLog } from '../audit';
 import { readBudgetSpend } from '../budgets';
-import { actOne } from '../executor';
+import { actOne, passiveOutcome } from '../executor';
 import { findAndPlan } from '../find-resources';
 import type { AutoStopDeps } from '../orchestrator';
 import { planRegistryKind } from '../plan';
@@ -67,19 +67,10 @@ export type GuardResult =
   | { readonly status: 'lifted'; readonly reason: string }
   | { readonly status: 'recorded'; readonly outcome: Outcome };
 
-function outcomeOf(verdict: Exclude<GuardVerdict, { type: 'ignore' }>): Outcome {
-  const r = verdict.decision.resource;
-  const base = { resourceArn: r.arn, kind: r.kind, name: r.name, priorState: r.status };
-  if (verdict.type === 'would-act' && verdict.decision.type === 'act')
-    return { ...base, action: verdict.decision.action, result: 'would-do', reason: verdict.reason };
-  if (verdict.type === 'report')
-    return { ...base, action: 'report', result: 'reported', reason: verdict.reason };
-  return { ...base, action: 'skip', result: 'skipped', reason: verdict.reason };
-}
-
 /**
- * Re-reads the budget; when the spend is now below the threshold (the limit was raised mid-period)
- * the hold is removed and audited. Resolves to the reason when it lifted.
+ * Re-reads the budget; when it no longer confirms the threshold (`liftDecision`: spend below it,
+ * or the limit changed away from the policy's, e.g. raised mid-period) the hold is removed and
+ * audited. Resolves to the reason when it lifted.
  */
 async function liftIfBudgetRaised(
   deps: GuardDeps,
@@ -137,7 +128,8 @@ async function carryOut(
     outcome = await actOne(deps, verdict.decision, ctx);
     if (outcome.result === 'failed') await deps.store.unclaim(hold, resource.arn);
   } else {
-    outcome = outcomeOf(verdict);
+    // Recorded, not carried out: the same outcome a notification run records for it.
+    outcome = passiveOutcome(verdict.decision);
   }
   await deps.audit?.write({ projectId: project.id, notificationId, time: now }, [outcome]);
   const entry: DigestEntry = {
