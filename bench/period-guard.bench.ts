@@ -10,7 +10,6 @@
  * Figures: deliveries, stops carried out (each job once?), duplicates suppressed, lost events,
  * Stop* calls and throttles, latency from delivery to decision (p50 / p99), wall time.
  */
-import * as path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
@@ -20,7 +19,7 @@ import {
 import { DynamoGuardStore } from '../lambdas/auto-stop/period-guard/store';
 import { logger } from '../lambdas/shared/powertools';
 import { GuardTableStandin } from './standin/period-guard';
-import { FAKE_ACCOUNT_ID, FakeAccount } from './standin/sagemaker';
+import { FAKE_ACCOUNT_ID, FakeAccount, useStandinEnv } from './standin/sagemaker';
 import { AwsStandin } from './standin/server';
 import { type BenchSuite, type BenchTarget, printTable } from './suite';
 
@@ -68,19 +67,7 @@ const suite: BenchSuite = {
       },
     });
     const url = await standin.start();
-    Object.assign(process.env, {
-      AWS_ENDPOINT_URL: url,
-      AWS_REGION: 'eu-west-1',
-      AWS_ACCESS_KEY_ID: 'bench',
-      AWS_SECRET_ACCESS_KEY: 'bench',
-      AUDIT_TABLE_NAME: 'audit',
-      GUARD_TABLE_NAME: 'guard',
-      REPORT_TOPIC_ARN: `arn:aws:sns:eu-west-1:${FAKE_ACCOUNT_ID}:reports`,
-      GUARDRAILS_POLICY_FILE: path.join(__dirname, '..', 'config', 'guardrails.yaml'),
-      POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
-      POWERTOOLS_METRICS_DISABLED: 'true',
-      POWERTOOLS_TRACE_ENABLED: 'false',
-    });
+    useStandinEnv(url, { GUARD_TABLE_NAME: 'guard' });
     logger.setLogLevel('WARN');
     try {
       // Prepare: the account, the budget over its threshold, and the hold for November.

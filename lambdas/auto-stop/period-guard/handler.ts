@@ -10,6 +10,9 @@
  * | GUARD_TABLE_NAME | the guard's table (holds, claims, digest lines) |
  * | AUDIT_TABLE_NAME | the auto-stop audit table |
  * | REPORT_TOPIC_ARN | the report topic (digests) |
+ *
+ * and the auto-stop settings of `../settings.ts` (AWS_REGION, AUTO_STOP_CONCURRENCY,
+ * AUTO_STOP_LIST_RATE, ...), read the same way as by the notification function.
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
