@@ -17,7 +17,7 @@ import { BOUND_SLACK_MS } from '../lambdas/auto-stop/discovery';
 import type * as Handler from '../lambdas/auto-stop/handler';
 import type * as Worker from '../lambdas/auto-stop/worker';
 import { KIND_SPECS } from '../lambdas/shared/sagemaker-kinds';
-import { FAKE_ACCOUNT_ID, FakeAccount, KIND_OPERATIONS } from './standin/sagemaker';
+import { FAKE_ACCOUNT_ID, FakeAccount, KIND_OPERATIONS, useStandinEnv } from './standin/sagemaker';
 import { AwsStandin } from './standin/server';
 import { type BenchSuite, type BenchTarget, printTable } from './suite';
 
@@ -237,20 +237,10 @@ const suite: BenchSuite = {
     );
     const standin = new AwsStandin({ latencyMs: LATENCY_MS, limits });
     const url = await standin.start();
-    Object.assign(process.env, {
-      AWS_ENDPOINT_URL: url,
-      AWS_REGION: 'eu-west-1',
-      AWS_ACCESS_KEY_ID: 'bench',
-      AWS_SECRET_ACCESS_KEY: 'bench',
-      AUDIT_TABLE_NAME: 'audit',
+    useStandinEnv(url, {
       IDEMPOTENCY_TABLE_NAME: 'idempotency',
       AUTO_STOP_TOPIC_ARN: TOPIC,
-      REPORT_TOPIC_ARN: `arn:aws:sns:eu-west-1:${FAKE_ACCOUNT_ID}:reports`,
       WORK_QUEUE_URL: `${url}/${FAKE_ACCOUNT_ID}/work`,
-      GUARDRAILS_POLICY_FILE: path.join(__dirname, '..', 'config', 'guardrails.yaml'),
-      POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
-      POWERTOOLS_METRICS_DISABLED: 'true',
-      POWERTOOLS_TRACE_ENABLED: 'false',
       POWERTOOLS_IDEMPOTENCY_DISABLED: 'false',
     });
     // The functions wire their clients at module scope, from the environment set above.

@@ -10,6 +10,7 @@
  * operations next to these without changing the model.
  */
 import { createHash, randomUUID } from 'node:crypto';
+import * as path from 'node:path';
 import { AwsError, type AwsStandin } from './server';
 
 export interface FakeResource {
@@ -86,6 +87,26 @@ export const KIND_OPERATIONS: readonly KindOperations[] = [
 ];
 
 export const FAKE_ACCOUNT_ID = '111122223333';
+
+/**
+ * Points the auto-stop functions of this process at the stand-in at `url` (the environment they
+ * read when their module loads), with `extra` for the function at hand.
+ */
+export function useStandinEnv(url: string, extra: Record<string, string>): void {
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL: url,
+    AWS_REGION: 'eu-west-1',
+    AWS_ACCESS_KEY_ID: 'bench',
+    AWS_SECRET_ACCESS_KEY: 'bench',
+    AUDIT_TABLE_NAME: 'audit',
+    REPORT_TOPIC_ARN: `arn:aws:sns:eu-west-1:${FAKE_ACCOUNT_ID}:reports`,
+    GUARDRAILS_POLICY_FILE: path.join(__dirname, '..', '..', 'config', 'guardrails.yaml'),
+    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+    POWERTOOLS_METRICS_DISABLED: 'true',
+    POWERTOOLS_TRACE_ENABLED: 'false',
+    ...extra,
+  });
+}
 
 /** The fake account: add resources, then `register` it on a stand-in. */
 export class FakeAccount {

@@ -94,7 +94,8 @@ export function actAll(
   );
 }
 
-function passiveOutcome(d: Decision): Outcome {
+/** The outcome of a decision that is recorded, not carried out (dry-run, skip, report). */
+export function passiveOutcome(d: Decision): Outcome {
   const r = d.resource;
   const base = { resourceArn: r.arn, kind: r.kind, name: r.name, priorState: r.status };
   if (d.type === 'act') return { ...base, action: d.action, result: 'would-do', reason: d.reason };

@@ -19,6 +19,7 @@ import { buildDeps } from './deps';
 import { recordRun } from './metrics';
 import { handleNotifications, type KeyedNotification } from './notifications';
 import { runNotification } from './orchestrator';
+import { holdRecorder } from './period-guard/recorder';
 import { publishReport, renderReport } from './report';
 import { countOutcomes, type RunReport } from './run-report';
 import { readAutoStopEnv } from './settings';
@@ -64,10 +65,14 @@ function summarize(report: RunReport): RunSummary {
 
 let accountId: string | undefined;
 const deps = () => buildDeps(policy, sdk, settings, { accountId });
+const recordHold = holdRecorder(sdk.dynamo);
 const processNotification = makeIdempotent(
   async (input: KeyedNotification): Promise<RunSummary> => {
-    const report = await runNotification(deps(), input, { execute: true });
+    const runDeps = deps();
+    const report = await runNotification(runDeps, input, { execute: true });
     recordRun(report);
+    // Over the threshold: the period guard keeps the project stopped until the period ends.
+    await recordHold?.(report, accountId);
     // One summary per notification about a known project whose auto-stop is not off.
     const project = policy.projects.find((p) => p.id === report.project?.id);
     if (settings.reportTopicArn && project && report.mode !== 'off')
@@ -75,7 +80,11 @@ const processNotification = makeIdempotent(
         sdk.sns,
         settings.reportTopicArn,
         project,
-        renderReport(report, { auditTableName: settings.auditTableName }),
+        renderReport(report, {
+          auditTableName: settings.auditTableName,
+          now: runDeps.now(),
+          contacts: project,
+        }),
       );
     return summarize(report);
   },

@@ -5,6 +5,7 @@
  */
 import type { AutoStopSettings } from '../../lib/config/schema';
 import { exemptionOf } from '../shared/exemption';
+import { isStoppable, KIND_SPECS } from '../shared/sagemaker-kinds';
 import type { Decision, Resource } from './types';
 
 export type PlanSettings = Pick<AutoStopSettings, 'resourceKinds' | 'exemptionTag' | 'exemptions'>;
@@ -41,4 +42,23 @@ export function planStop(
     action: rule.action,
     reason: `${rule.runningStatus} and not exempt${refused}`,
   };
+}
+
+/**
+ * `planStop` with the kind registry's rule (running status and stop action) for the resource's
+ * kind; undefined for a kind the registry does not stop (endpoints have their own handler).
+ */
+export function planRegistryKind(
+  resource: Resource,
+  settings: PlanSettings,
+  now: Date,
+): Decision | undefined {
+  const spec = KIND_SPECS[resource.kind];
+  if (!isStoppable(spec)) return undefined;
+  return planStop(
+    resource,
+    settings,
+    { runningStatus: spec.runningStatus, action: spec.stopAction },
+    now,
+  );
 }

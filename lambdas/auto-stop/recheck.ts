@@ -5,8 +5,7 @@
  */
 import type { Project } from '../../lib/config/schema';
 import { exemptionOf } from '../shared/exemption';
-import { isStoppable, KIND_SPECS } from '../shared/sagemaker-kinds';
-import { planStop } from './plan';
+import { planRegistryKind } from './plan';
 import type { Decision } from './types';
 
 type Act = Extract<Decision, { type: 'act' }>;
@@ -35,8 +34,8 @@ export function recheck(
   if (owner !== project.id)
     return skip(`tagged ${projectTagKey}=${owner ?? '(none)'}, not ${project.id}`);
   const resource = { ...queued.resource, status: live.status, tags: live.tags };
-  const spec = KIND_SPECS[resource.kind];
-  if (!isStoppable(spec)) {
+  const decision = planRegistryKind(resource, project.autoStop, now);
+  if (!decision) {
     // Kinds outside the registry (endpoints) re-derive their own state when they act; the
     // exemption is the one rule for every kind.
     const exemption = exemptionOf(
@@ -46,11 +45,5 @@ export function recheck(
     );
     return exemption.exempt ? skip(exemption.reason) : { ...queued, resource };
   }
-  const decision = planStop(
-    resource,
-    project.autoStop,
-    { runningStatus: spec.runningStatus, action: spec.stopAction },
-    now,
-  );
   return decision.type === 'act' ? decision : skip(decision.reason);
 }

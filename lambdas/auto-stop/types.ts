@@ -64,6 +64,9 @@ export interface Outcome {
   readonly error?: string;
   /** A failure worth another try later (throttling, server or network error). */
   readonly retryable?: boolean;
+
+  /** Estimated on-demand cost per hour that the action saves, when the kind can estimate it. */
+  readonly hourlyUsd?: number;
 }
 
 /** Everything a handler needs besides its SDK clients. */

@@ -30,6 +30,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./commands/auto-stop-plan.js')).autoStopPlanCommand,
   },
   {
+    path: ['auto-stop', 'release'],
+    summary: 'Lift the period guard hold on a project before its period ends (audited)',
+    load: async () => (await import('./commands/auto-stop-release.js')).autoStopReleaseCommand,
+  },
+  {
     path: ['endpoints', 'restore'],
     summary: 'Bring back endpoints that auto-stop parked or scaled to zero',
     load: async () => (await import('./commands/restore.js')).restoreCommand,

@@ -104,6 +104,18 @@ export const AutoStopOverrideSchema = z.strictObject({
   exemptions: z.array(ExemptionApprovalSchema).optional(),
 });
 
+/**
+ * The period guard (auto-stop holds after the threshold until the budget period ends): how often
+ * the sweep looks for work the state-change events missed, and when the daily digest goes out.
+ */
+export const AutoStopGuardSchema = z.strictObject({
+  /** Minutes between sweeps of every held project. @default 60 */
+  sweepMinutes: z.number().int().min(5).max(1440).default(60),
+  /** Hour of the day (UTC) the digest of the previous day's late stops is sent. @default 7 */
+  digestHourUtc: z.number().int().min(0).max(23).default(7),
+});
+export type AutoStopGuardSettings = z.infer<typeof AutoStopGuardSchema>;
+
 export const AutoStopDefaultsSchema = z.strictObject({
   thresholdPct: Percent.default(95),
   mode: z.enum(AUTO_STOP_MODES).default('enforce'),
@@ -117,6 +129,8 @@ export const AutoStopDefaultsSchema = z.strictObject({
   endpoints: EndpointPolicySchema.default({ classic: 'report-only' }),
   /** Approved exemptions every project honours. */
   exemptions: z.array(ExemptionApprovalSchema).default([]),
+  /** The period guard's sweep and digest schedule (deployment-wide; `defaults` only). */
+  guard: AutoStopGuardSchema.optional(),
 });
 export type AutoStopSettings = z.infer<typeof AutoStopDefaultsSchema>;
 

@@ -27,6 +27,7 @@ import {
 } from '../constructs/endpoint-guardrails';
 import { GuardrailFunction } from '../constructs/guardrail-function';
 import { GuardrailsMonitoring } from '../constructs/guardrails-monitoring';
+import { PeriodGuard } from '../constructs/period-guard';
 import { alarmsTopicArn } from './paging-stack';
 
 /** Physical name of the auto-stop topic (default prefix); budget stacks compute its ARN instead of importing it. */
@@ -72,6 +73,8 @@ export class AutoStopStack extends Stack {
   public readonly restoreFunction: RestoreFunction;
   /** Alarms on this stack's functions and queues, paging the platform team. */
   public readonly monitoring: GuardrailsMonitoring;
+  /** Holds auto-stop for the rest of the budget period after the threshold (events, sweep, digest). */
+  public readonly periodGuard: PeriodGuard;
 
   constructor(scope: Construct, id: string, props: AutoStopStackProps) {
     super(scope, id, props);
@@ -334,6 +337,15 @@ export class AutoStopStack extends Stack {
     this.monitoring.watchMetric('worker-stops-failed', {
       metricName: 'stopsFailed',
       service: 'auto-stop-worker',
+    });
+
+    this.periodGuard = new PeriodGuard(this, 'PeriodGuard', {
+      policy,
+      policyFile: props.policyFile,
+      auditTable: this.auditTable,
+      reportTopic: this.reportTopic.topic,
+      notificationFunction: this.autoStopFunction,
+      monitoring: this.monitoring,
     });
   }
 }

@@ -274,8 +274,8 @@ describe('AutoStopStack: endpoints, restore and alarms', () => {
       JSON.stringify(r.Properties.PolicyDocument),
     );
     const withDelete = policies.filter((p) => p.includes('"sagemaker:DeleteEndpoint"'));
-    // the auto-stop function and the worker; restore never deletes
-    expect(withDelete).toHaveLength(2);
+    // the auto-stop function, the worker and the period guard; restore never deletes
+    expect(withDelete).toHaveLength(3);
     for (const p of withDelete)
       expect(p).toContain('"aws:ResourceTag/Project":["fraud-detection","churn-prediction"]');
   });

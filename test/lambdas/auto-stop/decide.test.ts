@@ -4,18 +4,9 @@ import {
   spendDecision,
   thresholdDecision,
 } from '../../../lambdas/auto-stop/decide';
-import type { BudgetNotification } from '../../../lambdas/shared/budget-message';
+import { budgetNotification } from './fakes';
 
-const notification = (over: Partial<BudgetNotification> = {}): BudgetNotification => ({
-  budgetName: 'ml-fraud-detection',
-  accountId: '111122223333',
-  alertType: 'ACTUAL',
-  thresholdUsd: 9500,
-  budgetedUsd: 10000,
-  amountUsd: 9612.34,
-  period: 'monthly',
-  ...over,
-});
+const notification = budgetNotification;
 
 describe('thresholdDecision', () => {
   it.each([

@@ -13,7 +13,9 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import type { AwsClientStub } from 'aws-sdk-client-mock';
+import type { RunReport } from '../../../lambdas/auto-stop/run-report';
 import type { Resource } from '../../../lambdas/auto-stop/types';
+import type { BudgetNotification } from '../../../lambdas/shared/budget-message';
 import type { ResourceKind } from '../../../lib/config/schema';
 
 export const ACCOUNT = '111122223333';
@@ -93,4 +95,44 @@ export function fakeIdempotencyTable(ddb: AwsClientStub<DynamoDBClient>) {
     return {};
   });
   return items;
+}
+
+/** The 95 % ACTUAL alert of fraud-detection's $10,000 budget (fixtures/monthly-actual.txt). */
+export function budgetNotification(over: Partial<BudgetNotification> = {}): BudgetNotification {
+  return {
+    budgetName: 'ml-fraud-detection',
+    accountId: ACCOUNT,
+    alertType: 'ACTUAL',
+    thresholdUsd: 9500,
+    budgetedUsd: 10000,
+    amountUsd: 9612.34,
+    period: 'monthly',
+    ...over,
+  };
+}
+
+/** A run for that alert that proceeded in enforce mode and found nothing. */
+export function runReport(over: Partial<RunReport> = {}): RunReport {
+  return {
+    notificationId: '9f1c2e7a-5b0d-5c1e-8f3a-2d4b6c8e0a12',
+    project: {
+      id: 'fraud-detection',
+      name: 'Card fraud detection',
+      budgetName: 'ml-fraud-detection',
+      exemptionTag: 'ml-guardrails:exempt',
+    },
+    notification: budgetNotification(),
+    mode: 'enforce',
+    executed: true,
+    proceed: true,
+    decision: 'ACTUAL spend $9,612.34 crossed 95 % of $10,000.00',
+    unhandledKinds: [],
+    tagged: 0,
+    discovery: [],
+    decisions: [],
+    outcomes: [],
+    queued: 0,
+    queuedNames: [],
+    ...over,
+  };
 }

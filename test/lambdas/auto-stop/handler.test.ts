@@ -224,10 +224,10 @@ describe('handleSnsEvent', () => {
         ]),
       },
     });
-    expect(input?.Subject).toBe('[ml-guardrails] Auto-stop fraud-detection: 2 stopped');
-    expect(input?.Message).toContain('Stopped (2):');
-    expect(input?.Message).toContain('exempt: EXC-2026-014 approved by finops@example.com');
-    expect(input?.Message).toContain('How to restore:');
+    expect(input?.Subject).toMatch(/^\[ml-guardrails\] fraud-detection \w+ \d{4}: 2 stopped$/);
+    expect(input?.Message).toContain('Stopped or scaled down (2):');
+    expect(input?.Message).toContain('EXC-2026-014');
+    expect(input?.Message).toContain('How to bring work back:');
   });
 
   it('acts once and reports once when SNS delivers the same message twice', async () => {
@@ -305,8 +305,10 @@ describe('handleSnsEvent', () => {
     expect(sagemaker).not.toHaveReceivedCommand(StopTrainingJobCommand);
     const input = sns.commandCalls(PublishCommand)[0]?.args[0].input;
     // EXC-2026-014 is approved for fraud-detection only: here the request is refused, and said.
-    expect(input?.Subject).toBe('[ml-guardrails] Auto-stop real-time-bidding: 3 would stop');
-    expect(input?.Message).toContain('Would stop (dry-run: nothing was changed) (3):');
+    expect(input?.Subject).toMatch(
+      /^\[ml-guardrails\] real-time-bidding \w+ \d{4}: 3 would be stopped \(dry-run\)$/,
+    );
+    expect(input?.Message).toContain('Would have been stopped (dry-run: left running) (3):');
     const audited = documents
       .commandCalls(BatchWriteCommand)
       .flatMap((c) => c.args[0].input.RequestItems?.audit ?? [])
@@ -362,7 +364,7 @@ describe('handleSnsEvent', () => {
     expect(body.items.map((i: { name: string }) => i.name)).toEqual(['run-2']);
     const report = sns.commandCalls(PublishCommand)[0]?.args[0].input.Message;
     expect(report).toContain(
-      'Stop requests queued for the worker (results in the audit table) (1):',
+      'Being stopped (handed to a second worker; results in the audit records) (1):',
     );
   });
 
