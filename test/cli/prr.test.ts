@@ -1,7 +1,8 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../../lib/cli/main';
+import { PRR_CHECKS } from '../../lib/contracts/prr/index';
 import {
   captureIo,
   copyFixture,
@@ -78,14 +79,19 @@ describe('guardrails prr check', () => {
     expect(code).toBe(1);
     const report = JSON.parse(c.out());
     expect(report).toMatchObject({
+      ok: false,
       verdict: 'fail',
       model: { name: 'fraud_detection', version: '3.2.0' },
-      blockingIssues: [{ id: 'cost', status: 'fail', blocking: true }],
+      // The line items no longer add up to the estimate either.
+      blockingIssues: [
+        { id: 'cost', status: 'fail', blocking: true },
+        { id: 'cost-attribution', status: 'fail', blocking: true },
+      ],
     });
-    expect(report.checks).toHaveLength(14);
+    expect(report.checks).toHaveLength(PRR_CHECKS.length);
   });
 
-  it('takes the deployment file from --deployment, resolving its paths next to it', async () => {
+  it('refuses evidence files that --deployment places outside the model directory', async () => {
     // Prepare: the deployment file and its evidence live outside the code folder.
     const deployDir = copyFixture(PYTHON_MODEL);
     const c = captureIo();
@@ -100,8 +106,12 @@ describe('guardrails prr check', () => {
       c.io,
     );
     // Assess
-    expect(code).toBe(0);
-    expect(JSON.parse(c.out()).modelDir).toBe(path.join(deployDir, 'src'));
+    expect(code).toBe(1);
+    const report = JSON.parse(c.out());
+    expect(report.modelDir).toBe(path.join(deployDir, 'src'));
+    expect(report.checks.find((x: { id: string }) => x.id === 'iam').details).toEqual([
+      'iamPolicy iam-policy.json: is outside the model directory: only files of the reviewed model are read',
+    ]);
   });
 
   it('exits 1 with file:line problems for an invalid deployment file', async () => {
@@ -122,15 +132,54 @@ describe('guardrails prr check', () => {
     const c = captureIo();
     // Act / Assess
     expect(await main(check('/nonexistent-model'), c.io)).toBe(1);
+    expect(c.err()).toContain('model directory /nonexistent-model not found');
+  });
+
+  it('explains what the deployment file is and how to create one for an empty model folder', async () => {
+    // Prepare
+    const dir = path.join(copyFixture(PYTHON_MODEL), 'empty');
+    mkdirSync(dir);
+    const c = captureIo();
+    // Act
+    const code = await main(check(dir), c.io);
+    // Assess
+    expect(code).toBe(1);
+    expect(c.err()).toContain('deployment.yaml declares what the review checks');
     expect(c.err()).toContain(
-      '/nonexistent-model/deployment.yaml:1 cannot read the deployment file: file not found',
+      'guardrails prr init --model <name> --version <v> --deployment-output',
     );
+  });
+
+  it('prints one JSON document with ok false when the deployment file is missing', async () => {
+    // Prepare
+    const c = captureIo();
+    // Act
+    const code = await main(check('/nonexistent-model', '--json'), c.io);
+    // Assess
+    expect(code).toBe(1);
+    expect(JSON.parse(c.out())).toEqual({
+      ok: false,
+      errors: ['model directory /nonexistent-model not found'],
+    });
+  });
+
+  it('prints a compact list with --format list', async () => {
+    // Prepare
+    const c = captureIo();
+    // Act
+    const code = await main(check(copyFixture(PYTHON_MODEL), '--format', 'list'), c.io);
+    // Assess
+    expect(code).toBe(0);
+    expect(c.out().split('\n')[0]).toBe(
+      'PRR fraud_detection 3.2.0 (fraud-detection): ready · 22 passed, 1 warnings, 0 failed',
+    );
+    expect(c.out()).toMatch(/^✓ secrets +No secrets in the code$/m);
   });
 
   it.each([
     [['prr', 'check'], 'the model directory is required'],
     [['prr', 'check', 'a', 'b'], 'one model directory expected (got 2)'],
-    [['prr', 'check', 'a', '--format', 'html'], '--format must be markdown or json'],
+    [['prr', 'check', 'a', '--format', 'html'], '--format must be list, markdown or json'],
     [['prr', 'check', 'a', '--nope'], "Unknown option '--nope'"],
   ])('exits 2 on a usage error: %j', async (argv, message) => {
     // Prepare

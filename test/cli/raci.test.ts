@@ -35,7 +35,7 @@ describe('guardrails raci', () => {
     // Assess
     expect(code).toBe(0);
     expect(c.out()).toBe(
-      'CI/CD Pipeline: owned (Accountable) by Platform (team platform)\n  supports: ML Engineering\n  informed: Data Science',
+      'CI/CD Pipeline: owned (Accountable) by ML Engineering (team ml-engineering)\n  supports: Platform\n  informed: Data Science',
     );
   });
 

@@ -1,15 +1,21 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_POLICY_FILE, loadPolicyFile, YamlValidationError } from '../../config/load';
+import {
+  DEFAULT_POLICY_FILE,
+  loadPolicyFile,
+  PolicyValidationError,
+  YamlValidationError,
+} from '../../config/load';
 import type { GuardrailsPolicy } from '../../config/schema';
 import { type LoadedDeployment, loadDeploymentFile } from '../../contracts/deployment';
-import { gatherContext } from '../../contracts/prr/gather';
+import { renderDeploymentScaffold } from '../../contracts/deployment-scaffold';
+import { type GatherDeps, gatherContext } from '../../contracts/prr/gather';
 import { runPrr } from '../../contracts/prr/index';
-import { renderPrrJson, renderPrrMarkdown } from '../../contracts/prr/render';
+import { renderPrrList, renderPrrMarkdown } from '../../contracts/prr/render';
+import { parseReview, type ReviewDocument } from '../../contracts/prr/review';
 import { renderPrrTemplate } from '../../contracts/prr/template';
 import { type CliCommand, type CliIo, UsageError } from '../command';
-import { outputFormat } from './format';
 
 /** Print an invalid input file's problems; the review cannot run, so the gate fails (1). */
 function reportInvalid(err: unknown, io: CliIo): number {
@@ -24,7 +30,11 @@ export const prrInitCommand: CliCommand = {
   path: ['prr', 'init'],
   summary: 'Write a Production Readiness Review document (Markdown) for a model version',
   usage: `Usage: guardrails prr init --model <name> --version <v> [--deployment deployment.yaml]
-                       [--policy file] [--output file] [--force]
+                       [--policy file] [--output PRR.md] [--deployment-output deployment.yaml]
+                       [--project <id>] [--force]
+
+--deployment-output writes a commented deployment file with every field the checks read.
+A --deployment that names another model or version is refused (exit 2).
 
 Prints the review (observability, reproducibility, scalability and performance, failure modes,
 cost estimate, security, approvals) with what the deployment file declares filled in and the
@@ -41,6 +51,8 @@ owners and the RACI groups as approvers.`,
         deployment: { type: 'string' },
         policy: { type: 'string' },
         output: { type: 'string' },
+        'deployment-output': { type: 'string' },
+        project: { type: 'string' },
         force: { type: 'boolean' },
       },
     });
@@ -63,9 +75,26 @@ owners and the RACI groups as approvers.`,
       );
     const declared = loaded?.deployment.model;
     if (declared && (declared.name !== model || declared.version !== version))
-      io.err(
-        `warning: ${loaded?.file} describes ${declared.name} ${declared.version}, not ${model} ${version}`,
+      throw new UsageError(
+        `${loaded?.file} describes ${declared.name} ${declared.version}, not ${model} ${version}: pass the version the deployment file declares, or update it`,
       );
+    for (const out of [values.output, values['deployment-output']])
+      if (out !== undefined && !existsSync(path.dirname(path.resolve(out))))
+        throw new UsageError(`cannot write ${out}: folder ${path.dirname(out)} does not exist`);
+    const scaffold = values['deployment-output'];
+    if (scaffold !== undefined) {
+      if (existsSync(scaffold) && !values.force)
+        throw new UsageError(`${scaffold} exists; pass --force to overwrite it`);
+      writeFileSync(
+        scaffold,
+        renderDeploymentScaffold({
+          model,
+          version,
+          ...(values.project === undefined ? {} : { project: values.project }),
+        }),
+      );
+      io.err(`wrote ${scaffold}`);
+    }
     const text = renderPrrTemplate({
       model,
       version,
@@ -84,15 +113,75 @@ owners and the RACI groups as approvers.`,
   },
 };
 
+export interface PrrCheckOptions {
+  readonly modelDir: string;
+  readonly deploymentFile?: string;
+  readonly policyFile?: string;
+  readonly reviewFile?: string;
+  readonly format: 'list' | 'markdown' | 'json';
+}
+
+/** The review, without the CLI: exit code and the text to print on stdout. */
+export async function runPrrCheck(
+  options: PrrCheckOptions,
+  deps: GatherDeps = {},
+): Promise<{ exitCode: number; text: string; error?: boolean }> {
+  const failure = (errors: string[]) => ({
+    exitCode: 1,
+    error: true,
+    text:
+      options.format === 'json'
+        ? JSON.stringify({ ok: false, errors }, null, 2)
+        : errors.join('\n'),
+  });
+  const deploymentFile = options.deploymentFile ?? path.join(options.modelDir, 'deployment.yaml');
+  if (!existsSync(options.modelDir))
+    return failure([`model directory ${options.modelDir} not found`]);
+  if (!existsSync(deploymentFile))
+    return failure([
+      `no deployment file at ${deploymentFile}. deployment.yaml declares what the review checks (model and version, project, SLA, resources, autoscaling, rollback, cost, IAM policy); create a commented one with: guardrails prr init --model <name> --version <v> --deployment-output ${deploymentFile}`,
+    ]);
+  let loaded: LoadedDeployment;
+  let policy: GuardrailsPolicy;
+  let review: ReviewDocument | undefined;
+  try {
+    loaded = loadDeploymentFile(deploymentFile);
+    policy = loadPolicyFile(options.policyFile ?? DEFAULT_POLICY_FILE);
+    if (options.reviewFile !== undefined) {
+      if (!existsSync(options.reviewFile))
+        return failure([`review document ${options.reviewFile} not found`]);
+      review = parseReview(readFileSync(options.reviewFile, 'utf8'), options.reviewFile);
+    }
+  } catch (err) {
+    if (err instanceof YamlValidationError || err instanceof PolicyValidationError)
+      return failure([err.message]);
+    throw err;
+  }
+  const ctx = await gatherContext(options.modelDir, loaded, policy, {
+    ...deps,
+    ...(review === undefined ? {} : { review }),
+  });
+  const report = runPrr(ctx);
+  const text =
+    options.format === 'json'
+      ? JSON.stringify({ ok: report.verdict === 'pass', ...report }, null, 2)
+      : options.format === 'markdown'
+        ? renderPrrMarkdown(report)
+        : renderPrrList(report);
+  return { exitCode: report.verdict === 'pass' ? 0 : 1, text };
+}
+
 export const prrCheckCommand: CliCommand = {
   path: ['prr', 'check'],
-  summary: 'Run the automated Production Readiness Review; exit 1 on any blocking failure',
-  usage: `Usage: guardrails prr check <model-dir> [--deployment file] [--policy file]
-                        [--format markdown|json] [--json]
+  summary: 'Run the Production Readiness Review; exit 1 on any blocking failure',
+  usage: `Usage: guardrails prr check <model-dir> [--deployment file] [--review PRR.md]
+                        [--policy file] [--format list|markdown|json] [--json]
 
 Reviews the code in <model-dir> and the deployment file (default <model-dir>/deployment.yaml;
-paths inside it are relative to it) against the policy (default ${DEFAULT_POLICY_FILE}).
-Prints a Markdown report (✅ pass, ⚠️ warning, ❌ failed) or JSON.
+the files it names must be inside <model-dir>) against the policy (default ${DEFAULT_POLICY_FILE}),
+scans every file for secrets, and with --review checks that the signed review document has
+every item ticked and every approval (name, signature, date).
+Output: a compact list on a terminal, Markdown otherwise or with --format markdown, JSON with --json.
 Exit code 0 when no blocking check fails (warnings allowed), 1 when one does or an input file
 is invalid, 2 on usage errors.`,
   async run(args, io) {
@@ -102,28 +191,40 @@ is invalid, 2 on usage errors.`,
       options: {
         deployment: { type: 'string' },
         policy: { type: 'string' },
+        review: { type: 'string' },
         format: { type: 'string' },
         json: { type: 'boolean' },
       },
     });
-    const format = outputFormat(values);
+    const format =
+      values.json || values.format === 'json'
+        ? 'json'
+        : values.format === 'markdown'
+          ? 'markdown'
+          : values.format === 'list'
+            ? 'list'
+            : values.format === undefined
+              ? process.stdout.isTTY
+                ? 'list'
+                : 'markdown'
+              : undefined;
+    if (format === undefined)
+      throw new UsageError(`--format must be list, markdown or json (got "${values.format}")`);
     if (positionals.length !== 1)
       throw new UsageError(
         positionals.length === 0
           ? 'the model directory is required'
           : `one model directory expected (got ${positionals.length})`,
       );
-    const modelDir = positionals[0] as string;
-    let loaded: LoadedDeployment;
-    let policy: GuardrailsPolicy;
-    try {
-      loaded = loadDeploymentFile(values.deployment ?? path.join(modelDir, 'deployment.yaml'));
-      policy = loadPolicyFile(values.policy ?? DEFAULT_POLICY_FILE);
-    } catch (err) {
-      return reportInvalid(err, io);
-    }
-    const report = runPrr(gatherContext(modelDir, loaded, policy));
-    io.out(format === 'json' ? renderPrrJson(report) : renderPrrMarkdown(report));
-    return report.verdict === 'pass' ? 0 : 1;
+    const result = await runPrrCheck({
+      modelDir: positionals[0] as string,
+      format,
+      ...(values.deployment === undefined ? {} : { deploymentFile: values.deployment }),
+      ...(values.policy === undefined ? {} : { policyFile: values.policy }),
+      ...(values.review === undefined ? {} : { reviewFile: values.review }),
+    });
+    if (result.error && format !== 'json') io.err(result.text);
+    else io.out(result.text);
+    return result.exitCode;
   },
 };
