@@ -23,9 +23,9 @@ project: ${q(input.project ?? 'my-project')} # project id in the guardrails poli
 
 # Reproducibility
 image: 123456789012.dkr.ecr.eu-west-1.amazonaws.com/model@sha256:${'0'.repeat(64)} # pinned by digest
-commitSha: ${'0'.repeat(40)} # inference code, full SHA
-trainingCommitSha: ${'0'.repeat(40)} # training code, full SHA
-artifact: { uri: s3://bucket/model.tar.gz, sha256: ${'0'.repeat(64)} }
+commitSha: "${'0'.repeat(40)}" # inference code, full SHA
+trainingCommitSha: "${'0'.repeat(40)}" # training code, full SHA
+artifact: { uri: s3://bucket/model.tar.gz, sha256: "${'0'.repeat(64)}" }
 dataVersion: dvc:data/train@v1 # DVC / lakeFS reference of the training data
 featureDefinitions: https://feature-store.example.com/features # feature store link
 testDataset: s3://bucket/test-set/v1/ # preserved for validation

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../../lib/cli/main';
+import { DeploymentSchema, loadDeploymentFile } from '../../lib/contracts/deployment';
 import { PRR_CHECKS } from '../../lib/contracts/prr/index';
 import {
   captureIo,
@@ -215,24 +216,27 @@ describe('guardrails prr init', () => {
     expect(code).toBe(0);
     expect(md).toMatch(/^# Production Readiness Review: fraud_detection 3\.2\.0\n/);
     for (const section of [
-      'Observability',
-      'Reproducibility',
-      'Scalability and performance',
-      'Failure modes',
-      'Cost estimate',
-      'Security',
+      '1. Observability',
+      '2. Reproducibility',
+      '3. Scalability and performance',
+      '4. Failure modes',
+      '5. Cost estimate',
+      '6. Security',
+      'Secret-scan exceptions',
       'Approvals',
     ])
       expect(md).toContain(`\n## ${section}\n`);
     expect(md).toContain('- [x] Runbook: https://runbooks.example.com/ml/fraud-detection');
-    expect(md).toContain('- [x] Commit SHA: 4015b57a143aec5156fd1444a017a32137a3fd0f');
-    expect(md).toContain('- [x] p99 latency SLA: 150 ms');
+    expect(md).toContain('- [x] Inference code commit: 4015b57a143aec5156fd1444a017a32137a3fd0f');
+    expect(md).toContain('- [x] p99 latency SLA (the load test must stay under it): 150 ms');
     expect(md).toContain(
-      '- [x] Monthly estimate: $3,200 per month (32.0% of the fraud-detection budget of $10,000)',
+      '- [x] Cost below budget: $3,200 per month (32.0% of the fraud-detection budget of $10,000)',
     );
     expect(md).toContain('- [x] Owning team: ml-engineering');
-    expect(md).toContain('| ML Engineering | | | [ ] |');
-    expect(md).toContain('| Finance | | | [ ] |');
+    expect(md).toMatch(/^Date: \d{4}-\d{2}-\d{2}$/m);
+    expect(md).toContain('| Role | Name | Signature | Date |');
+    expect(md).toContain('| ML Engineering Lead | | | |');
+    expect(md).toContain('| Product Manager | | | |');
     expect(c.err()).toBe('');
   });
 
@@ -246,16 +250,16 @@ describe('guardrails prr init', () => {
     );
     // Assess
     expect(code).toBe(0);
-    expect(c.out()).toContain('- [ ] Runbook: _runbook link_');
+    expect(c.out()).toContain('- [ ] Runbook: _runbook link (guardrails runbook init)_');
     expect(c.out()).toContain('- [ ] Image (by digest): _<repository>@sha256:<digest>_');
     expect(c.out()).not.toContain('- [x]');
   });
 
-  it('warns when the deployment file describes another model version', async () => {
+  it('refuses a deployment file that describes another model version', async () => {
     // Prepare
     const c = captureIo();
     // Act
-    await main(
+    const code = await main(
       [
         'prr',
         'init',
@@ -271,7 +275,70 @@ describe('guardrails prr init', () => {
       c.io,
     );
     // Assess
+    expect(code).toBe(2);
     expect(c.err()).toContain('describes fraud_detection 3.2.0, not fraud_detection 9.9.9');
+    expect(c.out()).toBe('');
+  });
+
+  it('scaffolds a commented deployment file that the review reads', async () => {
+    // Prepare
+    const dir = copyFixture(TS_MODEL);
+    const out = path.join(dir, 'new-deployment.yaml');
+    const c = captureIo();
+    // Act
+    const code = await main(
+      [
+        'prr',
+        'init',
+        '--model',
+        'churn_prediction',
+        '--version',
+        '1.0.0',
+        '--project',
+        'churn-prediction',
+        '--policy',
+        POLICY_FILE,
+        '--deployment-output',
+        out,
+      ],
+      c.io,
+    );
+    // Assess: it parses, names every section the checks read, and explains each field.
+    expect(code).toBe(0);
+    const { deployment } = loadDeploymentFile(out);
+    expect(deployment.model).toEqual({ name: 'churn_prediction', version: '1.0.0' });
+    expect(Object.keys(deployment).sort()).toEqual(
+      Object.keys(DeploymentSchema.shape)
+        .filter((k) => k !== 'secretScan')
+        .sort(),
+    );
+    expect(readFileSync(out, 'utf8')).toMatch(/# secretScan:/);
+  });
+
+  it('exits 2 with a clear message when --output names a missing folder', async () => {
+    // Prepare
+    const c = captureIo();
+    // Act
+    const code = await main(
+      [
+        'prr',
+        'init',
+        '--model',
+        'm',
+        '--version',
+        '1',
+        '--policy',
+        POLICY_FILE,
+        '--output',
+        '/no/such/folder/PRR.md',
+      ],
+      c.io,
+    );
+    // Assess
+    expect(code).toBe(2);
+    expect(c.err()).toContain(
+      'cannot write /no/such/folder/PRR.md: folder /no/such/folder does not exist',
+    );
   });
 
   it('writes --output and never overwrites without --force', async () => {

@@ -98,6 +98,7 @@ owners and the RACI groups as approvers.`,
     const text = renderPrrTemplate({
       model,
       version,
+      date: new Date().toISOString().slice(0, 10),
       ...(loaded ? { deployment: loaded.deployment } : {}),
       ...(policy ? { policy } : {}),
     });
