@@ -291,21 +291,135 @@ const TS_VARIANTS: Variant[] = [
   ],
 ];
 
+/** One variant per item of the full review that deployment.yaml declares. */
+const READINESS_VARIANTS: Variant[] = [
+  [
+    'log level DEBUG in production',
+    PYTHON_MODEL,
+    'logging-practice',
+    set(['observability', 'logLevel'], 'DEBUG'),
+  ],
+  [
+    'payloads logged without PII redaction',
+    PYTHON_MODEL,
+    'logging-practice',
+    set(['observability', 'payloadLogging'], { enabled: true, piiRedaction: false }),
+  ],
+  [
+    'no correlation id',
+    PYTHON_MODEL,
+    'logging-practice',
+    remove(['observability', 'correlationIdHeader']),
+  ],
+  [
+    'no p95 latency',
+    PYTHON_MODEL,
+    'logging-practice',
+    set(['observability', 'latencyPercentiles'], [50, 99]),
+  ],
+  [
+    'an abbreviated training commit',
+    PYTHON_MODEL,
+    'reproducibility',
+    set(['trainingCommitSha'], '9a1c3e5'),
+  ],
+  ['no data version', PYTHON_MODEL, 'reproducibility', remove(['dataVersion'])],
+  ['no feature definitions', PYTHON_MODEL, 'reproducibility', remove(['featureDefinitions'])],
+  ['no preserved test dataset', PYTHON_MODEL, 'reproducibility', remove(['testDataset'])],
+  ['no hyperparameters', PYTHON_MODEL, 'reproducibility', remove(['hyperparameters'])],
+  ['no target throughput', PYTHON_MODEL, 'throughput', remove(['targetQps'])],
+  ['no GPU declaration', PYTHON_MODEL, 'throughput', remove(['resources', 'gpu'])],
+  ['no autoscaling', PYTHON_MODEL, 'throughput', remove(['autoscaling'])],
+  [
+    'autoscaling max below min',
+    PYTHON_MODEL,
+    'throughput',
+    set(['autoscaling', 'maxInstances'], 1),
+  ],
+  [
+    'no scale-down stabilization',
+    PYTHON_MODEL,
+    'throughput',
+    set(['autoscaling', 'scaleDownStabilizationSeconds'], 0),
+  ],
+  ['a load test below the target QPS', PYTHON_MODEL, 'load-test', set(['targetQps'], 500)],
+  [
+    'an untested dependency failure',
+    PYTHON_MODEL,
+    'dependencies',
+    set(['dependencies', 1, 'tested'], false),
+  ],
+  ['no dependency table', PYTHON_MODEL, 'dependencies', remove(['dependencies'])],
+  [
+    'a rollback slower than 5 minutes',
+    PYTHON_MODEL,
+    'rollback-rehearsal',
+    set(['rollback', 'targetMinutes'], 12),
+  ],
+  [
+    'a rollback last tested 91 days ago',
+    PYTHON_MODEL,
+    'rollback-rehearsal',
+    set(['rollback', 'lastTestedOn'], '2026-08-30'),
+  ],
+  [
+    'a rollback never tested',
+    PYTHON_MODEL,
+    'rollback-rehearsal',
+    remove(['rollback', 'lastTestedOn']),
+  ],
+  [
+    'unit costs that do not add up to the estimate',
+    PYTHON_MODEL,
+    'cost-attribution',
+    set(['cost', 'lineItems', 0, 'monthlyUsage'], 100),
+  ],
+  ['no unit costs', PYTHON_MODEL, 'cost-attribution', remove(['cost', 'lineItems'])],
+  [
+    "another project's CostCenter tag",
+    PYTHON_MODEL,
+    'cost-attribution',
+    set(['tags', 'CostCenter'], 'CC-2200-ADS'),
+  ],
+  ['no CostCenter tag', PYTHON_MODEL, 'cost-attribution', remove(['tags'])],
+  [
+    'no input validation',
+    PYTHON_MODEL,
+    'request-safety',
+    set(['security', 'inputValidation'], false),
+  ],
+  ['no rate limit', PYTHON_MODEL, 'request-safety', remove(['security', 'rateLimitRps'])],
+];
+
 describe('prr check variants', () => {
-  it.each([...PYTHON_VARIANTS, ...TS_VARIANTS].map(([n, f, id, m]) => [n, id, f, m] as const))(
-    'fails on %s (check %s)',
-    async (_name, checkId, fixture, modify) => {
-      // Prepare
-      const dir = copyFixture(fixture);
-      modify(dir);
-      // Act
-      const report = await review(dir);
-      // Assess
-      expect(statusOf(report, checkId)).toBe('fail');
-      expect(report.verdict).toBe('fail');
-      expect(report.blockingIssues.map((c) => c.id)).toContain(checkId);
-    },
-  );
+  it.each(
+    [...PYTHON_VARIANTS, ...TS_VARIANTS, ...READINESS_VARIANTS].map(
+      ([n, f, id, m]) => [n, id, f, m] as const,
+    ),
+  )('fails on %s (check %s)', async (_name, checkId, fixture, modify) => {
+    // Prepare
+    const dir = copyFixture(fixture);
+    modify(dir);
+    // Act
+    const report = await review(dir);
+    // Assess
+    expect(statusOf(report, checkId)).toBe('fail');
+    expect(report.verdict).toBe('fail');
+    expect(report.blockingIssues.map((c) => c.id)).toContain(checkId);
+  });
+
+  it.each([
+    ['89 days ago', '2026-09-01', 'pass'],
+    ['90 days ago', '2026-08-31', 'pass'],
+    ['91 days ago', '2026-08-30', 'fail'],
+    ['tomorrow', '2026-11-30', 'fail'],
+  ])('rates a rollback rehearsal %s as %s', async (_name, day, expected) => {
+    // Prepare: the review day is 2026-11-29.
+    const dir = copyFixture(PYTHON_MODEL);
+    set(['rollback', 'lastTestedOn'], day)(dir);
+    // Act / Assess
+    expect(statusOf(await review(dir), 'rollback-rehearsal')).toBe(expected);
+  });
 
   it('reports a missing dashboard as an advisory warning that does not fail the review', async () => {
     // Prepare

@@ -249,7 +249,10 @@ async function scanFile(
     }
     return lo + 1;
   };
-  return dedupe([...fromPieces, ...fromLines])
+  // A Kubernetes Secret's values are named as such rather than as generic assignments.
+  const k8s = fromLines.filter((f) => f.rule === 'kubernetes-secret');
+  const generic = fromLines.filter((f) => f.rule !== 'kubernetes-secret');
+  return dedupe([...fromPieces, ...k8s, ...generic])
     .slice(0, MAX_FINDINGS_PER_FILE)
     .map((f) => {
       const line = lineOf(f.start);
