@@ -149,7 +149,7 @@ describe('LineRules', () => {
   });
 
   it.each([
-    '${DB_PASSWORD}',
+    `${'$'}{DB_PASSWORD}`,
     '{{ vault_password }}',
     '<your-token>',
     'changeme123',
