@@ -15,11 +15,14 @@ export const apiContractCheckCommand: CliCommand = {
   usage: `Usage: guardrails api-contract check <api_contract.yaml> [--today YYYY-MM-DD] [--json]
                                  [--policy config/guardrails.yaml]
 
-Reports violations (end of life sooner than the notice period, more previous versions served
-than the policy keeps, a sunset version still served, a version past its end of life, a
-deprecated version without a migration guide) and each deprecated version's phase on the
-T-90 announce / T-60 brownout / T-30 blackout / T-0 delete timeline. A boundary day belongs to
-the later phase. --today defaults to the current UTC date.
+Reads the project's format or the book chapter's (model_api: with snake_case keys, SLA values
+like 99.9% and 200ms). Reports violations (end of life sooner than the notice period, more
+previous versions served than the policy keeps, a sunset version still served, a version past
+its end of life, a deprecated version without a migration guide, and with brownout testing a
+deprecated version without brownout and blackout dates before its end of life) and each
+deprecated version's phase: announce at the notice period before the end of life, brownout
+after a third of it, blackout after two thirds, delete at the end of life (T-90/T-60/T-30/T-0
+for 90 days). A boundary day belongs to the later phase. --today defaults to the current UTC date.
 With --policy, the contract's model must be in the policy and its SLA may not promise more
 than the model's SLA there (a lower p99 or a higher availability).
 Exit code 0 without violations, 1 with violations or an invalid file, 2 on usage errors.`,
@@ -46,7 +49,8 @@ Exit code 0 without violations, 1 with violations or an invalid file, 2 on usage
         policyModels = loadPolicyFile(values.policy).projects.flatMap((p) => p.models);
     } catch (err) {
       if (err instanceof YamlValidationError) {
-        io.err(err.message);
+        if (values.json) io.out(JSON.stringify({ ok: false, errors: [err.message] }, null, 2));
+        else io.err(err.message);
         return 1;
       }
       throw err;
@@ -54,7 +58,16 @@ Exit code 0 without violations, 1 with violations or an invalid file, 2 on usage
     const report = checkApiContract(contract, today, policyModels ? { policyModels } : {});
     io.out(
       values.json
-        ? JSON.stringify({ file, valid: report.violations.length === 0, ...report }, null, 2)
+        ? JSON.stringify(
+            {
+              ok: report.violations.length === 0,
+              file,
+              valid: report.violations.length === 0,
+              ...report,
+            },
+            null,
+            2,
+          )
         : renderApiContractText(report, file),
     );
     return report.violations.length === 0 ? 0 : 1;
