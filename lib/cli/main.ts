@@ -6,6 +6,7 @@ import { PolicyValidationError } from '../config/load';
 import { type CliCommand, type CliIo, UsageError } from './command';
 import { apiContractCheckCommand } from './commands/api-contract';
 import { autoStopPlanCommand } from './commands/auto-stop-plan';
+import { contractsCommand } from './commands/contracts';
 import { prrCheckCommand, prrInitCommand } from './commands/prr';
 import { raciCommand } from './commands/raci';
 import { restoreCommand } from './commands/restore';
@@ -24,6 +25,7 @@ export const COMMANDS: readonly CliCommand[] = [
   prrInitCommand,
   prrCheckCommand,
   apiContractCheckCommand,
+  contractsCommand,
 ];
 
 function help(commands: readonly CliCommand[]): string {
