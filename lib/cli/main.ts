@@ -11,6 +11,7 @@ import { prrCheckCommand, prrInitCommand } from './commands/prr';
 import { raciCommand } from './commands/raci';
 import { restoreCommand } from './commands/restore';
 import { routeCommand } from './commands/route';
+import { runbookCheckCommand, runbookInitCommand } from './commands/runbook';
 import { tagsAuditCommand } from './commands/tags-audit';
 import { validateCommand } from './commands/validate';
 
@@ -26,6 +27,8 @@ export const COMMANDS: readonly CliCommand[] = [
   prrCheckCommand,
   apiContractCheckCommand,
   contractsCommand,
+  runbookInitCommand,
+  runbookCheckCommand,
 ];
 
 function help(commands: readonly CliCommand[]): string {
