@@ -472,8 +472,8 @@ describe('route: payload limits and details', () => {
     expect(d.customDetails).toMatchObject({
       incidentType: 'model-drift',
       accountable: ['Data Scientist'],
-      consulted: ['ML Engineer'],
-      informed: ['Platform Engineer', 'Product Manager'],
+      consulted: ['ML Engineer', 'Product Manager'],
+      informed: ['Platform Engineer'],
       responseMinutes: 60,
       escalation: ['0 min: Data scientist on duty', '120 min: Head of Data Science'],
       runbook: 'https://runbooks.example.com/ml/model-drift',
