@@ -174,6 +174,20 @@ describe('semantic checks: one problem each, at the line to change', () => {
       'raci.incidentTypes[2].assignments: incident type "cluster-down" must have exactly one Accountable (A), found 2',
     ],
     [
+      'a RACI note for a role without an assignment',
+      'id: cluster-down',
+      'notes: { platform-engineer: Fix K8s }',
+      'notes: { platform-engineers: Fix K8s }',
+      'raci.incidentTypes[2].notes.platform-engineers: note for "platform-engineers", which has no assignment in incident type "cluster-down"',
+    ],
+    [
+      'a contract reviewed twice',
+      '- { contract: deprecation',
+      'contract: deprecation',
+      'contract: ownership',
+      'contracts.reviews[4].contract: contract "ownership" is listed more than once',
+    ],
+    [
       'an incident type naming an unknown role',
       'id: model-bias',
       'product-manager: C',
