@@ -12,7 +12,7 @@ import { type LoadedDeployment, loadDeploymentFile } from '../../contracts/deplo
 import { renderDeploymentScaffold } from '../../contracts/deployment-scaffold';
 import { type GatherDeps, gatherContext } from '../../contracts/prr/gather';
 import { runPrr } from '../../contracts/prr/index';
-import { renderPrrList, renderPrrMarkdown } from '../../contracts/prr/render';
+import { renderPrrJson, renderPrrList, renderPrrMarkdown } from '../../contracts/prr/render';
 import { parseReview, type ReviewDocument } from '../../contracts/prr/review';
 import { renderPrrTemplate } from '../../contracts/prr/template';
 import { type CliCommand, type CliIo, UsageError } from '../command';
@@ -165,7 +165,7 @@ export async function runPrrCheck(
   const report = runPrr(ctx);
   const text =
     options.format === 'json'
-      ? JSON.stringify({ ok: report.verdict === 'pass', ...report }, null, 2)
+      ? renderPrrJson(report)
       : options.format === 'markdown'
         ? renderPrrMarkdown(report)
         : renderPrrList(report);

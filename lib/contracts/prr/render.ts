@@ -46,9 +46,9 @@ export function renderPrrMarkdown(r: PrrReport): string {
   return lines.join('\n');
 }
 
-/** JSON with the same content as the Markdown report. */
+/** JSON with the same content as the Markdown report; `ok` mirrors the verdict for CI tools. */
 export function renderPrrJson(r: PrrReport): string {
-  return JSON.stringify(r, null, 2);
+  return JSON.stringify({ ok: r.verdict === 'pass', ...r }, null, 2);
 }
 
 const LIST_ICONS: Record<CheckStatus, string> = { pass: '✓', warn: '!', fail: '✗' };
