@@ -220,6 +220,23 @@ describe('secret scan', () => {
     expect(result.findings.map((f) => f.rule)).toEqual(['github']);
   });
 
+  it('reports the right line for secrets far into a long file, found by either kind of rule', async () => {
+    // Prepare: 40 KB of filler spans several pieces.
+    const dir = copyFixture(PYTHON_MODEL);
+    const filler = Array.from({ length: 2000 }, (_, i) => `value_${i} = ${i}`);
+    writeFileSync(
+      path.join(dir, 'settings.py'),
+      [...filler, `GH = "${GITHUB}"`, ...filler, `API_TOKEN = "${TOKEN}"`, ''].join('\n'),
+    );
+    // Act
+    const check = await secrets(dir);
+    // Assess
+    expect(check?.details.filter((d) => d.startsWith('settings.py'))).toEqual([
+      'settings.py:2001 github (40 chars)',
+      'settings.py:4002 secret-assignment (16 chars)',
+    ]);
+  });
+
   it('stops at its time budget and fails instead of passing', async () => {
     // Prepare: a clock that jumps past the budget after the first piece.
     const dir = copyFixture(PYTHON_MODEL);

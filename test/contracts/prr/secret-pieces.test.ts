@@ -26,6 +26,16 @@ describe('SegmentBuffer', () => {
     expect(last && last.start + last.text.length).toBe(1000);
   });
 
+  it('numbers the first line of every piece', () => {
+    // Prepare: ten lines of 29 characters and a break each.
+    const buf = new SegmentBuffer({ size: 100, overlap: 20 });
+    const text = Array.from({ length: 10 }, (_, i) => `${i}`.padEnd(29, '.')).join('\n');
+    // Act
+    const pieces = [...buf.push(text), ...buf.end()];
+    // Assess: each piece's line is the number of breaks before its start, plus one.
+    for (const p of pieces) expect(p.line).toBe(text.slice(0, p.start).split('\n').length);
+  });
+
   it('ends pieces at line breaks when it can', () => {
     // Prepare
     const buf = new SegmentBuffer({ size: 100, overlap: 20 });
@@ -47,12 +57,12 @@ describe('LineSplitter', () => {
     // Act
     const out = [...lines.push('ab\r\ncd'), ...lines.push(`e\n${'z'.repeat(25)}`), ...lines.end()];
     // Assess
-    expect(out.map((l) => [l.start, l.text])).toEqual([
-      [0, 'ab'],
-      [4, 'cde'],
-      [8, 'zzzzzzzzzz'],
-      [16, 'zzzzzzzzzz'],
-      [24, 'zzzzzzzzz'],
+    expect(out.map((l) => [l.start, l.line, l.text])).toEqual([
+      [0, 1, 'ab'],
+      [4, 2, 'cde'],
+      [8, 3, 'zzzzzzzzzz'],
+      [16, 3, 'zzzzzzzzzz'],
+      [24, 3, 'zzzzzzzzz'],
     ]);
   });
 });
@@ -98,8 +108,8 @@ describe('LineRules', () => {
     const rules = new LineRules(file);
     let start = 0;
     const out = [];
-    for (const t of text.split('\n')) {
-      out.push(...rules.line({ start, text: t }));
+    for (const [i, t] of text.split('\n').entries()) {
+      out.push(...rules.line({ start, line: i + 1, text: t }));
       start += t.length + 1;
     }
     out.push(...rules.end());

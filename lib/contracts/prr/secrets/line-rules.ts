@@ -13,6 +13,8 @@ export interface RawFinding {
   readonly rule: string;
   readonly start: number;
   readonly end: number;
+  /** 1-based line of the secret, when the rule knows it. */
+  readonly line?: number;
 }
 
 const SECRET_WORD =
@@ -51,7 +53,12 @@ function matches(re: RegExp, line: Line, rule: string): RawFinding[] {
     const value = m.groups?.secret;
     if (value === undefined || !isSecretValue(value)) continue;
     const at = (m.index ?? 0) + m[0].length - value.length - (m.groups?.q?.length ?? 0);
-    out.push({ rule, start: line.start + at, end: line.start + at + value.length });
+    out.push({
+      rule,
+      start: line.start + at,
+      end: line.start + at + value.length,
+      line: line.line,
+    });
   }
   return out;
 }
@@ -114,6 +121,7 @@ export class LineRules {
           rule: 'kubernetes-secret',
           start: line.start + end - m.groups.v.length,
           end: line.start + end,
+          line: line.line,
         });
       } else if (/^\S/.test(text)) this.inData = false;
     }

@@ -14,7 +14,7 @@ import { globMatch } from './glob';
 import { LineRules, type RawFinding } from './line-rules';
 import { NotebookTextExtractor } from './notebook';
 import type { PieceScanner } from './secretlint';
-import { LineSplitter, SegmentBuffer } from './segments';
+import { countBreaks, type Line, LineSplitter, type Segment, SegmentBuffer } from './segments';
 
 /**
  * Larger files are not scanned and block the review: GitHub refuses files over 100 MiB
@@ -185,25 +185,27 @@ async function scanFile(
   const segments = new SegmentBuffer();
   const lines = new LineSplitter();
   const rules = new LineRules(rel);
-  const fromPieces: (RawFinding & { allowed: boolean })[] = [];
-  const fromLines: (RawFinding & { allowed: boolean })[] = [];
-  const breaks: number[] = [];
-  let offset = 0;
+  // Line numbers are worked out as the text streams by, so memory does not grow with the file.
+  const fromPieces: (RawFinding & { line: number; allowed: boolean })[] = [];
+  const fromLines: (RawFinding & { line: number; allowed: boolean })[] = [];
+  const withLine = (f: RawFinding, line: number) => ({ ...f, line: f.line ?? line });
   const allowed = (text: string, f: RawFinding, base: number) =>
     allowValues.length > 0 && allowValues.includes(text.slice(f.start - base, f.end - base));
 
   const feed = async (text: string) => {
-    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) breaks.push(offset + i);
-    offset += text.length;
-    for (const s of segments.push(text)) await pieces(s.start, s.text);
-    for (const l of lines.push(text))
-      for (const f of rules.line(l)) fromLines.push({ ...f, allowed: allowed(l.text, f, l.start) });
+    for (const s of segments.push(text)) await pieces(s);
+    for (const l of lines.push(text)) lineFindings(l);
   };
-  const pieces = async (start: number, text: string) => {
+  const lineFindings = (l: Line) => {
+    for (const f of rules.line(l))
+      fromLines.push({ ...withLine(f, l.line), allowed: allowed(l.text, f, l.start) });
+  };
+  const pieces = async (s: Segment) => {
     checkBudget();
-    for (const f of await deps.scanner(text, rel)) {
-      const abs = { rule: f.rule, start: f.start + start, end: f.end + start };
-      fromPieces.push({ ...abs, allowed: allowed(text, abs, start) });
+    for (const f of await deps.scanner(s.text, rel)) {
+      const abs = { rule: f.rule, start: f.start + s.start, end: f.end + s.start };
+      const line = s.line + countBreaks(s.text.slice(0, f.start));
+      fromPieces.push({ ...abs, line, allowed: allowed(s.text, abs, s.start) });
     }
   };
 
@@ -233,32 +235,20 @@ async function scanFile(
   } finally {
     deps.fs.closeSync(fd);
   }
-  for (const s of segments.end()) await pieces(s.start, s.text);
-  for (const l of lines.end())
-    for (const f of rules.line(l)) fromLines.push({ ...f, allowed: allowed(l.text, f, l.start) });
+  for (const s of segments.end()) await pieces(s);
+  for (const l of lines.end()) lineFindings(l);
   // Kubernetes entries are only known at the end of their document.
-  for (const f of rules.end()) fromLines.push({ ...f, allowed: false });
+  for (const f of rules.end()) fromLines.push({ ...withLine(f, 0), allowed: false });
 
-  const lineOf = (at: number) => {
-    let lo = 0;
-    let hi = breaks.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if ((breaks[mid] ?? 0) < at) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo + 1;
-  };
   // A Kubernetes Secret's values are named as such rather than as generic assignments.
   const k8s = fromLines.filter((f) => f.rule === 'kubernetes-secret');
   const generic = fromLines.filter((f) => f.rule !== 'kubernetes-secret');
   return dedupe([...fromPieces, ...k8s, ...generic])
     .slice(0, MAX_FINDINGS_PER_FILE)
     .map((f) => {
-      const line = lineOf(f.start);
       return {
         file: rel,
-        line: notebook ? notebook.fileLineOf(line) : line,
+        line: notebook ? notebook.fileLineOf(f.line) : f.line,
         rule: f.rule,
         length: f.end - f.start,
         ...(f.allowed ? { allowlistedBy: 'allowValues' as const } : {}),

@@ -24,10 +24,19 @@ export const SEGMENT_CAPS: SegmentCaps = { size: 16 * 1024, overlap: 4 * 1024 };
 /** Lines for the line rules: longer lines are cut into overlapping windows of this size. */
 export const LINE_CAPS: SegmentCaps = { size: 4 * 1024, overlap: 512 };
 
-/** A piece of the stream and where it starts in it (characters from the start). */
+/** A piece of the stream, where it starts in it (characters from the start) and on which line. */
 export interface Segment {
   readonly start: number;
+  /** 1-based line of the piece's first character. */
+  readonly line: number;
   readonly text: string;
+}
+
+/** Number of line breaks in `text`. */
+export function countBreaks(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
+  return n;
 }
 
 /**
@@ -38,6 +47,7 @@ export interface Segment {
 export class SegmentBuffer {
   private buf = '';
   private bufStart = 0;
+  private bufLine = 1;
 
   constructor(private readonly caps: SegmentCaps = SEGMENT_CAPS) {
     if (caps.overlap * 2 > caps.size)
@@ -55,7 +65,7 @@ export class SegmentBuffer {
   /** The rest of the stream. */
   end(): Segment[] {
     if (this.buf.length === 0) return [];
-    const last = { start: this.bufStart, text: this.buf };
+    const last = { start: this.bufStart, line: this.bufLine, text: this.buf };
     this.bufStart += this.buf.length;
     this.buf = '';
     return [last];
@@ -67,20 +77,22 @@ export class SegmentBuffer {
     const lastBreak = window.lastIndexOf('\n');
     // Prefer ending at a line break, unless that leaves a piece shorter than the overlap.
     const end = lastBreak >= overlap ? lastBreak + 1 : size;
-    const piece = { start: this.bufStart, text: this.buf.slice(0, end) };
+    const piece = { start: this.bufStart, line: this.bufLine, text: this.buf.slice(0, end) };
     // The next piece repeats the tail, starting at a line start inside it when there is one.
     let next = end - overlap;
     const lineStart = this.buf.indexOf('\n', next);
     if (lineStart >= 0 && lineStart + 1 < end) next = lineStart + 1;
     this.bufStart += next;
+    this.bufLine += countBreaks(this.buf.slice(0, next));
     this.buf = this.buf.slice(next);
     return piece;
   }
 }
 
-/** A line (or a window of a long line) and where it starts in the stream. */
+/** A line (or a window of a long line), where it starts in the stream, and its 1-based number. */
 export interface Line {
   readonly start: number;
+  readonly line: number;
   readonly text: string;
 }
 
@@ -91,6 +103,7 @@ export interface Line {
 export class LineSplitter {
   private partial = '';
   private partialStart = 0;
+  private lineNo = 1;
 
   constructor(private readonly caps: SegmentCaps = LINE_CAPS) {}
 
@@ -103,6 +116,7 @@ export class LineSplitter {
       this.partial += text.slice(from, nl);
       out.push(...this.flushLine());
       this.partialStart += 1; // the line break itself
+      this.lineNo++;
       from = nl + 1;
     }
     this.partial += text.slice(from);
@@ -119,7 +133,7 @@ export class LineSplitter {
     const out: Line[] = [];
     const { size, overlap } = this.caps;
     while (this.partial.length > size) {
-      out.push({ start: this.partialStart, text: this.partial.slice(0, size) });
+      out.push({ start: this.partialStart, line: this.lineNo, text: this.partial.slice(0, size) });
       const step = size - overlap;
       this.partial = this.partial.slice(step);
       this.partialStart += step;
@@ -130,7 +144,7 @@ export class LineSplitter {
   private flushLine(): Line[] {
     const out = this.flushLong();
     const line = this.partial.replace(/\r$/, '');
-    out.push({ start: this.partialStart, text: line });
+    out.push({ start: this.partialStart, line: this.lineNo, text: line });
     this.partialStart += this.partial.length;
     this.partial = '';
     return out;
