@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../../lib/cli/main';
@@ -149,6 +149,22 @@ describe('guardrails prr check', () => {
     expect(c.err()).toContain(
       'guardrails prr init --model <name> --version <v> --deployment-output',
     );
+  });
+
+  it('refuses a deployment.yaml that links outside the model directory without parsing it', async () => {
+    // Prepare
+    const dir = copyFixture(PYTHON_MODEL);
+    rmSync(path.join(dir, 'deployment.yaml'));
+    symlinkSync('/etc/passwd', path.join(dir, 'deployment.yaml'));
+    const c = captureIo();
+    // Act
+    const code = await main(check(dir, '--json'), c.io);
+    // Assess
+    expect(code).toBe(1);
+    expect(JSON.parse(c.out()).errors).toEqual([
+      `${path.join(dir, 'deployment.yaml')} links outside the model directory: only files of the reviewed model are read`,
+    ]);
+    expect(c.out()).not.toContain('root:');
   });
 
   it('prints one JSON document with ok false when the deployment file is missing', async () => {

@@ -10,7 +10,7 @@ import {
 import type { GuardrailsPolicy } from '../../config/schema';
 import { type LoadedDeployment, loadDeploymentFile } from '../../contracts/deployment';
 import { renderDeploymentScaffold } from '../../contracts/deployment-scaffold';
-import { type GatherDeps, gatherContext } from '../../contracts/prr/gather';
+import { type GatherDeps, gatherContext, readReferenced } from '../../contracts/prr/gather';
 import { runPrr } from '../../contracts/prr/index';
 import { renderPrrJson, renderPrrList, renderPrrMarkdown } from '../../contracts/prr/render';
 import { parseReview, type ReviewDocument } from '../../contracts/prr/review';
@@ -142,6 +142,12 @@ export async function runPrrCheck(
     return failure([
       `no deployment file at ${deploymentFile}. deployment.yaml declares what the review checks (model and version, project, SLA, resources, autoscaling, rollback, cost, IAM policy); create a commented one with: guardrails prr init --model <name> --version <v> --deployment-output ${deploymentFile}`,
     ]);
+  // The default deployment file belongs to the reviewed repository: it must be a regular file
+  // inside the model directory, so a link to /etc/passwd is never parsed (and excerpted).
+  if (options.deploymentFile === undefined) {
+    const refused = readReferenced(options.modelDir, options.modelDir, 'deployment.yaml');
+    if (refused && 'error' in refused) return failure([`${deploymentFile} ${refused.error}`]);
+  }
   let loaded: LoadedDeployment;
   let policy: GuardrailsPolicy;
   let review: ReviewDocument | undefined;
