@@ -75,4 +75,14 @@ describe('guardrails raci', () => {
     expect(await main(['raci', '--policy', '/nonexistent/policy.yaml'], c.io)).toBe(1);
     expect(c.err()).toContain('/nonexistent/policy.yaml:1 cannot read the policy: file not found');
   });
+
+  it('prints one JSON document with ok false when the policy cannot be read', async () => {
+    // Prepare
+    const c = captureIo();
+    // Act
+    const code = await main(['raci', '--policy', '/no/such/policy.yaml', '--json'], c.io);
+    // Assess
+    expect(code).toBe(1);
+    expect(JSON.parse(c.out())).toMatchObject({ ok: false });
+  });
 });

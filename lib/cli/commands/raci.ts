@@ -1,5 +1,10 @@
 import { parseArgs } from 'node:util';
-import { DEFAULT_POLICY_FILE, loadPolicyFile } from '../../config/load';
+import {
+  DEFAULT_POLICY_FILE,
+  loadPolicyFile,
+  PolicyValidationError,
+  YamlValidationError,
+} from '../../config/load';
 import {
   ownerOf,
   raciReport,
@@ -32,7 +37,20 @@ an error that lists the known ones (exit code 2).`,
     });
     if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
     const format = outputFormat(values);
-    const policy = loadPolicyFile(values.policy ?? DEFAULT_POLICY_FILE);
+    let policy: ReturnType<typeof loadPolicyFile>;
+    try {
+      policy = loadPolicyFile(values.policy ?? DEFAULT_POLICY_FILE);
+    } catch (err) {
+      // With --json, stdout holds one document also on failure.
+      if (
+        format === 'json' &&
+        (err instanceof YamlValidationError || err instanceof PolicyValidationError)
+      ) {
+        io.out(JSON.stringify({ ok: false, errors: [err.message] }, null, 2));
+        return 1;
+      }
+      throw err;
+    }
     if (values.owner !== undefined) {
       let found: ReturnType<typeof ownerOf>;
       try {
