@@ -4,15 +4,13 @@ import {
   loadApiContractFile,
   type PolicyModel,
   renderApiContractText,
-  toDay,
 } from '../../contracts/api-contract';
-import { type CommandModule, stringOption, UsageError } from '../command';
+import { type CommandModule, UsageError } from '../command';
+import { TODAY_OPTION, todayOption } from './today';
 
 export const apiContractCheckCommand: CommandModule = {
   arguments: [{ name: 'api_contract.yaml', description: 'the API contract file', required: true }],
-  options: [
-    { flags: '--today <YYYY-MM-DD>', description: 'decide as of this date (default: today, UTC)' },
-  ],
+  options: [TODAY_OPTION],
   help: `Reads the project's format or the book chapter's (model_api: with snake_case keys, SLA values
 like 99.9% and 200ms). Reports violations (end of life sooner than the notice period, more
 previous versions served than the policy keeps, a sunset version still served, a version past
@@ -27,9 +25,7 @@ Exit code 0 without violations, 1 with violations or an invalid file, 2 on usage
   async run({ args, options, global }) {
     if (args.length !== 1) throw new UsageError('exactly one API contract file is required');
     const file = args[0] as string;
-    const today = stringOption(options, 'today') ?? new Date().toISOString().slice(0, 10);
-    if (toDay(today) === undefined)
-      throw new UsageError(`--today must be a date as YYYY-MM-DD (got "${today}")`);
+    const today = todayOption(options);
     // An invalid file is a YamlValidationError: the router prints its problems, exit code 1.
     const contract = loadApiContractFile(file);
     const policyModels: PolicyModel[] | undefined = global.policyExplicit

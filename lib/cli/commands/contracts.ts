@@ -1,8 +1,8 @@
 import { loadPolicyFile } from '../../config/load';
 import type { GuardrailsPolicy } from '../../config/schema';
-import { toDay } from '../../contracts/api-contract';
 import { renderContractsText, summarizeContracts } from '../../contracts/summary';
-import { type CommandModule, type CommandResult, stringOption, UsageError } from '../command';
+import type { CommandModule, CommandResult } from '../command';
+import { TODAY_OPTION, todayOption } from './today';
 
 /** The contracts summary, without the CLI: exit code 1 when a review is overdue or missing. */
 export function runContracts(policy: GuardrailsPolicy, today: string): CommandResult {
@@ -16,18 +16,14 @@ export function runContracts(policy: GuardrailsPolicy, today: string): CommandRe
 }
 
 export const contractsCommand: CommandModule = {
-  options: [
-    { flags: '--today <YYYY-MM-DD>', description: 'decide as of this date (default: today, UTC)' },
-  ],
+  options: [TODAY_OPTION],
   help: `Lists ownership (RACI), production readiness (PRR), incident response (runbooks), cost
 attribution (tagging) and deprecation (API contracts) with the document, owner, cadence and
 last review from contracts.reviews in the policy, and the operating model. A monthly or
 quarterly review past its due day, or a contract the policy does not list, exits 1;
 per-deployment and per-release reviews are event-driven.`,
   async run({ options, global }) {
-    const today = stringOption(options, 'today') ?? new Date().toISOString().slice(0, 10);
-    if (toDay(today) === undefined)
-      throw new UsageError(`--today must be a date as YYYY-MM-DD (got "${today}")`);
+    const today = todayOption(options);
     // An invalid or missing policy is reported by the router (exit code 1, JSON with --json).
     return runContracts(loadPolicyFile(global.policyFile), today);
   },
