@@ -67,13 +67,29 @@ export const COMMANDS: readonly CommandEntry[] = [
   },
   {
     path: ['prr', 'check'],
-    summary: 'Run the automated Production Readiness Review; exit 1 on any blocking failure',
+    summary: 'Run the Production Readiness Review; exit 1 on any blocking failure',
     load: async () => (await import('./commands/prr.js')).prrCheckCommand,
   },
   {
     path: ['api-contract', 'check'],
     summary: "Check a model API contract's versions against its deprecation policy",
     load: async () => (await import('./commands/api-contract.js')).apiContractCheckCommand,
+  },
+  {
+    path: ['runbook', 'init'],
+    summary: 'Write an incident runbook for a SageMaker model from the policy',
+    load: async () => (await import('./commands/runbook.js')).runbookInitCommand,
+  },
+  {
+    path: ['runbook', 'check'],
+    summary: 'Fail when a model of the policy has no runbook or a runbook lacks a section',
+    load: async () => (await import('./commands/runbook.js')).runbookCheckCommand,
+  },
+  {
+    path: ['contracts'],
+    summary:
+      'List the five human contracts, their owners and review cadence; exit 1 when a review is overdue',
+    load: async () => (await import('./commands/contracts.js')).contractsCommand,
   },
 ];
 

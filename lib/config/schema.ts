@@ -215,9 +215,13 @@ export const RaciGroupSchema = z.strictObject({
   team: z.string(),
 });
 
+/** A short note per column of a RACI row (what that group or role does), e.g. `Fix it`. */
+const RaciNotes = z.record(z.string(), z.string().min(1).max(80)).optional();
+
 export const ActivitySchema = z.strictObject({
   name: z.string().min(1),
   assignments: z.record(z.string(), z.enum(ACTIVITY_ASSIGNMENTS)),
+  notes: RaciNotes,
 });
 
 export const IncidentTypeSchema = z.strictObject({
@@ -225,6 +229,7 @@ export const IncidentTypeSchema = z.strictObject({
   name: z.string().min(1),
   description: z.string().optional(),
   assignments: z.record(z.string(), z.enum(INCIDENT_ASSIGNMENTS)),
+  notes: RaciNotes,
   /** Severity inside the paged team's coverage window. */
   severity: z.enum(['critical', 'error']).default('error'),
   /** What an OK state change does. */
@@ -256,6 +261,39 @@ export const PAGERDUTY_EVENTS_URLS = [
   'https://events.pagerduty.com/v2/enqueue',
   'https://events.eu.pagerduty.com/v2/enqueue',
 ] as const;
+
+/** The chapter's five human contracts (its summary checklist). */
+export const CONTRACT_KINDS = [
+  'ownership',
+  'production-readiness',
+  'incident-response',
+  'cost-attribution',
+  'deprecation',
+] as const;
+export const REVIEW_CADENCES = ['monthly', 'quarterly', 'per-deployment', 'per-release'] as const;
+
+export const ContractsSchema = z.strictObject({
+  /**
+   * `A` (you build it, you run it), `B` (the handover: a signed PRR is mandatory) or `hybrid`
+   * (the ownership matrix decides each activity).
+   */
+  operatingModel: z.enum(['A', 'B', 'hybrid']).default('hybrid'),
+  /** Each contract's document, owner, review cadence and last review. */
+  reviews: z
+    .array(
+      z.strictObject({
+        contract: z.enum(CONTRACT_KINDS),
+        document: z.string().min(1),
+        owner: z.string().min(1),
+        cadence: z.enum(REVIEW_CADENCES),
+        lastReviewed: z
+          .string()
+          .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be a date as YYYY-MM-DD' })
+          .optional(),
+      }),
+    )
+    .default([]),
+});
 
 export const AlarmRuleSchema = z.strictObject({
   /** Incident type id that matching alarms become. */
@@ -446,6 +484,7 @@ export const GuardrailsPolicySchema = z.strictObject({
   projects: z.array(ProjectSchema).min(1, { message: 'must list at least one project' }),
   teams: z.array(TeamSchema).min(1),
   raci: RaciSchema,
+  contracts: ContractsSchema.prefault({}),
   paging: PagingSchema,
   tagCompliance: TagComplianceSchema.prefault({}),
 });

@@ -247,6 +247,12 @@ const raciRows: Check = (p) => {
           path: ['raci', 'activities', i, 'assignments', key],
           message: `unknown RACI group "${key}" (known: ${[...groups].join(', ')})`,
         });
+    for (const key of Object.keys(a.notes ?? {}))
+      if (!(key in a.assignments))
+        out.push({
+          path: ['raci', 'activities', i, 'notes', key],
+          message: `note for "${key}", which has no assignment in activity "${a.name}"`,
+        });
     const owners = Object.values(a.assignments).filter((v) => v === 'owns').length;
     if (owners !== 1)
       out.push({
@@ -260,6 +266,12 @@ const raciRows: Check = (p) => {
         out.push({
           path: ['raci', 'incidentTypes', i, 'assignments', key],
           message: `unknown RACI role "${key}" (known: ${[...roles].join(', ')})`,
+        });
+    for (const key of Object.keys(t.notes ?? {}))
+      if (!(key in t.assignments))
+        out.push({
+          path: ['raci', 'incidentTypes', i, 'notes', key],
+          message: `note for "${key}", which has no assignment in incident type "${t.id}"`,
         });
     const accountable = Object.entries(t.assignments).filter(([, v]) => v === 'A');
     if (accountable.length !== 1) {
@@ -278,6 +290,22 @@ const raciRows: Check = (p) => {
       });
   });
   return out;
+};
+
+const contractReviews: Check = (p) => {
+  const seen = new Set<string>();
+  return p.contracts.reviews.flatMap((r, i) => {
+    if (!seen.has(r.contract)) {
+      seen.add(r.contract);
+      return [];
+    }
+    return [
+      {
+        path: ['contracts', 'reviews', i, 'contract'],
+        message: `contract "${r.contract}" is listed more than once`,
+      },
+    ];
+  });
 };
 
 const tagRules: Check = (p) => {
@@ -452,6 +480,7 @@ const CHECKS: readonly Check[] = [
   coverageWindows,
   budgetNotifications,
   raciRows,
+  contractReviews,
   tagRules,
   pagingReferences,
   stackCapacity,

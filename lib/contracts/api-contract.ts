@@ -26,9 +26,20 @@ export const ApiVersionSchema = z.strictObject({
   deprecatedOn: IsoDate.optional(),
   /** Day the version stops being served (T-0). */
   endOfLife: IsoDate.optional(),
-  migrationGuide: z.url({ message: 'must be a URL' }).optional(),
+  /** A URL, or a path in the API's repository (as the chapter's example has it). */
+  migrationGuide: z
+    .string()
+    .min(1)
+    .refine((v) => /^https:\/\//.test(v) || !/^[a-z][a-z0-9+.-]*:/i.test(v), {
+      message: 'must be an https URL or a repository path',
+    })
+    .optional(),
   /** Whether the version still answers requests. @default true unless the status is sunset */
   served: z.boolean().optional(),
+  /** Day of the planned brownout (short outages that show consumers what will break). */
+  brownoutOn: IsoDate.optional(),
+  /** Day of the planned blackout (requests rejected for a longer window). */
+  blackoutOn: IsoDate.optional(),
 });
 export type ApiVersion = z.infer<typeof ApiVersionSchema>;
 
@@ -43,6 +54,8 @@ export const ApiContractSchema = z.strictObject({
     noticePeriodDays: z.number().int().min(0),
     /** How many versions besides the current one may still be served. */
     previousVersionsKept: z.number().int().min(0),
+    /** Deprecated versions must plan a brownout and a blackout before their end of life. */
+    brownoutTesting: z.boolean().optional(),
   }),
   sla: z.strictObject({
     availabilityPct: z.number().gt(0).max(100),
@@ -51,6 +64,97 @@ export const ApiContractSchema = z.strictObject({
   }),
 });
 export type ApiContract = z.infer<typeof ApiContractSchema>;
+
+/** A number, or text the parser turns into one; any other text is reported with `message`. */
+const numberFrom = (parse: (text: string) => number | undefined, message: string) =>
+  z.union([z.number(), z.string()], { message }).transform((v, ctx) => {
+    if (typeof v === 'number') return v;
+    const n = parse(v.trim());
+    if (n === undefined) {
+      ctx.addIssue({ code: 'custom', message });
+      return z.NEVER;
+    }
+    return n;
+  });
+
+/** `99.9%` or 99.9, in percent. */
+const Percent = numberFrom((t) => {
+  const m = /^(\d+(?:\.\d+)?)\s*%$/.exec(t);
+  return m ? Number(m[1]) : undefined;
+}, 'must be a percentage like 99.9%');
+
+/** `200ms`, `1s` or a number, in milliseconds. */
+const Millis = numberFrom((t) => {
+  const m = /^(\d+(?:\.\d+)?)\s*(ms|s)$/.exec(t);
+  return m ? Number(m[1]) * (m[2] === 's' ? 1000 : 1) : undefined;
+}, 'must be a duration like 200ms or 1s');
+
+/**
+ * The contract as the book chapter prints it (`model_api:` with snake_case keys, SLA values
+ * such as `99.9%` and `200ms`, `end_of_life: null` for the current version), read into the
+ * same shape as the project's own format.
+ */
+export const ChapterApiContractSchema = z
+  .strictObject({
+    model_api: z.strictObject({
+      name: z.string().min(1),
+      current_version: VersionName,
+      supported_versions: z
+        .array(
+          z.strictObject({
+            version: VersionName,
+            status: z.enum(API_VERSION_STATUSES),
+            released_on: IsoDate.optional(),
+            deprecated_on: IsoDate.optional(),
+            end_of_life: IsoDate.nullable().optional(),
+            migration_guide: ApiVersionSchema.shape.migrationGuide,
+            served: z.boolean().optional(),
+            brownout_on: IsoDate.optional(),
+            blackout_on: IsoDate.optional(),
+          }),
+        )
+        .min(1),
+      deprecation_policy: z.strictObject({
+        notice_period_days: z.number().int().min(0),
+        support_previous_versions: z.number().int().min(0),
+        brownout_testing: z.boolean().default(false),
+      }),
+      sla: z.strictObject({
+        availability: Percent.pipe(z.number().gt(0).max(100)),
+        latency_p99: Millis.pipe(z.number().positive()),
+        error_rate: Percent.pipe(z.number().min(0).max(100)),
+      }),
+    }),
+  })
+  .transform(
+    ({ model_api: m }): ApiContract => ({
+      name: m.name,
+      // The chapter names the API after the model that serves it.
+      model: m.name,
+      currentVersion: m.current_version,
+      versions: m.supported_versions.map((v) => ({
+        version: v.version,
+        status: v.status,
+        ...(v.released_on ? { releasedOn: v.released_on } : {}),
+        ...(v.deprecated_on ? { deprecatedOn: v.deprecated_on } : {}),
+        ...(v.end_of_life ? { endOfLife: v.end_of_life } : {}),
+        ...(v.migration_guide ? { migrationGuide: v.migration_guide } : {}),
+        ...(v.served === undefined ? {} : { served: v.served }),
+        ...(v.brownout_on ? { brownoutOn: v.brownout_on } : {}),
+        ...(v.blackout_on ? { blackoutOn: v.blackout_on } : {}),
+      })),
+      deprecationPolicy: {
+        noticePeriodDays: m.deprecation_policy.notice_period_days,
+        previousVersionsKept: m.deprecation_policy.support_previous_versions,
+        brownoutTesting: m.deprecation_policy.brownout_testing,
+      },
+      sla: {
+        availabilityPct: m.sla.availability,
+        p99LatencyMs: m.sla.latency_p99,
+        errorRatePct: m.sla.error_rate,
+      },
+    }),
+  );
 
 const DAY_MS = 86_400_000;
 
@@ -76,24 +180,32 @@ export function fromDay(day: number): string {
 export const PHASES = ['scheduled', 'announce', 'brownout', 'blackout', 'delete'] as const;
 export type Phase = (typeof PHASES)[number];
 
+type PhaseStarts = Readonly<Record<Exclude<Phase, 'scheduled'>, number>>;
+
 /**
- * Days before end of life at which each phase starts. The boundary day belongs to the later
- * phase: exactly 90 days before EOL is already `announce`, 60 `brownout`, 30 `blackout`, and
- * the end-of-life day itself is `delete`.
+ * Days before end of life at which each phase starts, derived from the notice period: the
+ * announcement opens it, the brownout starts after a third of it, the blackout after two
+ * thirds (a 90-day notice gives the chapter's T-90, T-60, T-30, T-0). The boundary day
+ * belongs to the later phase: the end-of-life day itself is `delete`.
  */
-export const PHASE_STARTS: Readonly<Record<Exclude<Phase, 'scheduled'>, number>> = {
-  announce: 90,
-  brownout: 60,
-  blackout: 30,
-  delete: 0,
-};
+export function phaseStarts(noticePeriodDays = 90): PhaseStarts {
+  return {
+    announce: noticePeriodDays,
+    brownout: Math.round((noticePeriodDays * 2) / 3),
+    blackout: Math.round(noticePeriodDays / 3),
+    delete: 0,
+  };
+}
+
+/** The phase starts of the chapter's 90-day notice. */
+export const PHASE_STARTS: PhaseStarts = phaseStarts(90);
 
 /** Phase of a version whose end of life is `daysToEol` days away (negative: in the past). */
-export function phaseFor(daysToEol: number): Phase {
-  if (daysToEol <= PHASE_STARTS.delete) return 'delete';
-  if (daysToEol <= PHASE_STARTS.blackout) return 'blackout';
-  if (daysToEol <= PHASE_STARTS.brownout) return 'brownout';
-  if (daysToEol <= PHASE_STARTS.announce) return 'announce';
+export function phaseFor(daysToEol: number, starts: PhaseStarts = PHASE_STARTS): Phase {
+  if (daysToEol <= starts.delete) return 'delete';
+  if (daysToEol <= starts.blackout) return 'blackout';
+  if (daysToEol <= starts.brownout) return 'brownout';
+  if (daysToEol <= starts.announce) return 'announce';
   return 'scheduled';
 }
 
@@ -110,14 +222,19 @@ export interface TimelineEntry {
 }
 
 /** Where a deprecated version with an end-of-life date stands on the timeline today. */
-export function timelineFor(version: string, endOfLife: string, today: number): TimelineEntry {
+export function timelineFor(
+  version: string,
+  endOfLife: string,
+  today: number,
+  starts: PhaseStarts = PHASE_STARTS,
+): TimelineEntry {
   const eol = toDay(endOfLife) ?? today;
   const daysToEol = eol - today;
-  const phase = phaseFor(daysToEol);
+  const phase = phaseFor(daysToEol, starts);
   const idx = PHASES.indexOf(phase);
   const next = PHASES[idx + 1];
   const startOf = (p: Phase) =>
-    p === 'scheduled' ? undefined : fromDay(eol - PHASE_STARTS[p as Exclude<Phase, 'scheduled'>]);
+    p === 'scheduled' ? undefined : fromDay(eol - starts[p as Exclude<Phase, 'scheduled'>]);
   return {
     version,
     endOfLife,
@@ -137,6 +254,7 @@ export const VIOLATION_RULES = [
   'sunset-still-served',
   'past-end-of-life',
   'missing-migration-guide',
+  'missing-brownout-plan',
   'unknown-model',
   'sla-beyond-policy',
 ] as const;
@@ -159,6 +277,8 @@ export interface ApiContractReport {
     readonly served: boolean;
     readonly endOfLife?: string;
   }[];
+  /** Days before end of life at which each phase starts (from the notice period). */
+  readonly phaseStarts: PhaseStarts;
   readonly timeline: readonly TimelineEntry[];
   readonly violations: readonly Violation[];
 }
@@ -253,6 +373,22 @@ export function checkApiContract(
         `version ${v.version} reached its end of life on ${v.endOfLife} and is still served: delete it and mark it sunset`,
         v.version,
       );
+    if (v.status === 'deprecated' && contract.deprecationPolicy.brownoutTesting) {
+      const brown = v.brownoutOn === undefined ? undefined : toDay(v.brownoutOn);
+      const black = v.blackoutOn === undefined ? undefined : toDay(v.blackoutOn);
+      if (brown === undefined || black === undefined)
+        add(
+          'missing-brownout-plan',
+          `deprecated version ${v.version} has no ${brown === undefined ? 'brownoutOn' : 'blackoutOn'} date; brownout testing is required before its end of life`,
+          v.version,
+        );
+      else if (!(brown < black && (eol === undefined || black < eol)))
+        add(
+          'missing-brownout-plan',
+          `version ${v.version} must have its brownout (${v.brownoutOn}) before its blackout (${v.blackoutOn}), both before its end of life (${v.endOfLife ?? 'not set'})`,
+          v.version,
+        );
+    }
     if (v.status === 'deprecated' && v.migrationGuide === undefined)
       add(
         'missing-migration-guide',
@@ -294,7 +430,9 @@ export function checkApiContract(
 
   const timeline = contract.versions
     .filter((v) => v.status === 'deprecated' && v.endOfLife && toDay(v.endOfLife) !== undefined)
-    .map((v) => timelineFor(v.version, v.endOfLife as string, today));
+    .map((v) =>
+      timelineFor(v.version, v.endOfLife as string, today, phaseStarts(noticePeriodDays)),
+    );
 
   return {
     name: contract.name,
@@ -306,6 +444,7 @@ export function checkApiContract(
       served: isServed(v),
       ...(v.endOfLife === undefined ? {} : { endOfLife: v.endOfLife }),
     })),
+    phaseStarts: phaseStarts(noticePeriodDays),
     timeline,
     violations,
   };
@@ -313,6 +452,9 @@ export function checkApiContract(
 
 /** Parse contract text; throws YamlValidationError with `file:line path: message` problems. */
 export function parseApiContract(text: string, file: string): ApiContract {
+  // The chapter's layout has a single `model_api:` key at the top; anything else is ours.
+  if (/^model_api\s*:/m.test(text))
+    return parseYamlWithSchema(text, file, ChapterApiContractSchema, { what: 'API contract' }).data;
   return parseYamlWithSchema(text, file, ApiContractSchema, { what: 'API contract' }).data;
 }
 
@@ -328,10 +470,10 @@ export function loadApiContractFile(file: string): ApiContract {
 
 const PHASE_MEANING: Record<Phase, string> = {
   scheduled: 'deprecated, before the announce phase',
-  announce: 'consumers notified (T-90)',
-  brownout: 'short planned outages (T-60)',
-  blackout: 'requests rejected (T-30)',
-  delete: 'removed (T-0)',
+  announce: 'consumers notified',
+  brownout: 'short planned outages',
+  blackout: 'requests rejected',
+  delete: 'removed',
 };
 
 /** Human-readable report. */
@@ -343,9 +485,10 @@ export function renderApiContractText(r: ApiContractReport, file: string): strin
       `  ${v.version.padEnd(10)} ${v.status.padEnd(10)} ${v.served ? 'served    ' : 'not served'}${v.endOfLife ? `  end of life ${v.endOfLife}` : ''}`.trimEnd(),
     );
   if (r.timeline.length > 0) {
+    const p = r.phaseStarts;
     lines.push(
       '',
-      'Deprecation timeline (T-90 announce, T-60 brownout, T-30 blackout, T-0 delete):',
+      `Deprecation timeline (T-${p.announce} announce, T-${p.brownout} brownout, T-${p.blackout} blackout, T-0 delete):`,
     );
     for (const t of r.timeline) {
       const when = t.daysToEol >= 0 ? `T-${t.daysToEol}` : `T+${-t.daysToEol} (end of life passed)`;

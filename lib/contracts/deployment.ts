@@ -22,6 +22,9 @@ const Memory = z
   });
 
 const ResourceSet = z.strictObject({ cpu: Cpu.optional(), memory: Memory.optional() });
+const IsoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be a date as YYYY-MM-DD' });
 
 export const DeploymentSchema = z.strictObject({
   model: z.strictObject({
@@ -33,12 +36,59 @@ export const DeploymentSchema = z.strictObject({
   project: z.string().min(1),
   /** Container image, pinned by digest: `<repository>@sha256:<64 hex>`. */
   image: z.string().min(1).optional(),
-  /** Git commit the image was built from (full 40-character SHA). */
+  /** Git commit the image (inference code) was built from (full 40-character SHA). */
   commitSha: z.string().min(1).optional(),
+  /** Git commit of the training code that produced the artifact. */
+  trainingCommitSha: z.string().min(1).optional(),
+  /** Version of the training data (a DVC or lakeFS reference, a dataset version id). */
+  dataVersion: z.string().min(1).optional(),
+  /** Where the feature definitions live (feature store link). */
+  featureDefinitions: z.string().min(1).optional(),
+  /** Preserved test dataset used to validate this version (URI). */
+  testDataset: z.string().min(1).optional(),
+  /** Where the hyperparameters are documented (file, registry entry or URL). */
+  hyperparameters: z.string().min(1).optional(),
+  /** Throughput the service must sustain, in requests per second. */
+  targetQps: z.number().positive().optional(),
+  autoscaling: z
+    .strictObject({
+      minInstances: z.number().int().min(0),
+      maxInstances: z.number().int().min(1),
+      /** Utilisation (percent) above which the service scales out. */
+      scaleUpThresholdPct: z.number().gt(0).max(100),
+      /** Seconds of low load before scaling in. */
+      scaleDownStabilizationSeconds: z.number().int().min(0),
+    })
+    .optional(),
+  /** How the service behaves when each dependency fails, and whether that was tested. */
+  dependencies: z
+    .array(
+      z.strictObject({
+        name: z.string().min(1),
+        failureBehavior: z.string().min(1),
+        tested: z.boolean(),
+      }),
+    )
+    .optional(),
+  security: z
+    .strictObject({
+      /** Requests are validated against a schema before they reach the model. */
+      inputValidation: z.boolean(),
+      /** Requests per second above which callers are throttled. */
+      rateLimitRps: z.number().positive().optional(),
+    })
+    .optional(),
+  /** Cost-allocation tags of the serving resources (CostCenter must be the project's). */
+  tags: z.record(z.string(), z.string()).optional(),
   /** Model artifact, e.g. the S3 URI of model.tar.gz and its SHA-256. */
   artifact: z.strictObject({ uri: z.string().min(1), sha256: z.string().optional() }).optional(),
   resources: z
-    .strictObject({ requests: ResourceSet.optional(), limits: ResourceSet.optional() })
+    .strictObject({
+      requests: ResourceSet.optional(),
+      limits: ResourceSet.optional(),
+      /** GPU type and count; `type: none` for CPU-only serving. */
+      gpu: z.strictObject({ type: z.string().min(1), count: z.number().int().min(0) }).optional(),
+    })
     .optional(),
   resilience: z
     .strictObject({
@@ -72,6 +122,16 @@ export const DeploymentSchema = z.strictObject({
       dashboards: z.array(Url).optional(),
       runbook: Url.optional(),
       alarms: z.array(z.string().min(1)).optional(),
+      /** Log level in production (INFO or WARN; DEBUG leaks payloads and costs). */
+      logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).optional(),
+      /** Request/response payload logging; payloads are logged only with PII redaction. */
+      payloadLogging: z
+        .strictObject({ enabled: z.boolean(), piiRedaction: z.boolean() })
+        .optional(),
+      /** Header that carries the correlation id through every service. */
+      correlationIdHeader: z.string().min(1).optional(),
+      /** Latency percentiles the service exposes. */
+      latencyPercentiles: z.array(z.number().gt(0).max(100)).optional(),
     })
     .optional(),
   /** Model card (Markdown), relative to this file. */
@@ -87,6 +147,10 @@ export const DeploymentSchema = z.strictObject({
       procedure: z.string().min(1).optional(),
       /** Alarms that roll back automatically (e.g. CodeDeploy or SageMaker deployment guardrails). */
       automaticTriggers: z.array(z.string().min(1)).optional(),
+      /** Minutes to have the previous version serving again. */
+      targetMinutes: z.number().positive().optional(),
+      /** Day the rollback was last rehearsed. */
+      lastTestedOn: IsoDate.optional(),
     })
     .optional(),
   cost: z
@@ -94,6 +158,17 @@ export const DeploymentSchema = z.strictObject({
       monthlyEstimateUsd: z.number().min(0),
       breakdown: z
         .array(z.strictObject({ item: z.string().min(1), usd: z.number().min(0) }))
+        .optional(),
+      /** Unit cost × monthly usage per resource (compute, GPU, storage). */
+      lineItems: z
+        .array(
+          z.strictObject({
+            resource: z.string().min(1),
+            unitCostUsd: z.number().min(0),
+            unit: z.string().min(1),
+            monthlyUsage: z.number().min(0),
+          }),
+        )
         .optional(),
     })
     .optional(),

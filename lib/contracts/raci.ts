@@ -22,6 +22,8 @@ export interface RaciRow {
   readonly cells: Readonly<Record<string, string>>;
   /** Name of the column that is Accountable. */
   readonly accountable: string | undefined;
+  /** Column id -> what that column does in this row (e.g. `Fix it`); absent when none. */
+  readonly notes: Readonly<Record<string, string>>;
 }
 
 export interface RaciMatrix {
@@ -51,7 +53,12 @@ export function raciReport(raci: Raci): RaciReport {
           Object.entries(a.assignments).map(([group, v]) => [group, ACTIVITY_LETTERS[v]]),
         );
         const owner = Object.entries(a.assignments).find(([, v]) => v === 'owns')?.[0];
-        return { name: a.name, cells, accountable: owner && (groupName.get(owner) ?? owner) };
+        return {
+          name: a.name,
+          cells,
+          accountable: owner && (groupName.get(owner) ?? owner),
+          notes: { ...a.notes },
+        };
       }),
     },
     incidents: {
@@ -64,6 +71,7 @@ export function raciReport(raci: Raci): RaciReport {
           name: t.name,
           cells: { ...t.assignments },
           accountable: owner && (roleName.get(owner) ?? owner),
+          notes: { ...t.notes },
         };
       }),
     },
@@ -81,7 +89,10 @@ function matrixMarkdown(m: RaciMatrix): string {
     const cells = m.columns.map((c) => {
       const letter = r.cells[c.id];
       // The Accountable is bold so the one name that matters stands out in a wide table.
-      return letter === undefined ? '' : letter === 'A' ? '**A**' : letter;
+      if (letter === undefined) return '';
+      const note = r.notes[c.id];
+      const shown = letter === 'A' ? '**A**' : letter;
+      return note === undefined ? shown : `${shown} (${escapeCell(note)})`;
     });
     return `| ${[escapeCell(r.name), ...cells].join(' | ')} |`;
   });

@@ -17,7 +17,7 @@ describe('guardrails api-contract check', () => {
     // Assess
     expect(code).toBe(0);
     expect(c.out()).toContain(
-      '  v2: T-50, phase brownout since 2026-11-16 (short planned outages (T-60)); blackout from 2026-12-16',
+      '  v2: T-50, phase brownout since 2026-11-16 (short planned outages); blackout from 2026-12-16',
     );
     expect(c.out()).toContain('No violations.');
   });
@@ -29,7 +29,7 @@ describe('guardrails api-contract check', () => {
     const code = await main(['api-contract', 'check', EXAMPLE, '--today', '2027-01-15'], c.io);
     // Assess
     expect(code).toBe(1);
-    expect(c.out()).toContain('  v2: T-0, phase delete since 2027-01-15 (removed (T-0))');
+    expect(c.out()).toContain('  v2: T-0, phase delete since 2027-01-15 (removed)');
     expect(c.out()).toContain(
       '✗ [past-end-of-life] version v2 reached its end of life on 2027-01-15',
     );
@@ -114,5 +114,50 @@ describe('guardrails api-contract check --policy', () => {
     // Assess
     expect(code).toBe(0);
     expect(c.out()).toContain('No violations.');
+  });
+});
+
+describe('guardrails api-contract check, the chapter and --json', () => {
+  it("accepts the chapter's api_contract.yaml and reports the missing brownout plan", async () => {
+    // Prepare
+    const file = path.join(
+      __dirname,
+      '..',
+      'fixtures',
+      'contracts',
+      'api-contracts',
+      'chapter.yaml',
+    );
+    const c = captureIo();
+    // Act
+    const code = await main(
+      ['api-contract', 'check', file, '--today', '2024-03-01', '--json'],
+      c.io,
+    );
+    // Assess
+    expect(code).toBe(1);
+    const report = JSON.parse(c.out());
+    expect(report.ok).toBe(false);
+    expect(report.violations.map((v: { rule: string }) => v.rule)).toEqual([
+      'missing-brownout-plan',
+    ]);
+  });
+
+  it('prints one JSON document with ok false for an invalid file', async () => {
+    // Prepare
+    const c = captureIo();
+    // Act
+    const code = await main(['api-contract', 'check', '/no/such/contract.yaml', '--json'], c.io);
+    // Assess
+    expect(code).toBe(1);
+    expect(JSON.parse(c.out())).toMatchObject({
+      ok: false,
+      errors: [
+        expect.objectContaining({
+          code: 'invalid-file',
+          message: expect.stringContaining('/no/such/contract.yaml'),
+        }),
+      ],
+    });
   });
 });

@@ -15,7 +15,7 @@ describe('--json on failure: stdout holds exactly one JSON document', () => {
     [['paging', 'route', '--event', '/nonexistent/e.json', ...P], 1, 'failed'],
     [['raci', '--owner', 'Baking', ...P], 2, 'usage'],
     [['prr', 'init', ...P], 2, 'usage'],
-    [['prr', 'check', '/nonexistent-model', ...P], 1, 'invalid-file'],
+    [['prr', 'check', '/nonexistent-model', ...P], 1, 'failed'],
     [['api-contract', 'check'], 2, 'usage'],
     [['api-contract', 'check', '/nonexistent/c.yaml'], 1, 'invalid-file'],
     [['deploy'], 2, 'usage'],

@@ -41,7 +41,7 @@ describe('guardrails (router)', () => {
       '',
       'Commands:',
       expect.stringMatching(/^ {2}prr init +Write a Production Readiness Review/),
-      expect.stringMatching(/^ {2}prr check +Run the automated Production Readiness Review/),
+      expect.stringMatching(/^ {2}prr check +Run the Production Readiness Review; exit 1/),
     ]);
   });
 

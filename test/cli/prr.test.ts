@@ -1,7 +1,9 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../../lib/cli/main';
+import { DeploymentSchema, loadDeploymentFile } from '../../lib/contracts/deployment';
+import { PRR_CHECKS } from '../../lib/contracts/prr/index';
 import {
   captureIo,
   copyFixture,
@@ -78,14 +80,19 @@ describe('guardrails prr check', () => {
     expect(code).toBe(1);
     const report = JSON.parse(c.out());
     expect(report).toMatchObject({
+      ok: false,
       verdict: 'fail',
       model: { name: 'fraud_detection', version: '3.2.0' },
-      blockingIssues: [{ id: 'cost', status: 'fail', blocking: true }],
+      // The line items no longer add up to the estimate either.
+      blockingIssues: [
+        { id: 'cost', status: 'fail', blocking: true },
+        { id: 'cost-attribution', status: 'fail', blocking: true },
+      ],
     });
-    expect(report.checks).toHaveLength(14);
+    expect(report.checks).toHaveLength(PRR_CHECKS.length);
   });
 
-  it('takes the deployment file from --deployment, resolving its paths next to it', async () => {
+  it('refuses evidence files that --deployment places outside the model directory', async () => {
     // Prepare: the deployment file and its evidence live outside the code folder.
     const deployDir = copyFixture(PYTHON_MODEL);
     const c = captureIo();
@@ -100,8 +107,12 @@ describe('guardrails prr check', () => {
       c.io,
     );
     // Assess
-    expect(code).toBe(0);
-    expect(JSON.parse(c.out()).modelDir).toBe(path.join(deployDir, 'src'));
+    expect(code).toBe(1);
+    const report = JSON.parse(c.out());
+    expect(report.modelDir).toBe(path.join(deployDir, 'src'));
+    expect(report.checks.find((x: { id: string }) => x.id === 'iam').details).toEqual([
+      'iamPolicy iam-policy.json: is outside the model directory: only files of the reviewed model are read',
+    ]);
   });
 
   it('exits 1 with file:line problems for an invalid deployment file', async () => {
@@ -122,15 +133,73 @@ describe('guardrails prr check', () => {
     const c = captureIo();
     // Act / Assess
     expect(await main(check('/nonexistent-model'), c.io)).toBe(1);
+    expect(c.err()).toContain('model directory /nonexistent-model not found');
+  });
+
+  it('explains what the deployment file is and how to create one for an empty model folder', async () => {
+    // Prepare
+    const dir = path.join(copyFixture(PYTHON_MODEL), 'empty');
+    mkdirSync(dir);
+    const c = captureIo();
+    // Act
+    const code = await main(check(dir), c.io);
+    // Assess
+    expect(code).toBe(1);
+    expect(c.err()).toContain('deployment.yaml declares what the review checks');
     expect(c.err()).toContain(
-      '/nonexistent-model/deployment.yaml:1 cannot read the deployment file: file not found',
+      'guardrails prr init --model <name> --version <v> --deployment-output',
     );
+  });
+
+  it('refuses a deployment.yaml that links outside the model directory without parsing it', async () => {
+    // Prepare
+    const dir = copyFixture(PYTHON_MODEL);
+    rmSync(path.join(dir, 'deployment.yaml'));
+    symlinkSync('/etc/passwd', path.join(dir, 'deployment.yaml'));
+    const c = captureIo();
+    // Act
+    const code = await main(check(dir, '--json'), c.io);
+    // Assess
+    expect(code).toBe(1);
+    expect(JSON.parse(c.out()).errors).toEqual([
+      {
+        code: 'failed',
+        message: `${path.join(dir, 'deployment.yaml')} links outside the model directory: only files of the reviewed model are read`,
+      },
+    ]);
+    expect(c.out()).not.toContain('root:');
+  });
+
+  it('prints one JSON document with ok false when the deployment file is missing', async () => {
+    // Prepare
+    const c = captureIo();
+    // Act
+    const code = await main(check('/nonexistent-model', '--json'), c.io);
+    // Assess
+    expect(code).toBe(1);
+    expect(JSON.parse(c.out())).toEqual({
+      ok: false,
+      errors: [{ code: 'failed', message: 'model directory /nonexistent-model not found' }],
+    });
+  });
+
+  it('prints a compact list with --format list', async () => {
+    // Prepare
+    const c = captureIo();
+    // Act
+    const code = await main(check(copyFixture(PYTHON_MODEL), '--format', 'list'), c.io);
+    // Assess
+    expect(code).toBe(0);
+    expect(c.out().split('\n')[0]).toBe(
+      'PRR fraud_detection 3.2.0 (fraud-detection): ready · 22 passed, 1 warnings, 0 failed',
+    );
+    expect(c.out()).toMatch(/^✓ secrets +No secrets in the code$/m);
   });
 
   it.each([
     [['prr', 'check'], 'the model directory is required'],
     [['prr', 'check', 'a', 'b'], 'one model directory expected (got 2)'],
-    [['prr', 'check', 'a', '--format', 'html'], '--format must be markdown or json'],
+    [['prr', 'check', 'a', '--format', 'html'], '--format must be list, markdown or json'],
     [['prr', 'check', 'a', '--nope'], "Unknown option '--nope'"],
   ])('exits 2 on a usage error: %j', async (argv, message) => {
     // Prepare
@@ -166,24 +235,27 @@ describe('guardrails prr init', () => {
     expect(code).toBe(0);
     expect(md).toMatch(/^# Production Readiness Review: fraud_detection 3\.2\.0\n/);
     for (const section of [
-      'Observability',
-      'Reproducibility',
-      'Scalability and performance',
-      'Failure modes',
-      'Cost estimate',
-      'Security',
+      '1. Observability',
+      '2. Reproducibility',
+      '3. Scalability and performance',
+      '4. Failure modes',
+      '5. Cost estimate',
+      '6. Security',
+      'Secret-scan exceptions',
       'Approvals',
     ])
       expect(md).toContain(`\n## ${section}\n`);
     expect(md).toContain('- [x] Runbook: https://runbooks.example.com/ml/fraud-detection');
-    expect(md).toContain('- [x] Commit SHA: 4015b57a143aec5156fd1444a017a32137a3fd0f');
-    expect(md).toContain('- [x] p99 latency SLA: 150 ms');
+    expect(md).toContain('- [x] Inference code commit: 4015b57a143aec5156fd1444a017a32137a3fd0f');
+    expect(md).toContain('- [x] p99 latency SLA (the load test must stay under it): 150 ms');
     expect(md).toContain(
-      '- [x] Monthly estimate: $3,200 per month (32.0% of the fraud-detection budget of $10,000)',
+      '- [x] Cost below budget: $3,200 per month (32.0% of the fraud-detection budget of $10,000)',
     );
     expect(md).toContain('- [x] Owning team: ml-engineering');
-    expect(md).toContain('| ML Engineering | | | [ ] |');
-    expect(md).toContain('| Finance | | | [ ] |');
+    expect(md).toMatch(/^Date: \d{4}-\d{2}-\d{2}$/m);
+    expect(md).toContain('| Role | Name | Signature | Date |');
+    expect(md).toContain('| ML Engineering Lead | | | |');
+    expect(md).toContain('| Product Manager | | | |');
     expect(c.err()).toBe('');
   });
 
@@ -197,16 +269,16 @@ describe('guardrails prr init', () => {
     );
     // Assess
     expect(code).toBe(0);
-    expect(c.out()).toContain('- [ ] Runbook: _runbook link_');
+    expect(c.out()).toContain('- [ ] Runbook: _runbook link (guardrails runbook init)_');
     expect(c.out()).toContain('- [ ] Image (by digest): _<repository>@sha256:<digest>_');
     expect(c.out()).not.toContain('- [x]');
   });
 
-  it('warns when the deployment file describes another model version', async () => {
+  it('refuses a deployment file that describes another model version', async () => {
     // Prepare
     const c = captureIo();
     // Act
-    await main(
+    const code = await main(
       [
         'prr',
         'init',
@@ -222,7 +294,70 @@ describe('guardrails prr init', () => {
       c.io,
     );
     // Assess
+    expect(code).toBe(2);
     expect(c.err()).toContain('describes fraud_detection 3.2.0, not fraud_detection 9.9.9');
+    expect(c.out()).toBe('');
+  });
+
+  it('scaffolds a commented deployment file that the review reads', async () => {
+    // Prepare
+    const dir = copyFixture(TS_MODEL);
+    const out = path.join(dir, 'new-deployment.yaml');
+    const c = captureIo();
+    // Act
+    const code = await main(
+      [
+        'prr',
+        'init',
+        '--model',
+        'churn_prediction',
+        '--version',
+        '1.0.0',
+        '--project',
+        'churn-prediction',
+        '--policy',
+        POLICY_FILE,
+        '--deployment-output',
+        out,
+      ],
+      c.io,
+    );
+    // Assess: it parses, names every section the checks read, and explains each field.
+    expect(code).toBe(0);
+    const { deployment } = loadDeploymentFile(out);
+    expect(deployment.model).toEqual({ name: 'churn_prediction', version: '1.0.0' });
+    expect(Object.keys(deployment).sort()).toEqual(
+      Object.keys(DeploymentSchema.shape)
+        .filter((k) => k !== 'secretScan')
+        .sort(),
+    );
+    expect(readFileSync(out, 'utf8')).toMatch(/# secretScan:/);
+  });
+
+  it('exits 2 with a clear message when --output names a missing folder', async () => {
+    // Prepare
+    const c = captureIo();
+    // Act
+    const code = await main(
+      [
+        'prr',
+        'init',
+        '--model',
+        'm',
+        '--version',
+        '1',
+        '--policy',
+        POLICY_FILE,
+        '--output',
+        '/no/such/folder/PRR.md',
+      ],
+      c.io,
+    );
+    // Assess
+    expect(code).toBe(2);
+    expect(c.err()).toContain(
+      'cannot write /no/such/folder/PRR.md: folder /no/such/folder does not exist',
+    );
   });
 
   it('writes --output and never overwrites without --force', async () => {

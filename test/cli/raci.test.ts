@@ -35,7 +35,7 @@ describe('guardrails raci', () => {
     // Assess
     expect(code).toBe(0);
     expect(c.out()).toBe(
-      'CI/CD Pipeline: owned (Accountable) by Platform (team platform)\n  supports: ML Engineering\n  informed: Data Science',
+      'CI/CD Pipeline: owned (Accountable) by ML Engineering (team ml-engineering)\n  supports: Platform\n  informed: Data Science',
     );
   });
 
@@ -74,5 +74,15 @@ describe('guardrails raci', () => {
     // Act / Assess
     expect(await main(['raci', '--policy', '/nonexistent/policy.yaml'], c.io)).toBe(1);
     expect(c.err()).toContain('/nonexistent/policy.yaml:1 cannot read the policy: file not found');
+  });
+
+  it('prints one JSON document with ok false when the policy cannot be read', async () => {
+    // Prepare
+    const c = captureIo();
+    // Act
+    const code = await main(['raci', '--policy', '/no/such/policy.yaml', '--json'], c.io);
+    // Assess
+    expect(code).toBe(1);
+    expect(JSON.parse(c.out())).toMatchObject({ ok: false });
   });
 });

@@ -156,7 +156,7 @@ describe('parsePolicy reports', () => {
     [
       'an unknown RACI letter',
       'id: model-drift',
-      'product-manager: I',
+      'product-manager: C',
       'product-manager: R',
       'raci.incidentTypes[0].assignments.product-manager: must be one of "A", "C", "I" (got "R")',
     ],

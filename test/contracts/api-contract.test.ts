@@ -6,6 +6,7 @@ import {
   checkApiContract,
   parseApiContract,
   phaseFor,
+  phaseStarts,
   timelineFor,
   toDay,
 } from '../../lib/contracts/api-contract';
@@ -226,5 +227,119 @@ describe('checkApiContract against the policy', () => {
         message: 'model nope is not in the guardrails policy (known: fraud_detection)',
       },
     ]);
+  });
+});
+
+describe("the chapter's api_contract.yaml", () => {
+  const CHAPTER_FILE = path.join(
+    ROOT,
+    'test',
+    'fixtures',
+    'contracts',
+    'api-contracts',
+    'chapter.yaml',
+  );
+  const chapter = () => parseApiContract(readFileSync(CHAPTER_FILE, 'utf8'), CHAPTER_FILE);
+
+  it('is accepted exactly as printed and read into the project format', () => {
+    // Act
+    const c = chapter();
+    // Assess
+    expect(c).toEqual({
+      name: 'fraud_detection',
+      model: 'fraud_detection',
+      currentVersion: 'v3',
+      versions: [
+        { version: 'v3', status: 'current' },
+        {
+          version: 'v2',
+          status: 'deprecated',
+          endOfLife: '2024-06-01',
+          migrationGuide: 'docs/v2-to-v3-migration.md',
+        },
+        { version: 'v1', status: 'sunset', endOfLife: '2024-01-01' },
+      ],
+      deprecationPolicy: { noticePeriodDays: 90, previousVersionsKept: 2, brownoutTesting: true },
+      sla: { availabilityPct: 99.9, p99LatencyMs: 200, errorRatePct: 0.1 },
+    });
+  });
+
+  it('honours brownout_testing: a deprecated version without brownout and blackout dates is a violation', () => {
+    // Act
+    const report = checkApiContract(chapter(), '2024-03-01');
+    // Assess
+    expect(report.violations.map((v) => [v.rule, v.version])).toEqual([
+      ['missing-brownout-plan', 'v2'],
+    ]);
+  });
+
+  it.each([
+    ['brownout and blackout in order before the end of life', '2024-04-01', '2024-05-01', []],
+    ['a blackout before the brownout', '2024-05-01', '2024-04-01', ['missing-brownout-plan']],
+    ['a blackout on the end-of-life day', '2024-04-01', '2024-06-01', ['missing-brownout-plan']],
+  ])('with %s reports %j', (_name, brownoutOn, blackoutOn, expected) => {
+    // Prepare
+    const c = chapter();
+    const planned = {
+      ...c,
+      versions: c.versions.map((v) => (v.version === 'v2' ? { ...v, brownoutOn, blackoutOn } : v)),
+    };
+    // Act / Assess
+    expect(checkApiContract(planned, '2024-03-01').violations.map((v) => v.rule)).toEqual(expected);
+  });
+
+  it.each([
+    [
+      'availability: 99.9',
+      'availability: 99.9 percent',
+      'sla.availability: must be a percentage like 99.9%',
+    ],
+    [
+      'latency_p99: 200ms',
+      'latency_p99: 200 minutes',
+      'sla.latency_p99: must be a duration like 200ms or 1s',
+    ],
+    [
+      'migration_guide: "docs/v2-to-v3-migration.md"',
+      'migration_guide: "http://x.example.com"',
+      'must be an https URL or a repository path',
+    ],
+  ])('reports a bad value (%s) at its line', (from, to, message) => {
+    // Prepare
+    const bad = readFileSync(CHAPTER_FILE, 'utf8').replace(from, to);
+    // Act / Assess
+    expect(() => parseApiContract(bad, 'c.yaml')).toThrow(message);
+  });
+
+  it('reads 1s as 1000 ms', () => {
+    const text = readFileSync(CHAPTER_FILE, 'utf8').replace(
+      'latency_p99: 200ms',
+      'latency_p99: 1s',
+    );
+    expect(parseApiContract(text, 'c.yaml').sla.p99LatencyMs).toBe(1000);
+  });
+});
+
+describe('phases derived from the notice period', () => {
+  it.each([
+    [90, { announce: 90, brownout: 60, blackout: 30, delete: 0 }],
+    [60, { announce: 60, brownout: 40, blackout: 20, delete: 0 }],
+    [30, { announce: 30, brownout: 20, blackout: 10, delete: 0 }],
+  ])('a %i-day notice starts the phases at %j days before the end of life', (notice, starts) => {
+    expect(phaseStarts(notice)).toEqual(starts);
+  });
+
+  it('places a version in brownout 40 days before its end of life under a 60-day notice', () => {
+    // Prepare
+    const c = example();
+    const short = { ...c, deprecationPolicy: { ...c.deprecationPolicy, noticePeriodDays: 60 } };
+    // Act: 2027-01-15 is 40 days after 2026-12-06.
+    const report = checkApiContract(short, '2026-12-06');
+    // Assess
+    expect(report.timeline[0]).toMatchObject({
+      version: 'v2',
+      phase: 'brownout',
+      nextPhaseOn: '2026-12-26',
+    });
   });
 });

@@ -9,7 +9,7 @@ import { type Document, parseDocument } from 'yaml';
 import { loadPolicyFile } from '../../lib/config/load';
 import type { GuardrailsPolicy } from '../../lib/config/schema';
 import { loadDeploymentFile } from '../../lib/contracts/deployment';
-import { gatherContext, type ReviewFileSystem } from '../../lib/contracts/prr/gather';
+import { type GatherDeps, gatherContext } from '../../lib/contracts/prr/gather';
 import { type PrrReport, runPrr } from '../../lib/contracts/prr/index';
 
 export const ROOT = path.join(__dirname, '..', '..');
@@ -48,14 +48,17 @@ export function editDeployment(dir: string, edit: (doc: Document) => void): void
   writeFileSync(file, doc.toString());
 }
 
+/** The day the fixtures are reviewed on (their rollback rehearsal is recent then). */
+export const REVIEW_DAY = '2026-11-29';
+
 /** Run the review on a model folder whose deployment.yaml is inside it. */
-export function review(
+export async function review(
   dir: string,
-  fs?: ReviewFileSystem,
+  deps: GatherDeps = {},
   policy: GuardrailsPolicy = examplePolicy(),
-): PrrReport {
+): Promise<PrrReport> {
   const loaded = loadDeploymentFile(path.join(dir, 'deployment.yaml'));
-  return runPrr(gatherContext(dir, loaded, policy, fs));
+  return runPrr(await gatherContext(dir, loaded, policy, { today: REVIEW_DAY, ...deps }));
 }
 
 /** Status of one check in a report. */

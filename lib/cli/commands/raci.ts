@@ -15,7 +15,7 @@ export const raciCommand: CommandModule = {
     { flags: '--owner <activity>', description: 'only the Accountable group of this activity' },
   ],
   help: `Renders raci.activities (Owns as A, Supports as C, Informed as I per group) and raci.incidentTypes
-(A/C/I per role) from the policy.
+(A/C/I per role, with the notes of raci.incidentTypes[].notes) from the policy.
 --owner names the Accountable group of one activity (case-insensitive); an unknown activity is
 an error that lists the known ones (exit code 2).`,
   async run({ options, global }) {

@@ -12,25 +12,44 @@ import {
   runbookCheck,
   versioningCheck,
 } from './checks/operations';
-import { secretsCheck } from './checks/secrets';
+import {
+  costAttributionCheck,
+  dependenciesCheck,
+  loggingPracticeCheck,
+  reproducibilityCheck,
+  requestSafetyCheck,
+  rollbackRehearsalCheck,
+  throughputCheck,
+} from './checks/readiness';
+import { reviewCheck } from './checks/review';
+import { secretAllowlistCheck, secretsCheck } from './checks/secrets';
 import type { CheckResult, PrrCheck, PrrContext } from './types';
 
 /** Every check, grouped as the review document groups them. */
 export const PRR_CHECKS: readonly PrrCheck[] = [
   registrationCheck,
   loggingCheck,
+  loggingPracticeCheck,
   metricsCheck,
   dashboardsCheck,
   runbookCheck,
   versioningCheck,
+  reproducibilityCheck,
   modelCardCheck,
   loadTestCheck,
+  throughputCheck,
   resourcesCheck,
+  dependenciesCheck,
   resilienceCheck,
   rollbackCheck,
+  rollbackRehearsalCheck,
   costCheck,
+  costAttributionCheck,
   secretsCheck,
+  secretAllowlistCheck,
   iamCheck,
+  requestSafetyCheck,
+  reviewCheck,
 ];
 
 export interface PrrReport {

@@ -46,7 +46,22 @@ export function renderPrrMarkdown(r: PrrReport): string {
   return lines.join('\n');
 }
 
-/** JSON with the same content as the Markdown report. */
+/** JSON with the same content as the Markdown report; `ok` mirrors the verdict for CI tools. */
 export function renderPrrJson(r: PrrReport): string {
-  return JSON.stringify(r, null, 2);
+  return JSON.stringify({ ok: r.verdict === 'pass', ...r }, null, 2);
+}
+
+const LIST_ICONS: Record<CheckStatus, string> = { pass: '✓', warn: '!', fail: '✗' };
+
+/** A compact list for a terminal: one line per check, details indented under failures. */
+export function renderPrrList(r: PrrReport): string {
+  const width = Math.max(...r.checks.map((c) => c.id.length));
+  const lines = [
+    `PRR ${r.model.name} ${r.model.version} (${r.project}): ${r.verdict === 'pass' ? 'ready' : 'NOT READY'} · ${r.counts.pass} passed, ${r.counts.warn} warnings, ${r.counts.fail} failed`,
+  ];
+  for (const c of r.checks) {
+    lines.push(`${LIST_ICONS[c.status]} ${c.id.padEnd(width)}  ${c.title}`);
+    if (c.status !== 'pass') for (const d of c.details) lines.push(`    ${d}`);
+  }
+  return lines.join('\n');
 }

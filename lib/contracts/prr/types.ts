@@ -4,6 +4,8 @@
  */
 import type { GuardrailsPolicy } from '../../config/schema';
 import type { Deployment } from '../deployment';
+import type { ReviewDocument } from './review';
+import type { SecretScanResult } from './secrets/scan';
 
 export const CHECK_STATUSES = ['pass', 'warn', 'fail'] as const;
 export type CheckStatus = (typeof CHECK_STATUSES)[number];
@@ -28,11 +30,9 @@ export interface SourceFile {
 /** What walking the model directory found. */
 export interface ModelFiles {
   readonly root: string;
-  /** Text files that were read. */
+  /** Source files that were read. */
   readonly files: readonly SourceFile[];
-  /** Files not read on purpose (binary, too large), with the reason. */
-  readonly skipped: readonly { readonly path: string; readonly reason: string }[];
-  /** Directories or files that could not be read: any entry makes the secret scan fail. */
+  /** Directories or files that could not be read. */
   readonly errors: readonly string[];
 }
 
@@ -47,10 +47,18 @@ export interface PrrContext {
   readonly deployment: Deployment;
   readonly policy: GuardrailsPolicy;
   readonly model: ModelFiles;
+  /** The secret scan of every file of the model directory. */
+  readonly secretScan: SecretScanResult;
   /** The files deployment.yaml points to (model card, load test, IAM policy), when set. */
   readonly modelCard?: ReferencedFile;
   readonly loadTest?: ReferencedFile;
   readonly iamPolicy?: ReferencedFile;
+  /** The signed review document, when `--review` names one. */
+  readonly review?: ReviewDocument;
+  /** The review day (YYYY-MM-DD, UTC): rehearsal ages are counted to it. */
+  readonly today: string;
+  /** Whether the policy's operating model makes the signed review mandatory (model B). */
+  readonly reviewRequired?: boolean;
 }
 
 /** One review check: its identity, whether it blocks, and its pure evaluation. */

@@ -18,6 +18,18 @@ import {
 
 afterEach(removeCopies);
 
+/** A PEM private key block with a body, assembled at run time so this file holds none. */
+const pemBlock = () =>
+  [
+    `-----BEGIN ${'RSA PRIVATE'} KEY-----`,
+    ...Array.from(
+      { length: 4 },
+      (_, i) => `MIIEpAIBAAKCAQEA${'q'.repeat(i)}${'Zm9vYmFyYmF6'.repeat(4)}`,
+    ),
+    `-----END ${'RSA PRIVATE'} KEY-----`,
+    '',
+  ].join('\n');
+
 const write = (dir: string, file: string, text: string) =>
   writeFileSync(path.join(dir, file), text);
 const set =
@@ -33,12 +45,13 @@ describe('prr check fixtures', () => {
   it.each([
     ['Python', PYTHON_MODEL],
     ['TypeScript', TS_MODEL],
-  ])('the %s model passes every check', (_name, fixture) => {
+  ])('the %s model passes every check', async (_name, fixture) => {
     // Prepare / Act
-    const report = review(copyFixture(fixture));
+    const report = await review(copyFixture(fixture));
     // Assess
+    // Assess: without a signed review document only the sign-off check warns.
     expect(report.checks.map((c) => [c.id, c.status])).toEqual(
-      PRR_CHECKS.map((c) => [c.id, 'pass']),
+      PRR_CHECKS.map((c) => [c.id, c.id === 'review-signoff' ? 'warn' : 'pass']),
     );
     expect(report.verdict).toBe('pass');
     expect(report.blockingIssues).toEqual([]);
@@ -165,12 +178,7 @@ const PYTHON_VARIANTS: Variant[] = [
     // Built by concatenation so no scanner flags this test file itself.
     (d) => write(d, 'src/fraud_detection/config.py', `KEY_ID = "${'AKIA'}${'Z7Q2MX4P9KTL3RWB'}"\n`),
   ],
-  [
-    'a private key block',
-    PYTHON_MODEL,
-    'secrets',
-    (d) => write(d, 'deploy.pem', `-----BEGIN ${'RSA PRIVATE'} KEY-----\nMIIE...\n`),
-  ],
+  ['a private key block', PYTHON_MODEL, 'secrets', (d) => write(d, 'deploy.pem', pemBlock())],
   [
     'a wildcard service action',
     PYTHON_MODEL,
@@ -283,28 +291,142 @@ const TS_VARIANTS: Variant[] = [
   ],
 ];
 
-describe('prr check variants', () => {
-  it.each([...PYTHON_VARIANTS, ...TS_VARIANTS].map(([n, f, id, m]) => [n, id, f, m] as const))(
-    'fails on %s (check %s)',
-    (_name, checkId, fixture, modify) => {
-      // Prepare
-      const dir = copyFixture(fixture);
-      modify(dir);
-      // Act
-      const report = review(dir);
-      // Assess
-      expect(statusOf(report, checkId)).toBe('fail');
-      expect(report.verdict).toBe('fail');
-      expect(report.blockingIssues.map((c) => c.id)).toContain(checkId);
-    },
-  );
+/** One variant per item of the full review that deployment.yaml declares. */
+const READINESS_VARIANTS: Variant[] = [
+  [
+    'log level DEBUG in production',
+    PYTHON_MODEL,
+    'logging-practice',
+    set(['observability', 'logLevel'], 'DEBUG'),
+  ],
+  [
+    'payloads logged without PII redaction',
+    PYTHON_MODEL,
+    'logging-practice',
+    set(['observability', 'payloadLogging'], { enabled: true, piiRedaction: false }),
+  ],
+  [
+    'no correlation id',
+    PYTHON_MODEL,
+    'logging-practice',
+    remove(['observability', 'correlationIdHeader']),
+  ],
+  [
+    'no p95 latency',
+    PYTHON_MODEL,
+    'logging-practice',
+    set(['observability', 'latencyPercentiles'], [50, 99]),
+  ],
+  [
+    'an abbreviated training commit',
+    PYTHON_MODEL,
+    'reproducibility',
+    set(['trainingCommitSha'], '9a1c3e5'),
+  ],
+  ['no data version', PYTHON_MODEL, 'reproducibility', remove(['dataVersion'])],
+  ['no feature definitions', PYTHON_MODEL, 'reproducibility', remove(['featureDefinitions'])],
+  ['no preserved test dataset', PYTHON_MODEL, 'reproducibility', remove(['testDataset'])],
+  ['no hyperparameters', PYTHON_MODEL, 'reproducibility', remove(['hyperparameters'])],
+  ['no target throughput', PYTHON_MODEL, 'throughput', remove(['targetQps'])],
+  ['no GPU declaration', PYTHON_MODEL, 'throughput', remove(['resources', 'gpu'])],
+  ['no autoscaling', PYTHON_MODEL, 'throughput', remove(['autoscaling'])],
+  [
+    'autoscaling max below min',
+    PYTHON_MODEL,
+    'throughput',
+    set(['autoscaling', 'maxInstances'], 1),
+  ],
+  [
+    'no scale-down stabilization',
+    PYTHON_MODEL,
+    'throughput',
+    set(['autoscaling', 'scaleDownStabilizationSeconds'], 0),
+  ],
+  ['a load test below the target QPS', PYTHON_MODEL, 'load-test', set(['targetQps'], 500)],
+  [
+    'an untested dependency failure',
+    PYTHON_MODEL,
+    'dependencies',
+    set(['dependencies', 1, 'tested'], false),
+  ],
+  ['no dependency table', PYTHON_MODEL, 'dependencies', remove(['dependencies'])],
+  [
+    'a rollback slower than 5 minutes',
+    PYTHON_MODEL,
+    'rollback-rehearsal',
+    set(['rollback', 'targetMinutes'], 12),
+  ],
+  [
+    'a rollback last tested 91 days ago',
+    PYTHON_MODEL,
+    'rollback-rehearsal',
+    set(['rollback', 'lastTestedOn'], '2026-08-30'),
+  ],
+  [
+    'a rollback never tested',
+    PYTHON_MODEL,
+    'rollback-rehearsal',
+    remove(['rollback', 'lastTestedOn']),
+  ],
+  [
+    'unit costs that do not add up to the estimate',
+    PYTHON_MODEL,
+    'cost-attribution',
+    set(['cost', 'lineItems', 0, 'monthlyUsage'], 100),
+  ],
+  ['no unit costs', PYTHON_MODEL, 'cost-attribution', remove(['cost', 'lineItems'])],
+  [
+    "another project's CostCenter tag",
+    PYTHON_MODEL,
+    'cost-attribution',
+    set(['tags', 'CostCenter'], 'CC-2200-ADS'),
+  ],
+  ['no CostCenter tag', PYTHON_MODEL, 'cost-attribution', remove(['tags'])],
+  [
+    'no input validation',
+    PYTHON_MODEL,
+    'request-safety',
+    set(['security', 'inputValidation'], false),
+  ],
+  ['no rate limit', PYTHON_MODEL, 'request-safety', remove(['security', 'rateLimitRps'])],
+];
 
-  it('reports a missing dashboard as an advisory warning that does not fail the review', () => {
+describe('prr check variants', () => {
+  it.each(
+    [...PYTHON_VARIANTS, ...TS_VARIANTS, ...READINESS_VARIANTS].map(
+      ([n, f, id, m]) => [n, id, f, m] as const,
+    ),
+  )('fails on %s (check %s)', async (_name, checkId, fixture, modify) => {
+    // Prepare
+    const dir = copyFixture(fixture);
+    modify(dir);
+    // Act
+    const report = await review(dir);
+    // Assess
+    expect(statusOf(report, checkId)).toBe('fail');
+    expect(report.verdict).toBe('fail');
+    expect(report.blockingIssues.map((c) => c.id)).toContain(checkId);
+  });
+
+  it.each([
+    ['89 days ago', '2026-09-01', 'pass'],
+    ['90 days ago', '2026-08-31', 'pass'],
+    ['91 days ago', '2026-08-30', 'fail'],
+    ['tomorrow', '2026-11-30', 'fail'],
+  ])('rates a rollback rehearsal %s as %s', async (_name, day, expected) => {
+    // Prepare: the review day is 2026-11-29.
+    const dir = copyFixture(PYTHON_MODEL);
+    set(['rollback', 'lastTestedOn'], day)(dir);
+    // Act / Assess
+    expect(statusOf(await review(dir), 'rollback-rehearsal')).toBe(expected);
+  });
+
+  it('reports a missing dashboard as an advisory warning that does not fail the review', async () => {
     // Prepare
     const dir = copyFixture(PYTHON_MODEL);
     remove(['observability', 'dashboards'])(dir);
     // Act
-    const report = review(dir);
+    const report = await review(dir);
     // Assess
     expect(report.checks.find((c) => c.id === 'dashboards')).toMatchObject({
       blocking: false,
@@ -318,49 +440,57 @@ describe('prr check variants', () => {
     ['an estimate at the 95% auto-stop threshold', 9500, 'warn'],
     ['an estimate just under the threshold', 9499, 'pass'],
     ['an estimate equal to the budget', 10_000, 'warn'],
-  ])('rates %s as %s', (_name, usd, expected) => {
+  ])('rates %s as %s', async (_name, usd, expected) => {
     // Prepare
     const dir = copyFixture(PYTHON_MODEL);
     set(['cost', 'monthlyEstimateUsd'], usd)(dir);
     // Act / Assess
-    expect(statusOf(review(dir), 'cost')).toBe(expected);
+    expect(statusOf(await review(dir), 'cost')).toBe(expected);
   });
 
-  it('accepts a p99 exactly at the SLA', () => {
+  it('accepts a p99 exactly at the SLA', async () => {
     // Prepare
     const dir = copyFixture(PYTHON_MODEL);
-    write(dir, 'load-test.json', '{"p99LatencyMs": 150, "requests": 5000}');
+    write(
+      dir,
+      'load-test.json',
+      '{"p99LatencyMs": 150, "requests": 5000, "requestsPerSecond": 300}',
+    );
     // Act / Assess
-    expect(statusOf(review(dir), 'load-test')).toBe('pass');
+    expect(statusOf(await review(dir), 'load-test')).toBe('pass');
   });
 
-  it('warns when the load test has too few requests for a meaningful p99', () => {
+  it('warns when the load test has too few requests for a meaningful p99', async () => {
     // Prepare
     const dir = copyFixture(PYTHON_MODEL);
     write(dir, 'load-test.json', '{"p99LatencyMs": 100, "requests": 200}');
     // Act
-    const check = review(dir).checks.find((c) => c.id === 'load-test');
+    const check = (await review(dir)).checks.find((c) => c.id === 'load-test');
     // Assess
     expect(check?.status).toBe('warn');
     expect(check?.details.join('\n')).toMatch(/only 200 requests/);
   });
 
-  it("measures against the policy's SLA when both the policy and the deployment set one", () => {
+  it("measures against the policy's SLA when both the policy and the deployment set one", async () => {
     // Prepare: the policy says 200 ms for dynamic_pricing, the deployment file 150 ms.
     const dir = copyFixture(PYTHON_MODEL);
     editDeployment(dir, (doc) => {
       doc.setIn(['project'], 'real-time-bidding');
       doc.setIn(['model', 'name'], 'dynamic_pricing');
     });
-    write(dir, 'load-test.json', '{"p99LatencyMs": 199, "requests": 5000}');
+    write(
+      dir,
+      'load-test.json',
+      '{"p99LatencyMs": 199, "requests": 5000, "requestsPerSecond": 300}',
+    );
     // Act
-    const check = review(dir).checks.find((c) => c.id === 'load-test');
+    const check = (await review(dir)).checks.find((c) => c.id === 'load-test');
     // Assess
     expect(check?.status).toBe('pass');
     expect(check?.details[0]).toBe('p99 199 ms vs SLA 200 ms (guardrails policy, summary)');
   });
 
-  it("falls back to the deployment's SLA when the policy has none for the model", () => {
+  it("falls back to the deployment's SLA when the policy has none for the model", async () => {
     // Prepare: the same policy without the model's SLA.
     const base = examplePolicy();
     const policy = {
@@ -373,7 +503,7 @@ describe('prr check variants', () => {
     const dir = copyFixture(PYTHON_MODEL);
     write(dir, 'load-test.json', '{"p99LatencyMs": 160, "requests": 5000}');
     // Act
-    const check = review(dir, undefined, policy).checks.find((c) => c.id === 'load-test');
+    const check = (await review(dir, {}, policy)).checks.find((c) => c.id === 'load-test');
     // Assess
     expect(check?.status).toBe('fail');
     expect(check?.details[0]).toBe(
@@ -381,7 +511,7 @@ describe('prr check variants', () => {
     );
   });
 
-  it('fails the load test when neither the policy nor the deployment sets a p99 SLA', () => {
+  it('fails the load test when neither the policy nor the deployment sets a p99 SLA', async () => {
     // Prepare
     const base = examplePolicy();
     const policy = {
@@ -394,13 +524,13 @@ describe('prr check variants', () => {
     const dir = copyFixture(PYTHON_MODEL);
     remove(['sla'])(dir);
     // Act
-    const check = review(dir, undefined, policy).checks.find((c) => c.id === 'load-test');
+    const check = (await review(dir, {}, policy)).checks.find((c) => c.id === 'load-test');
     // Assess
     expect(check?.status).toBe('fail');
     expect(check?.details[0]).toMatch(/^no p99 latency SLA for model fraud_detection/);
   });
 
-  it('ignores wildcards in Deny statements', () => {
+  it('ignores wildcards in Deny statements', async () => {
     // Prepare
     const dir = copyFixture(TS_MODEL);
     write(
@@ -419,10 +549,10 @@ describe('prr check variants', () => {
       }),
     );
     // Act / Assess
-    expect(statusOf(review(dir), 'iam')).toBe('pass');
+    expect(statusOf(await review(dir), 'iam')).toBe('pass');
   });
 
-  it('honours secretScan.ignorePaths and allowValues from the deployment file', () => {
+  it('honours secretScan.ignorePaths and allowValues from the deployment file', async () => {
     // Prepare
     const dir = copyFixture(PYTHON_MODEL);
     const key = `${'AKIA'}${'Z7Q2MX4P9KTL3RWB'}`;
@@ -433,20 +563,20 @@ describe('prr check variants', () => {
       doc.setIn(['secretScan', 'allowValues'], []);
     });
     // Act
-    const check = review(dir).checks.find((c) => c.id === 'secrets');
-    // Assess: the ignored folder is skipped, the same key elsewhere is still found.
+    const check = (await review(dir)).checks.find((c) => c.id === 'secrets');
+    // Assess: the ignored folder's finding is covered, the same key elsewhere is still found.
     expect(check?.status).toBe('fail');
-    expect(check?.details.slice(1)).toEqual(['notes.md:1 aws-access-key-id AKIA… (20 chars)']);
+    expect(check?.details.slice(1)).toEqual(['notes.md:1 aws (20 chars)']);
   });
 });
 
 describe('SLA in the deployment file vs the policy', () => {
-  it('warns when deployment.yaml promises a looser SLA than the policy', () => {
+  it('warns when deployment.yaml promises a looser SLA than the policy', async () => {
     // Prepare: the policy says p99 150 ms and 99.95 % for fraud_detection.
     const dir = copyFixture(PYTHON_MODEL);
     editDeployment(dir, (doc) => doc.setIn(['sla'], { p99LatencyMs: 400, availabilityPct: 99 }));
     // Act
-    const check = review(dir).checks.find((c) => c.id === 'load-test');
+    const check = (await review(dir)).checks.find((c) => c.id === 'load-test');
     // Assess
     expect(check?.status).toBe('warn');
     expect(check?.details).toEqual([
@@ -458,7 +588,7 @@ describe('SLA in the deployment file vs the policy', () => {
 });
 
 describe('runPrr', () => {
-  it('turns a check that throws into a failure of that check, never a pass', () => {
+  it('turns a check that throws into a failure of that check, never a pass', async () => {
     // Prepare
     const dir = copyFixture(TS_MODEL);
     const crashing = {
@@ -469,7 +599,7 @@ describe('runPrr', () => {
         throw new Error('boom');
       },
     };
-    const ctx = gatherContext(
+    const ctx = await gatherContext(
       dir,
       loadDeploymentFile(path.join(dir, 'deployment.yaml')),
       examplePolicy(),

@@ -94,7 +94,7 @@ describe('renderPrrMarkdown', () => {
 
 describe('renderPrrJson', () => {
   it('round-trips the whole report', () => {
-    expect(JSON.parse(renderPrrJson(failing))).toEqual(failing);
+    expect(JSON.parse(renderPrrJson(failing))).toEqual({ ok: false, ...failing });
   });
 });
 

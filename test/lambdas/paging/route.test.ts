@@ -485,10 +485,14 @@ describe('route: payload limits and details', () => {
     expect(d.customDetails).toMatchObject({
       incidentType: 'model-drift',
       accountable: ['Data Scientist'],
-      consulted: ['ML Engineer'],
-      informed: ['Platform Engineer', 'Product Manager'],
+      consulted: ['ML Engineer', 'Product Manager'],
+      informed: ['Platform Engineer'],
       responseMinutes: 60,
-      escalation: ['0 min: Data scientist on duty', '120 min: Head of Data Science'],
+      escalation: [
+        '0 min: Model owner (data scientist on duty)',
+        '60 min: Data science lead',
+        '120 min: Data science director',
+      ],
       runbook: 'https://runbooks.example.com/ml/model-drift',
       console: expect.stringContaining('eu-west-1.console.aws.amazon.com/cloudwatch'),
     });

@@ -414,7 +414,7 @@ describe("route: the chapter's rules", () => {
   });
 
   it('tells the Consulted and Informed teams of a triggered page, not the paged team, and names roles without a team', () => {
-    // model-drift: Data Scientist A, ML Engineer C, Platform Engineer I, Product Manager I
+    // model-drift: Data Scientist A, ML Engineer C, Platform Engineer I, Product Manager C
     const d = route(
       one(snsEvent(snsCompositeMessage('churn-prediction-drift', 'ALARM(x)'))),
       policy,
@@ -425,7 +425,7 @@ describe("route: the chapter's rules", () => {
       expect.arrayContaining([
         { role: 'ML Engineer', letter: 'C', team: 'ml-engineering' },
         { role: 'Platform Engineer', letter: 'I', team: 'platform' },
-        { role: 'Product Manager', letter: 'I', team: undefined },
+        { role: 'Product Manager', letter: 'C', team: undefined },
       ]),
     );
     expect(d.notify.some((n) => n.team === 'data-science')).toBe(false);

@@ -58,6 +58,7 @@ const LoadTestSummarySchema = z.object({
 
 export interface LoadTestResult {
   readonly p99LatencyMs: number;
+  readonly requestsPerSecond?: number;
   readonly requests?: number;
   readonly errorRatePct?: number;
   readonly format: string;
@@ -85,6 +86,9 @@ export function parseLoadTest(text: string): LoadTestResult | string {
       p99LatencyMs: own.data.p99LatencyMs,
       ...(own.data.requests === undefined ? {} : { requests: own.data.requests }),
       ...(own.data.errorRatePct === undefined ? {} : { errorRatePct: own.data.errorRatePct }),
+      ...(own.data.requestsPerSecond === undefined
+        ? {}
+        : { requestsPerSecond: own.data.requestsPerSecond }),
       format: own.data.tool ?? 'summary',
     };
   const k6 = (raw as { metrics?: Record<string, Record<string, unknown>> } | null)?.metrics;
@@ -99,10 +103,12 @@ export function parseLoadTest(text: string): LoadTestResult | string {
       | Record<string, unknown>
       | undefined;
     const count = reqs?.count;
+    const rps = reqs?.rate;
     const rate = failed?.rate ?? failed?.value;
     return {
       p99LatencyMs: p99,
       ...(typeof count === 'number' ? { requests: count } : {}),
+      ...(typeof rps === 'number' ? { requestsPerSecond: rps } : {}),
       ...(typeof rate === 'number' ? { errorRatePct: rate * 100 } : {}),
       format: 'k6',
     };
@@ -127,12 +133,24 @@ export const loadTestCheck: PrrCheck = {
       );
     const summary = `p99 ${result.p99LatencyMs} ms vs SLA ${sla.p99LatencyMs} ms (${sla.source}, ${result.format})`;
     if (result.p99LatencyMs > sla.p99LatencyMs) return fail(`${summary}: above the SLA`);
+    const target = ctx.deployment.targetQps;
+    // A p99 measured below the target load says nothing about the p99 at that load.
+    if (
+      target !== undefined &&
+      result.requestsPerSecond !== undefined &&
+      result.requestsPerSecond < target
+    )
+      return fail(
+        `${summary}, but at ${result.requestsPerSecond} requests/s, below the target of ${target} QPS`,
+      );
     const warnings: string[] = slaConflicts(ctx.deployment, ctx.policy);
     if (result.requests !== undefined && result.requests < MIN_LOAD_TEST_REQUESTS)
       warnings.push(
         `only ${result.requests} requests: fewer than ${MIN_LOAD_TEST_REQUESTS} make a p99 unreliable`,
       );
     if (result.requests === undefined) warnings.push('the request count is not reported');
+    if (target !== undefined && result.requestsPerSecond === undefined)
+      warnings.push(`the request rate is not reported, so reaching ${target} QPS is not shown`);
     if (
       result.errorRatePct !== undefined &&
       sla.availabilityPct !== undefined &&
