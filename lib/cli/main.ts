@@ -46,6 +46,12 @@ export const COMMANDS: readonly CommandEntry[] = [
       (await import('./commands/tag-compliance-audit.js')).tagComplianceAuditCommand,
   },
   {
+    path: ['tag-compliance', 'governance'],
+    summary: 'Print or write the SCP and tag policy that stop tag spoofing and self-exemption',
+    load: async () =>
+      (await import('./commands/tag-compliance-governance.js')).tagComplianceGovernanceCommand,
+  },
+  {
     path: ['paging', 'route'],
     summary: 'Show where CloudWatch alarm events would be paged, without sending anything',
     load: async () => (await import('./commands/route.js')).routeCommand,

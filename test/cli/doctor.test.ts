@@ -400,7 +400,7 @@ describe('runDoctor', () => {
     const result = await runDoctor(ctx());
     // Assess
     expect(result.exitCode).toBe(0);
-    expect(result.text).toBe('doctor: 7 checks passed in account 111122223333, eu-west-1');
+    expect(result.text).toBe('doctor: 8 checks passed in account 111122223333, eu-west-1');
     expect(result.json.ok).toBe(true);
   });
 
@@ -468,6 +468,7 @@ describe('runDoctor', () => {
       'auto-stop-topic',
       'report-subscriptions',
       'routing-key-secrets',
+      'tag-governance',
     ]);
     expect(parsed.findings.every((f: { fix: string }) => f.fix.length > 0)).toBe(true);
     expect(JSON.stringify(parsed)).not.toMatch(/R0UT1NGKEY/);

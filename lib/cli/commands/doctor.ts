@@ -3,6 +3,7 @@ import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
 import { KMSClient } from '@aws-sdk/client-kms';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { loadPolicyFile } from '../../config/load';
@@ -23,7 +24,8 @@ export const doctorCommand: CommandModule = {
 are healthy, the project tag is an active cost-allocation tag, an AWS Config recorder records,
 every budget exists with the policy's notifications, Budgets may publish to the auto-stop topic
 (topic and key policy), report subscriptions are confirmed, and each PagerDuty routing-key secret
-holds a key. One line per problem with its fix.
+holds a key, and whether the tag-governance SCP and tag policy apply (from a member account
+the SCPs cannot be listed: that is a note, not a failure). One line per problem with its fix.
 
 Exit code 0 when nothing blocks, 1 when a problem blocks the guardrails, 2 on usage errors.`,
   async run({ options, global }) {
@@ -51,6 +53,7 @@ Exit code 0 when nothing blocks, 1 when a problem blocks the guardrails, 2 on us
         sns: new SNSClient({}),
         secrets: new SecretsManagerClient({}),
         kms: new KMSClient({}),
+        organizations: new OrganizationsClient({}),
       },
       policy,
       names,

@@ -9,6 +9,7 @@ import { costAllocationTagCheck } from './checks/cost-allocation-tag';
 import { secretsCheck } from './checks/secrets';
 import { stacksCheck } from './checks/stacks';
 import { subscriptionsCheck } from './checks/subscriptions';
+import { tagGovernanceCheck } from './checks/tag-governance';
 import { topicPolicyCheck } from './checks/topic-policy';
 import type { DoctorCheck, DoctorContext, Finding } from './types';
 
@@ -21,6 +22,7 @@ export const DOCTOR_CHECKS: readonly DoctorCheck[] = [
   topicPolicyCheck,
   subscriptionsCheck,
   secretsCheck,
+  tagGovernanceCheck,
 ];
 
 export interface DoctorResult {

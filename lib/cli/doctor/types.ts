@@ -4,6 +4,7 @@ import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import type { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import type { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
 import type { KMSClient } from '@aws-sdk/client-kms';
+import type { OrganizationsClient } from '@aws-sdk/client-organizations';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { RetryOptions } from '../../../lambdas/shared/retry';
@@ -18,6 +19,8 @@ export interface DoctorClients {
   readonly sns: SNSClient;
   readonly secrets: SecretsManagerClient;
   readonly kms: KMSClient;
+  /** Reads the organisation's policies (tag governance). @default - that check is skipped */
+  readonly organizations?: OrganizationsClient;
 }
 
 export interface DoctorContext {
