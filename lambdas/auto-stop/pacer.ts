@@ -5,13 +5,14 @@
  * throttled at about 2 requests per second, a quota that cannot be raised (reported in
  * aws/sagemaker-python-sdk issues); the same rate is assumed for the other listings.
  */
+import { sleep as defaultSleep } from '../shared/retry';
+
 export class Pacer {
   private readonly next = new Map<string, number>();
   constructor(
     private ratePerSecond: number,
     private readonly clock: () => number = () => performance.now(),
-    private readonly sleep: (ms: number) => Promise<void> = (ms) =>
-      new Promise((r) => setTimeout(r, ms)),
+    private readonly sleep: (ms: number) => Promise<void> = defaultSleep,
   ) {}
 
   setRate(ratePerSecond: number): void {
