@@ -25,8 +25,8 @@ function roleOf(prefix: string): string {
     id.startsWith(prefix),
   );
   expect(fns).toHaveLength(1);
-  const role = (fns[0]?.[1] as { Properties: { Role: { 'Fn::GetAtt': string[] } } }).Properties
-    .Role['Fn::GetAtt'][0];
+  const fn = fns[0]?.[1] as { Properties: { Role: { 'Fn::GetAtt': string[] } } } | undefined;
+  const role = fn?.Properties.Role['Fn::GetAtt'][0];
   if (!role) throw new Error(`no role for ${prefix}`);
   return role;
 }
