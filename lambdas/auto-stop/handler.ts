@@ -9,11 +9,15 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import middy from '@middy/core';
 import type { Context, SNSEvent } from 'aws-lambda';
 import { requireEnv } from '../shared/env';
+import { eventBridgeChangeSink } from '../shared/eventbridge';
 import { loadRuntimePolicy } from '../shared/policy';
 import { logger, metrics, tracer } from '../shared/powertools';
+import { sdkClientConfig } from '../shared/sdk';
+import { runChangeDetail } from './change-events';
 import { createClients, policyRegions } from './clients';
 import { buildDeps } from './deps';
 import { recordRun } from './metrics';
@@ -63,6 +67,13 @@ function summarize(report: RunReport): RunSummary {
   };
 }
 
+const changeEvents = eventBridgeChangeSink(
+  tracer.captureAWSv3Client(new EventBridgeClient(sdkClientConfig())),
+  {
+    warn: (message, extra) => logger.warn(message, { ...extra }),
+    count: (metric) => metrics.addMetric(metric, MetricUnit.Count, 1),
+  },
+);
 let accountId: string | undefined;
 const deps = () => buildDeps(policy, sdk, settings, { accountId });
 const recordHold = holdRecorder(sdk.dynamo);
@@ -73,6 +84,8 @@ const processNotification = makeIdempotent(
     recordRun(report);
     // Over the threshold: the period guard keeps the project stopped until the period ends.
     await recordHold?.(report, accountId);
+    const change = runChangeDetail(report);
+    if (change) await changeEvents(change);
     // One summary per notification about a known project whose auto-stop is not off.
     const project = policy.projects.find((p) => p.id === report.project?.id);
     if (settings.reportTopicArn && project && report.mode !== 'off')

@@ -6,9 +6,11 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { GuardrailsPolicy } from '../../lib/config/schema';
 import { awsErrorName } from '../shared/errors';
+import type { ChangeEventSink } from '../shared/eventbridge';
 import { isStoppable, KIND_SPECS } from '../shared/sagemaker-kinds';
 import { readTagsOfArns } from '../shared/tagging';
 import type { AuditLog } from './audit';
+import { projectChangeDetails } from './change-events';
 import { type ActDeps, actAll } from './executor';
 import { type LiveState, recheck } from './recheck';
 import type { Decision, Outcome, RunContext } from './types';
@@ -108,6 +110,8 @@ export interface WorkBatchDeps extends WorkDeps {
   };
   readonly count: (metric: string, value?: number) => void;
   readonly emitOutcomes: (outcomes: readonly Outcome[]) => void;
+  /** Sends the batch's change events (never rejects: a failure is logged and counted). */
+  readonly changeEvents?: ChangeEventSink;
 }
 
 /** Processes a batch of work messages; failed ones are returned for redelivery. */
@@ -116,6 +120,7 @@ export async function handleWorkBatch(
   event: SQSEvent,
 ): Promise<SQSBatchResponse> {
   const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
+  const processed: { projectId: string; outcomes: readonly Outcome[] }[] = [];
   for (const record of event.Records ?? []) {
     let body: unknown;
     try {
@@ -145,6 +150,7 @@ export async function handleWorkBatch(
       continue;
     }
     deps.emitOutcomes(result.outcomes);
+    processed.push({ projectId: parsed.data.projectId, outcomes: result.outcomes });
     const failed = result.outcomes.filter((o) => o.result === 'failed');
     deps.logger.info('Work message processed', {
       messageId: record.messageId,
@@ -155,5 +161,10 @@ export async function handleWorkBatch(
     });
     if (failed.length > 0) batchItemFailures.push({ itemIdentifier: record.messageId });
   }
+  for (const detail of projectChangeDetails(
+    processed,
+    'queued auto-stop work carried out by the worker',
+  ))
+    await deps.changeEvents?.(detail);
   return { batchItemFailures };
 }

@@ -8,11 +8,14 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import middy from '@middy/core';
 import type { SQSEvent } from 'aws-lambda';
 import { requireEnv } from '../shared/env';
+import { eventBridgeChangeSink } from '../shared/eventbridge';
 import { loadRuntimePolicy } from '../shared/policy';
 import { logger, metrics, tracer } from '../shared/powertools';
+import { sdkClientConfig } from '../shared/sdk';
 import { createClients, policyRegions } from './clients';
 import { buildDeps } from './deps';
 import { emitOutcomeMetrics } from './metrics';
@@ -29,6 +32,7 @@ for (const r of sdk.regions.values()) {
   tracer.captureAWSv3Client(r.tagging);
 }
 // The worker never fans out again: no work queue for it.
+const events = tracer.captureAWSv3Client(new EventBridgeClient(sdkClientConfig()));
 const deps = { ...buildDeps(policy, sdk, { ...settings, workQueueUrl: undefined }) };
 
 export const handler = middy((event: SQSEvent) =>
@@ -41,6 +45,10 @@ export const handler = middy((event: SQSEvent) =>
       },
       count: (metric, value = 1) => metrics.addMetric(metric, MetricUnit.Count, value),
       emitOutcomes: emitOutcomeMetrics,
+      changeEvents: eventBridgeChangeSink(events, {
+        warn: (message, extra) => logger.warn(message, { ...extra }),
+        count: (metric) => metrics.addMetric(metric, MetricUnit.Count, 1),
+      }),
     },
     event,
   ),

@@ -12,6 +12,7 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -19,9 +20,11 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { z } from 'zod';
 import { requireEnv } from '../shared/env';
+import { type ChangeEventSink, eventBridgeChangeSink } from '../shared/eventbridge';
 import { loadRuntimePolicy } from '../shared/policy';
 import { logger, metrics, tracer } from '../shared/powertools';
 import { sdkClientConfig } from '../shared/sdk';
+import { restoreChangeDetail } from './change-events';
 import { formatRestoreReport } from './report';
 import { type RestoreReport, runRestore } from './restore';
 import type { EndpointClients } from './to-zero';
@@ -78,6 +81,8 @@ export async function run(
     now?: () => Date;
     runId: string;
     report?: ReportSink;
+    /** Sends the run's change event to PagerDuty's timeline (never rejects). */
+    changeEvents?: ChangeEventSink;
   },
 ): Promise<RestoreReport> {
   const input = parseRestoreEvent(event, deps.projectIds);
@@ -88,6 +93,8 @@ export async function run(
   });
   recordMetrics(report);
   logger.info('restore finished', { report, trigger: input.trigger ?? 'on-request' });
+  const change = restoreChangeDetail(report, input.trigger);
+  if (change) await deps.changeEvents?.(change);
   // A scheduled run with nothing saved is the normal case: no message for it.
   if (deps.report && !report.nothingSaved)
     await deps.report(
@@ -117,6 +124,13 @@ const ddb = DynamoDBDocumentClient.from(
 );
 
 const sns = tracer.captureAWSv3Client(new SNSClient(sdkClientConfig()));
+const changeEvents = eventBridgeChangeSink(
+  tracer.captureAWSv3Client(new EventBridgeClient(sdkClientConfig())),
+  {
+    warn: (message, extra) => logger.warn(message, { ...extra }),
+    count: (metric) => metrics.addMetric(metric, MetricUnit.Count, 1),
+  },
+);
 const reportTopicArn = process.env.REPORT_TOPIC_ARN;
 
 export const handler = middy((event: unknown, context: Context) =>
@@ -130,6 +144,7 @@ export const handler = middy((event: unknown, context: Context) =>
     },
     projectIds: loadRuntimePolicy().projects.map((p) => p.id),
     runId: context.awsRequestId,
+    changeEvents,
     ...(reportTopicArn ? { report: snsReport(sns, reportTopicArn) } : {}),
   }),
 )

@@ -7,37 +7,21 @@
  * "Events API v2 Overview": change events, "Notifications can be sent? No").
  *
  * Inputs are EventBridge events on the default bus:
- * - `source: ml-guardrails.auto-stop`, `detail-type: Auto-stop action`, detail
- *   `{ project, action, resources: [{ kind, name, arn? }], reason?, mode? }` (auto-stop and
- *   restore publish them);
+ * - `source: ml-guardrails.auto-stop`, `detail-type: Auto-stop action`, detail `AutoStopDetail`
+ *   (the contract in `lambdas/shared/change-events.ts`; auto-stop and restore publish them);
  * - `source: ml-guardrails.paging`, `detail-type: Heartbeat` (a scheduled rule).
  */
-import { z } from 'zod';
 import type { GuardrailsPolicy } from '../../lib/config/schema';
+import {
+  AUTO_STOP_DETAIL_TYPE,
+  AUTO_STOP_SOURCE,
+  type AutoStopDetail,
+  AutoStopDetailSchema,
+} from '../shared/change-events';
 import { truncate } from './route';
 
-export const AUTO_STOP_SOURCE = 'ml-guardrails.auto-stop';
-export const AUTO_STOP_DETAIL_TYPE = 'Auto-stop action';
 export const HEARTBEAT_SOURCE = 'ml-guardrails.paging';
 export const HEARTBEAT_DETAIL_TYPE = 'Heartbeat';
-
-const AutoStopDetailSchema = z.object({
-  project: z.string().min(1).max(64),
-  action: z.enum(['stopped', 'parked', 'scaled-to-zero', 'restored', 'would-stop']),
-  resources: z
-    .array(
-      z.object({
-        kind: z.string().max(64),
-        name: z.string().max(256),
-        arn: z.string().max(2048).optional(),
-      }),
-    )
-    .max(10_000)
-    .default([]),
-  reason: z.string().max(1024).optional(),
-  mode: z.string().max(32).optional(),
-});
-export type AutoStopDetail = z.infer<typeof AutoStopDetailSchema>;
 
 /** What one of our own events asks for. */
 export type GuardrailsEvent =
@@ -108,16 +92,20 @@ export function autoStopChange(
   const project = policy.projects.find((p) => p.id === detail.project);
   const { team, service } = serviceOfTeam(policy, project?.team ?? policy.paging.platformTeam);
   const names = detail.resources.slice(0, 5).map((r) => `${r.kind} ${r.name}`);
-  const more =
-    detail.resources.length > names.length
-      ? ` and ${detail.resources.length - names.length} more`
-      : '';
+  const total = detail.total ?? detail.resources.length;
+  const more = total > names.length ? ` and ${total - names.length} more` : '';
+  // A run that did several things says how many of each ("2 stopped, 1 restored").
+  const counted = Object.entries(detail.counts ?? {});
+  const verb =
+    counted.length > 1
+      ? counted.map(([a, n]) => `${n} ${VERB[a as AutoStopDetail['action']]}`).join(', ')
+      : VERB[detail.action];
   return {
     service: service.id,
     routingKeySecret: service.routingKeySecret,
     team,
     summary: truncate(
-      `ml-guardrails auto-stop: ${detail.resources.length} resource(s) of project ${detail.project} ${VERB[detail.action]}${names.length ? `: ${names.join(', ')}${more}` : ''}`,
+      `ml-guardrails auto-stop: ${total} resource(s) of project ${detail.project} ${verb}${names.length ? `: ${names.join(', ')}${more}` : ''}`,
       1024,
     ),
     source: 'ml-guardrails/auto-stop',
@@ -129,7 +117,8 @@ export function autoStopChange(
       mode: detail.mode,
       reason: detail.reason && truncate(detail.reason, 1024),
       resources: detail.resources.slice(0, 50),
-      resourceCount: detail.resources.length,
+      resourceCount: total,
+      ...(detail.counts ? { counts: detail.counts } : {}),
     },
   };
 }

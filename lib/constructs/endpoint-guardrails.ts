@@ -33,6 +33,7 @@ import {
   VARIANT_DIMENSION,
 } from '../../lambdas/endpoints';
 import type { GuardrailsPolicy } from '../config/schema';
+import { putChangeEventsStatement } from './change-events';
 import { GuardrailFunction } from './guardrail-function';
 
 /** Which resources the statements cover: the project tag and the projects' ids. */
@@ -445,6 +446,7 @@ export class RestoreFunction extends Construct {
       }),
     );
     grantEndpointState(props.auditTable, this.fn);
+    this.fn.addToRolePolicy(putChangeEventsStatement(this));
     this.schedules = nextPeriodSchedules(this, this.fn, props.policy);
     acknowledgeEndpointWildcards(this.fn);
     Validations.of(this.fn).acknowledge({

@@ -25,6 +25,7 @@ import {
   enforcedProjectIds,
   stopStatement,
 } from './auto-stop-iam';
+import { putChangeEventsStatement } from './change-events';
 import {
   acknowledgeEndpointWildcards,
   endpointAutoStopStatements,
@@ -153,6 +154,7 @@ export class PeriodGuard extends Construct {
       acknowledgeEndpointWildcards(this.fn);
     }
     this.fn.addToRolePolicy(discoveryStatement(specs));
+    this.fn.addToRolePolicy(putChangeEventsStatement(this));
     // The sweep's discovery describes candidates where that is cheaper than listing.
     this.fn.addToRolePolicy(describeStatement(specs, regions));
     this.fn.addToRolePolicy(

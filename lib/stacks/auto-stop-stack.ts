@@ -19,6 +19,7 @@ import {
   enforcedProjectIds,
   stopStatement,
 } from '../constructs/auto-stop-iam';
+import { putChangeEventsStatement } from '../constructs/change-events';
 import {
   acknowledgeEndpointWildcards,
   endpointAutoStopStatements,
@@ -209,6 +210,7 @@ export class AutoStopStack extends Stack {
       this.auditTable.grantWriteData(fn);
       // The worker re-reads each resource and its tags; discovery describes tagged ARNs.
       fn.addToRolePolicy(describeStatement(specs, regions));
+      fn.addToRolePolicy(putChangeEventsStatement(this));
     }
     // Endpoints: scale to zero or park, saving what is changed in the audit table first.
     const enforced = enforcedProjectIds(policy);

@@ -10,13 +10,9 @@ import { EmailSubscription, LambdaSubscription } from 'aws-cdk-lib/aws-sns-subsc
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { ALARM_LOOKUP_ACTIONS } from '../../lambdas/paging/alarm-lookup';
-import {
-  AUTO_STOP_DETAIL_TYPE,
-  AUTO_STOP_SOURCE,
-  HEARTBEAT_DETAIL_TYPE,
-  HEARTBEAT_SOURCE,
-} from '../../lambdas/paging/change-events';
+import { HEARTBEAT_DETAIL_TYPE, HEARTBEAT_SOURCE } from '../../lambdas/paging/change-events';
 import { HOLD_TABLE_ACTIONS } from '../../lambdas/paging/hold';
+import { AUTO_STOP_DETAIL_TYPE, AUTO_STOP_SOURCE } from '../../lambdas/shared/change-events';
 import { policyNames } from '../config/naming';
 import type { GuardrailsPolicy } from '../config/schema';
 import { AlertTopic, TopicPublisher } from '../constructs/alert-topic';

@@ -65,7 +65,7 @@ export type GuardResult =
   | { readonly status: 'ignored'; readonly reason: string }
   | { readonly status: 'duplicate'; readonly reason: string }
   | { readonly status: 'lifted'; readonly reason: string }
-  | { readonly status: 'recorded'; readonly outcome: Outcome };
+  | { readonly status: 'recorded'; readonly projectId: string; readonly outcome: Outcome };
 
 /**
  * Re-reads the budget; when it no longer confirms the threshold (`liftDecision`: spend below it,
@@ -146,7 +146,7 @@ async function carryOut(
     ...(outcome.error ? { error: outcome.error } : {}),
   };
   await deps.store.addDigestEntry(project.id, entry);
-  return { status: 'recorded', outcome };
+  return { status: 'recorded', projectId: project.id, outcome };
 }
 
 /**

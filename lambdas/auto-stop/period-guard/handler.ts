@@ -14,14 +14,19 @@
  * and the auto-stop settings of `../settings.ts` (AWS_REGION, AUTO_STOP_CONCURRENCY,
  * AUTO_STOP_LIST_RATE, ...), read the same way as by the notification function.
  */
+
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import middy from '@middy/core';
 import { requireEnv } from '../../shared/env';
+import { eventBridgeChangeSink } from '../../shared/eventbridge';
 import { loadRuntimePolicy } from '../../shared/policy';
 import { logger, metrics, tracer } from '../../shared/powertools';
+import { sdkClientConfig } from '../../shared/sdk';
+import { projectChangeDetails } from '../change-events';
 import { createClients, policyRegions } from '../clients';
 import { buildDeps } from '../deps';
 import { emitOutcomeMetrics } from '../metrics';
@@ -53,7 +58,15 @@ function createRuntime(env: NodeJS.ProcessEnv = process.env) {
     holdAudit: (event) => writeHoldAudit(sdk.dynamo, auditTableName, event),
     budgetCache: new BudgetCache(),
   };
-  return { deps, sdk, auditTableName, reportTopicArn: settings.reportTopicArn };
+  // Late stops reach the owning team's PagerDuty timeline like a notification run's.
+  const changeEvents = eventBridgeChangeSink(
+    tracer.captureAWSv3Client(new EventBridgeClient(sdkClientConfig(env))),
+    {
+      warn: (message, extra) => logger.warn(message, { ...extra }),
+      count: (metric) => metrics.addMetric(metric, MetricUnit.Count, 1),
+    },
+  );
+  return { deps, sdk, auditTableName, reportTopicArn: settings.reportTopicArn, changeEvents };
 }
 
 let runtime: ReturnType<typeof createRuntime> | undefined;
@@ -70,6 +83,11 @@ export async function handleGuardEvent(event: unknown): Promise<unknown> {
       results: results.map((r) => ({ ...r, recorded: r.recorded.length })),
     });
     emitOutcomeMetrics(results.flatMap((r) => r.recorded));
+    const changes = projectChangeDetails(
+      results.map((r) => ({ projectId: r.projectId, outcomes: r.recorded })),
+      'period guard sweep: work started after the budget threshold was crossed',
+    );
+    for (const detail of changes) await runtime.changeEvents(detail);
     return { task, projects: results.length, recorded };
   }
   if (task === 'digest') {
@@ -92,6 +110,11 @@ export async function handleGuardEvent(event: unknown): Promise<unknown> {
   if (result.status === 'recorded') {
     logger.info('Period guard acted', { outcome: result.outcome });
     emitOutcomeMetrics([result.outcome]);
+    const [change] = projectChangeDetails(
+      [{ projectId: result.projectId, outcomes: [result.outcome] }],
+      'period guard: work started after the budget threshold was crossed',
+    );
+    if (change) await runtime.changeEvents(change);
   } else logger.debug('Period guard: nothing to do', { ...result });
   return result;
 }

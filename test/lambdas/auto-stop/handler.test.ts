@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { BudgetsClient, DescribeBudgetCommand } from '@aws-sdk/client-budgets';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import {
   GetResourcesCommand,
   ResourceGroupsTaggingAPIClient,
@@ -30,6 +31,7 @@ const dynamo = mockClient(DynamoDBClient);
 const documents = mockClient(DynamoDBDocumentClient);
 const sns = mockClient(SNSClient);
 const sqs = mockClient(SQSClient);
+const events = mockClient(EventBridgeClient);
 
 const fixture = (name: string) =>
   readFileSync(path.join(__dirname, '..', '..', 'fixtures', 'auto-stop', name), 'utf8');
@@ -110,6 +112,7 @@ function givenAccount(project = 'fraud-detection', actualSpend = '9612.34') {
   documents.on(PutCommand).resolves({});
   sns.on(PublishCommand).resolves({ MessageId: 'report-1' });
   sqs.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [] });
+  events.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e-1' }] });
   fakeIdempotencyTable(dynamo);
 }
 
@@ -139,7 +142,7 @@ beforeEach(async () => {
 afterEach(() => {
   vi.useRealTimers();
   vi.unstubAllEnvs();
-  for (const m of [sagemaker, tagging, budgets, dynamo, documents, sns, sqs]) m.reset();
+  for (const m of [sagemaker, tagging, budgets, dynamo, documents, sns, sqs, events]) m.reset();
 });
 
 describe('handleSnsEvent', () => {
@@ -453,5 +456,60 @@ describe('handleSnsEvent', () => {
     expect(sagemaker).not.toHaveReceivedCommand(StopTrainingJobCommand);
     const input = sns.commandCalls(PublishCommand)[0]?.args[0].input;
     expect(input?.Message).toContain("differs from the policy's $10,000.00");
+  });
+
+  it('puts one change event for a run that stopped jobs, summarising them, never one per resource', async () => {
+    // Prepare
+    givenAccount();
+    // Act
+    await handleSnsEvent(snsEvent(fixture('monthly-actual.txt'), 'msg-change'), context);
+    // Assess
+    expect(events).toHaveReceivedCommandTimes(PutEventsCommand, 1);
+    const entries = events.commandCalls(PutEventsCommand)[0]?.args[0].input.Entries ?? [];
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({
+      Source: 'ml-guardrails.auto-stop',
+      DetailType: 'Auto-stop action',
+    });
+    expect(JSON.parse(entries[0]?.Detail ?? '{}')).toMatchObject({
+      project: 'fraud-detection',
+      action: 'stopped',
+      counts: { stopped: 2 },
+      total: 2,
+      mode: 'enforce',
+      resources: expect.arrayContaining([
+        expect.objectContaining({ kind: 'training-job', name: 'run-1' }),
+        expect.objectContaining({ kind: 'training-job', name: 'run-2' }),
+      ]),
+    });
+  });
+
+  it('still stops, reports and records the run when PutEvents fails', async () => {
+    // Prepare
+    givenAccount();
+    const records = fakeIdempotencyTable(dynamo);
+    events
+      .on(PutEventsCommand)
+      .rejects(Object.assign(new Error('not authorized'), { name: 'AccessDeniedException' }));
+    // Act
+    await handleSnsEvent(snsEvent(fixture('monthly-actual.txt'), 'msg-change-fails'), context);
+    // Assess
+    expect(events).toHaveReceivedCommandTimes(PutEventsCommand, 1);
+    expect(sagemaker).toHaveReceivedCommandTimes(StopTrainingJobCommand, 2);
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+    const [record] = [...records.values()];
+    expect(record?.status?.S).toBe('COMPLETED');
+    expect(record?.data?.M?.counts?.M?.done?.N).toBe('2');
+  });
+
+  it('puts no change event for a run that changed nothing', async () => {
+    // Prepare: every job is already stopped.
+    givenAccount();
+    sagemaker.on(ListTrainingJobsCommand).resolves({ TrainingJobSummaries: [] });
+    // Act
+    await handleSnsEvent(snsEvent(fixture('monthly-actual.txt'), 'msg-nothing'), context);
+    // Assess
+    expect(sagemaker).not.toHaveReceivedCommand(StopTrainingJobCommand);
+    expect(events).not.toHaveReceivedCommand(PutEventsCommand);
   });
 });

@@ -17,6 +17,7 @@ import { AuditLog } from '../../../lambdas/auto-stop/audit';
 import { recheck } from '../../../lambdas/auto-stop/recheck';
 import { handleWorkBatch, type WorkBatchDeps } from '../../../lambdas/auto-stop/work';
 import { workMessages } from '../../../lambdas/auto-stop/work-queue';
+import type { AutoStopDetail } from '../../../lambdas/shared/change-events';
 import type { GuardrailsPolicy } from '../../../lib/config/schema';
 import { examplePolicy } from '../../helpers/app';
 import { arnOf, awsError, resource } from './fakes';
@@ -193,6 +194,58 @@ describe('handleWorkBatch', () => {
   it('splits decisions into messages of 25', () => {
     const decisions = Array.from({ length: 60 }, (_, i) => act(`j${i}`));
     expect(workMessages('p', 'n', decisions).map((m) => m.items.length)).toEqual([25, 25, 10]);
+  });
+});
+
+describe('change events of the worker', () => {
+  it('puts one change event per project for a batch of messages that stopped jobs', async () => {
+    // Prepare: two messages of the same run, three jobs still running.
+    live({
+      a: { status: 'InProgress', tags: mine },
+      b: { status: 'InProgress', tags: mine },
+      c: { status: 'InProgress', tags: mine },
+    });
+    const [first] = workMessages('fraud-detection', 'msg-1', [act('a'), act('b')]);
+    const [second] = workMessages('fraud-detection', 'msg-1', [act('c')]);
+    const sent: AutoStopDetail[] = [];
+    const changeEvents = async (detail: AutoStopDetail) => {
+      sent.push(detail);
+      return true;
+    };
+    // Act
+    const reply = await handleWorkBatch(
+      { ...deps(), changeEvents },
+      sqsEvent([JSON.stringify(first), JSON.stringify(second)]),
+    );
+    // Assess
+    expect(reply.batchItemFailures).toEqual([]);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatchObject({
+      project: 'fraud-detection',
+      action: 'stopped',
+      counts: { stopped: 3 },
+      total: 3,
+    });
+  });
+
+  it('puts no change event when nothing queued still needed stopping', async () => {
+    // Prepare
+    live({ a: { status: 'Completed', tags: mine } });
+    const [message] = workMessages('fraud-detection', 'msg-1', [act('a')]);
+    const sent: AutoStopDetail[] = [];
+    // Act
+    await handleWorkBatch(
+      {
+        ...deps(),
+        changeEvents: async (d) => {
+          sent.push(d);
+          return true;
+        },
+      },
+      sqsEvent([JSON.stringify(message)]),
+    );
+    // Assess
+    expect(sent).toEqual([]);
   });
 });
 

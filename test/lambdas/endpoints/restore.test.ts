@@ -13,6 +13,7 @@ import {
   PutMetricAlarmCommand,
 } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import {
   CreateEndpointCommand,
   CreateEndpointConfigCommand,
@@ -34,6 +35,7 @@ import type { EndpointClients } from '../../../lambdas/endpoints';
 import { parseRestoreEvent, RestoreInputError, run } from '../../../lambdas/endpoints/handler';
 import { runRestore } from '../../../lambdas/endpoints/restore';
 import { COPY_COUNT_DIMENSION, VARIANT_DIMENSION } from '../../../lambdas/endpoints/types';
+import { eventBridgeChangeSink } from '../../../lambdas/shared/eventbridge';
 import { type FakeAuditTable, fakeAuditTable } from '../../helpers/fake-audit-table';
 import { resource, runContext, settings } from './fixtures';
 
@@ -731,5 +733,100 @@ describe('restore handler input', () => {
       { clients: clients(), projectIds: ['fraud-detection'], runId: 'req-1' },
     );
     expect(report).toMatchObject({ runId: 'req-1', nothingSaved: true });
+  });
+});
+
+describe('restore change events', () => {
+  const events = mockClient(EventBridgeClient);
+  afterEach(() => events.reset());
+
+  async function givenParkedAsyncEndpoint(): Promise<void> {
+    await autoStop(
+      resource({
+        endpointKind: 'async',
+        endpointName: 'async-ep',
+        variants: [{ variantName: 'AllTraffic', currentInstanceCount: 2, serverless: false }],
+      }),
+    );
+    sm.on(DescribeEndpointCommand).resolves({
+      EndpointName: 'async-ep',
+      EndpointStatus: 'InService',
+    });
+    sm.on(UpdateEndpointWeightsAndCapacitiesCommand).resolves({});
+  }
+
+  const sink = (counted: string[]) =>
+    eventBridgeChangeSink(new EventBridgeClient({}), {
+      warn: () => {},
+      count: (metric) => counted.push(metric),
+    });
+
+  it('puts one change event naming the restored endpoints, and none for a run with nothing saved', async () => {
+    // Prepare
+    await givenParkedAsyncEndpoint();
+    events.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e-1' }] });
+    const deps = {
+      clients: clients(),
+      projectIds: ['fraud-detection'],
+      runId: 'req-ce',
+      changeEvents: sink([]),
+    };
+    // Act
+    await run({ projectId: 'fraud-detection' }, deps);
+    await run({ projectId: 'fraud-detection' }, deps);
+    // Assess
+    expect(events).toHaveReceivedCommandTimes(PutEventsCommand, 1);
+    const entry = events.commandCalls(PutEventsCommand)[0]?.args[0].input.Entries?.[0];
+    expect(entry).toMatchObject({
+      Source: 'ml-guardrails.auto-stop',
+      DetailType: 'Auto-stop action',
+    });
+    expect(JSON.parse(entry?.Detail ?? '{}')).toMatchObject({
+      project: 'fraud-detection',
+      action: 'restored',
+      counts: { restored: 1 },
+      resources: [{ kind: 'endpoint', name: 'async-ep' }],
+    });
+  });
+
+  it('returns the restore report when PutEvents fails, and counts the failure', async () => {
+    // Prepare
+    await givenParkedAsyncEndpoint();
+    events
+      .on(PutEventsCommand)
+      .rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+    const counted: string[] = [];
+    // Act
+    const report = await run(
+      { projectId: 'fraud-detection' },
+      {
+        clients: clients(),
+        projectIds: ['fraud-detection'],
+        runId: 'req-fail',
+        changeEvents: sink(counted),
+      },
+    );
+    // Assess
+    expect(report.outcomes.map((o) => [o.endpointName, o.result])).toEqual([
+      ['async-ep', 'restored'],
+    ]);
+    expect(counted).toEqual(['changeEventsFailed']);
+  });
+
+  it('puts no change event for a dry run', async () => {
+    // Prepare
+    await givenParkedAsyncEndpoint();
+    // Act
+    await run(
+      { projectId: 'fraud-detection', dryRun: true },
+      {
+        clients: clients(),
+        projectIds: ['fraud-detection'],
+        runId: 'req-dry',
+        changeEvents: sink([]),
+      },
+    );
+    // Assess
+    expect(events).not.toHaveReceivedCommand(PutEventsCommand);
   });
 });

@@ -9,6 +9,7 @@ import {
   type RouterDeps,
   type RouterMetric,
 } from '../../../lambdas/paging/router';
+import { buildAutoStopDetail } from '../../../lambdas/shared/change-events';
 import type { GuardrailsPolicy } from '../../../lib/config/schema';
 import { examplePolicy } from '../../helpers/app';
 import { arnOf, ebMetricEvent, snsCompositeMessage, snsEvent, snsMetricMessage } from './messages';
@@ -321,6 +322,36 @@ describe('change events', () => {
       expect(counts.changeEventsSent).toBe(1);
     },
   );
+
+  it("renders a detail built by the producers' builder: counts per action and the whole run's total", async () => {
+    // Prepare: a run that stopped 30 jobs and parked one endpoint (only 20 are named).
+    await start();
+    const detail = buildAutoStopDetail({
+      project: 'fraud-detection',
+      changes: [
+        ...Array.from({ length: 30 }, (_, i) => ({
+          kind: 'training-job',
+          name: `t${i}`,
+          action: 'stopped' as const,
+        })),
+        { kind: 'endpoint', name: 'fraud-rt', action: 'parked' as const },
+      ],
+    });
+    // Act
+    await handleAlarmEvent(autoStop(detail), deps());
+    // Assess
+    expect(server.paths).toEqual(['/v2/change/enqueue']);
+    const payload = server.accepted[0]?.payload as
+      | { summary?: string; custom_details?: Record<string, unknown> }
+      | undefined;
+    expect(payload?.summary).toMatch(
+      /31 resource\(s\) of project fraud-detection 30 stopped, 1 parked .*: training-job t0, .* and 26 more/,
+    );
+    expect(payload?.custom_details).toMatchObject({
+      resourceCount: 31,
+      counts: { stopped: 30, parked: 1 },
+    });
+  });
 
   it('fails the invocation for an auto-stop event it cannot read', async () => {
     await start();

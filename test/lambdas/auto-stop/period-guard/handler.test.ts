@@ -1,3 +1,4 @@
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -9,6 +10,7 @@ import { EXAMPLE_POLICY_FILE } from '../../../helpers/app';
 import { ACCOUNT, arnOf } from '../fakes';
 
 const ddb = mockClient(DynamoDBDocumentClient);
+const events = mockClient(EventBridgeClient);
 const ENV = {
   AWS_REGION: 'eu-west-1',
   AUDIT_TABLE_NAME: 'audit',
@@ -31,6 +33,7 @@ afterEach(() => {
     if (v === undefined) delete process.env[k];
     else process.env[k] = v;
   ddb.reset();
+  events.reset();
   resetGuardRuntimeForTests();
 });
 
@@ -77,6 +80,8 @@ describe('handleGuardEvent', () => {
     ddb.on(GetCommand).resolves({});
     const result = await handleGuardEvent({ task: 'sweep' });
     expect(result).toEqual({ task: 'sweep', projects: 3, recorded: 0 });
+    // Nothing changed: no change event reaches anyone's PagerDuty timeline.
+    expect(events.commandCalls(PutEventsCommand)).toHaveLength(0);
   });
 
   it('fails with a clear message when GUARD_TABLE_NAME is missing', async () => {
