@@ -16,6 +16,7 @@ import { requireEnv } from '../shared/env';
 import { eventBridgeChangeSink } from '../shared/eventbridge';
 import { loadRuntimePolicy } from '../shared/policy';
 import { logger, metrics, tracer } from '../shared/powertools';
+import { publishReport } from '../shared/report-topic';
 import { sdkClientConfig } from '../shared/sdk';
 import { runChangeDetail } from './change-events';
 import { createClients, policyRegions } from './clients';
@@ -24,7 +25,7 @@ import { recordRun } from './metrics';
 import { handleNotifications, type KeyedNotification } from './notifications';
 import { runNotification } from './orchestrator';
 import { holdRecorder } from './period-guard/recorder';
-import { publishReport, renderReport } from './report';
+import { renderReport } from './report';
 import { countOutcomes, type RunReport } from './run-report';
 import { readAutoStopEnv } from './settings';
 

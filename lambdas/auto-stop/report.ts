@@ -6,8 +6,6 @@
  * They use no AWS API names or internal keys; one closing line points engineers to the audit
  * table. `renderReport` and `renderDigest` are pure; `publishReport` is the SNS adapter.
  */
-import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import { reportAddresses } from '../../lib/config/naming';
 import type { Project, ResourceKind } from '../../lib/config/schema';
 import type { BudgetPeriod } from '../shared/budget-message';
 import { money } from './decide';
@@ -285,32 +283,3 @@ export function renderDigest(
 
 /** IAM action the publisher needs on the report topic (plus use of its KMS key). */
 export const REPORT_PUBLISH_ACTIONS = ['sns:Publish'] as const;
-
-/**
- * Publishes the report with a `recipients` String.Array attribute (the project's finance and
- * owner addresses). Each address's email subscription filters on its own address, and SNS
- * matches an array attribute when any element matches (SNS "example filter policies",
- * `customer_interests`), so the report reaches exactly these addresses, once each.
- */
-export async function publishReport(
-  client: SNSClient,
-  topicArn: string,
-  project: Pick<Project, 'id' | 'financeEmails' | 'ownerEmails'>,
-  message: { subject: string; body: string },
-): Promise<string | undefined> {
-  const reply = await client.send(
-    new PublishCommand({
-      TopicArn: topicArn,
-      Subject: message.subject,
-      Message: message.body,
-      MessageAttributes: {
-        project: { DataType: 'String', StringValue: project.id },
-        recipients: {
-          DataType: 'String.Array',
-          StringValue: JSON.stringify(reportAddresses(project)),
-        },
-      },
-    }),
-  );
-  return reply.MessageId;
-}

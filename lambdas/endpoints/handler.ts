@@ -14,15 +14,17 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { z } from 'zod';
+import type { Project } from '../../lib/config/schema';
 import { requireEnv } from '../shared/env';
 import { type ChangeEventSink, eventBridgeChangeSink } from '../shared/eventbridge';
 import { loadRuntimePolicy } from '../shared/policy';
 import { logger, metrics, tracer } from '../shared/powertools';
+import { publishReport } from '../shared/report-topic';
 import { sdkClientConfig } from '../shared/sdk';
 import { restoreChangeDetail } from './change-events';
 import { formatRestoreReport } from './report';
@@ -70,7 +72,7 @@ export function recordMetrics(report: RestoreReport): void {
 }
 
 /** Sends the report somewhere people read it (an SNS topic in the function). */
-export type ReportSink = (subject: string, text: string) => Promise<void>;
+export type ReportSink = (projectId: string, subject: string, text: string) => Promise<void>;
 
 /** Run one restore with the given clients (tests and local runs pass their own). */
 export async function run(
@@ -98,18 +100,25 @@ export async function run(
   // A scheduled run with nothing saved is the normal case: no message for it.
   if (deps.report && !report.nothingSaved)
     await deps.report(
+      input.projectId,
       `ml-guardrails: endpoints restored for ${input.projectId}${input.trigger === 'next-period' ? ' (new budget period)' : ''}`,
       formatRestoreReport(report),
     );
   return report;
 }
 
-/** An SNS topic as the report sink (subject within SNS's 100 characters). */
-export function snsReport(client: SNSClient, topicArn: string): ReportSink {
-  return async (subject, text) => {
-    await client.send(
-      new PublishCommand({ TopicArn: topicArn, Subject: subject.slice(0, 100), Message: text }),
-    );
+/**
+ * The report topic as the sink: addressed to the project's finance and owner emails, like the
+ * auto-stop report (the topic's subscriptions filter on the `recipients` attribute).
+ */
+export function snsReport(
+  client: SNSClient,
+  topicArn: string,
+  projects: readonly Pick<Project, 'id' | 'financeEmails' | 'ownerEmails'>[],
+): ReportSink {
+  return async (projectId, subject, text) => {
+    const project = projects.find((p) => p.id === projectId);
+    if (project) await publishReport(client, topicArn, project, { subject, body: text });
   };
 }
 
@@ -132,6 +141,7 @@ const changeEvents = eventBridgeChangeSink(
   },
 );
 const reportTopicArn = process.env.REPORT_TOPIC_ARN;
+const policy = loadRuntimePolicy();
 
 export const handler = middy((event: unknown, context: Context) =>
   run(event, {
@@ -142,10 +152,10 @@ export const handler = middy((event: unknown, context: Context) =>
       ddb,
       tableName: requireEnv('AUDIT_TABLE_NAME'),
     },
-    projectIds: loadRuntimePolicy().projects.map((p) => p.id),
+    projectIds: policy.projects.map((p) => p.id),
     runId: context.awsRequestId,
     changeEvents,
-    ...(reportTopicArn ? { report: snsReport(sns, reportTopicArn) } : {}),
+    ...(reportTopicArn ? { report: snsReport(sns, reportTopicArn, policy.projects) } : {}),
   }),
 )
   .use(injectLambdaContext(logger, { clearState: true }))

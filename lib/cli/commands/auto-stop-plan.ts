@@ -2,7 +2,8 @@ import { createClients, policyRegions } from '../../../lambdas/auto-stop/clients
 import { money } from '../../../lambdas/auto-stop/decide';
 import { buildDeps } from '../../../lambdas/auto-stop/deps';
 import { runNotification, runProject } from '../../../lambdas/auto-stop/orchestrator';
-import { publishReport, renderReport } from '../../../lambdas/auto-stop/report';
+import { renderReport } from '../../../lambdas/auto-stop/report';
+import { publishReport } from '../../../lambdas/shared/report-topic';
 import { countOutcomes, emptyRun, type RunReport } from '../../../lambdas/auto-stop/run-report';
 import { readAutoStopEnv } from '../../../lambdas/auto-stop/settings';
 import type { Progress } from '../../../lambdas/auto-stop/types';

@@ -26,13 +26,19 @@ import {
   UpdateEndpointWeightsAndCapacitiesCommand,
   UpdateInferenceComponentRuntimeConfigCommand,
 } from '@aws-sdk/client-sagemaker';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { DeleteCommand, DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { endpointHandler } from '../../../lambdas/auto-stop/kinds/endpoint';
 import type { Resource } from '../../../lambdas/auto-stop/types';
 import type { EndpointClients } from '../../../lambdas/endpoints';
-import { parseRestoreEvent, RestoreInputError, run } from '../../../lambdas/endpoints/handler';
+import {
+  parseRestoreEvent,
+  RestoreInputError,
+  run,
+  snsReport,
+} from '../../../lambdas/endpoints/handler';
 import { runRestore } from '../../../lambdas/endpoints/restore';
 import { COPY_COUNT_DIMENSION, VARIANT_DIMENSION } from '../../../lambdas/endpoints/types';
 import { eventBridgeChangeSink } from '../../../lambdas/shared/eventbridge';
@@ -707,13 +713,13 @@ describe('restore handler input', () => {
       EndpointStatus: 'InService',
     });
     sm.on(UpdateEndpointWeightsAndCapacitiesCommand).resolves({});
-    const sent: { subject: string; text: string }[] = [];
+    const sent: { projectId: string; subject: string; text: string }[] = [];
     const deps = {
       clients: clients(),
       projectIds: ['fraud-detection'],
       runId: 'sched-1',
-      report: async (subject: string, text: string) => {
-        sent.push({ subject, text });
+      report: async (projectId: string, subject: string, text: string) => {
+        sent.push({ projectId, subject, text });
       },
     };
     // Act
@@ -721,6 +727,7 @@ describe('restore handler input', () => {
     await run({ projectId: 'fraud-detection', trigger: 'next-period' }, deps);
     // Assess
     expect(sent).toHaveLength(1);
+    expect(sent[0]?.projectId).toBe('fraud-detection');
     expect(sent[0]?.subject).toMatch(
       /endpoints restored for fraud-detection \(new budget period\)/,
     );
@@ -828,5 +835,35 @@ describe('restore change events', () => {
     );
     // Assess
     expect(events).not.toHaveReceivedCommand(PutEventsCommand);
+  });
+});
+
+describe('restore report delivery', () => {
+  const sns = mockClient(SNSClient);
+  afterEach(() => sns.reset());
+
+  it("addresses the report to the project's finance and owner emails, which the topic's subscriptions filter on", async () => {
+    // Prepare
+    sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
+    const project = {
+      id: 'fraud-detection',
+      financeEmails: ['finops@example.com'],
+      ownerEmails: ['owner@example.com'],
+    };
+    const sink = snsReport(new SNSClient({}), 'arn:aws:sns:eu-west-1:111122223333:reports', [
+      project,
+    ]);
+    // Act
+    await sink('fraud-detection', `ml-guardrails: endpoints restored ${'x'.repeat(120)}`, 'body');
+    await sink('unknown-project', 'subject', 'body');
+    // Assess: one message, with the recipients attribute and a subject within SNS's 100 characters
+    const calls = sns.commandCalls(PublishCommand);
+    expect(calls).toHaveLength(1);
+    const input = calls[0]?.args[0].input;
+    expect(input?.MessageAttributes?.recipients).toEqual({
+      DataType: 'String.Array',
+      StringValue: JSON.stringify(['finops@example.com', 'owner@example.com']),
+    });
+    expect(input?.Subject?.length).toBeLessThanOrEqual(100);
   });
 });
