@@ -12,8 +12,9 @@
  *   restore publish them);
  * - `source: ml-guardrails.paging`, `detail-type: Heartbeat` (a scheduled rule).
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { GuardrailsPolicy } from '../../lib/config/schema';
+import '../shared/zod-messages';
 import { truncate } from './route';
 
 export const AUTO_STOP_SOURCE = 'ml-guardrails.auto-stop';
@@ -22,20 +23,22 @@ export const HEARTBEAT_SOURCE = 'ml-guardrails.paging';
 export const HEARTBEAT_DETAIL_TYPE = 'Heartbeat';
 
 const AutoStopDetailSchema = z.object({
-  project: z.string().min(1).max(64),
+  project: z.string().check(z.minLength(1), z.maxLength(64)),
   action: z.enum(['stopped', 'parked', 'scaled-to-zero', 'restored', 'would-stop']),
-  resources: z
-    .array(
-      z.object({
-        kind: z.string().max(64),
-        name: z.string().max(256),
-        arn: z.string().max(2048).optional(),
-      }),
-    )
-    .max(10_000)
-    .default([]),
-  reason: z.string().max(1024).optional(),
-  mode: z.string().max(32).optional(),
+  resources: z._default(
+    z
+      .array(
+        z.object({
+          kind: z.string().check(z.maxLength(64)),
+          name: z.string().check(z.maxLength(256)),
+          arn: z.optional(z.string().check(z.maxLength(2048))),
+        }),
+      )
+      .check(z.maxLength(10_000)),
+    [],
+  ),
+  reason: z.optional(z.string().check(z.maxLength(1024))),
+  mode: z.optional(z.string().check(z.maxLength(32))),
 });
 export type AutoStopDetail = z.infer<typeof AutoStopDetailSchema>;
 
