@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { policyWithProjects } from '../test/helpers/policy-factory';
+import { policyWithProjects } from './policies';
 import { type BenchSuite, printTable } from './suite';
 
 const run = promisify(execFile);

@@ -3,16 +3,19 @@
  * the stand-in with 10,000 live SageMaker resources, throttled like AWS (SageMaker List* about
  * 2 requests/s, as reported in aws/sagemaker-python-sdk issues). Figures: API calls by operation, throttled calls, wall time.
  */
+import * as path from 'node:path';
 import { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { logger } from '../lambdas/shared/powertools';
 import { run } from '../lambdas/tag-compliance/handler';
-import { examplePolicy } from '../test/helpers/app';
+import { loadPolicyFile } from '../lib/config/load';
 import { AwsStandin } from './standin/server';
 import { buildDataset, registerTagAudit } from './standin/tag-compliance';
 import { type BenchSuite, type BenchTarget, printTable } from './suite';
+
+const EXAMPLE_POLICY_FILE = path.join(__dirname, '..', 'config', 'guardrails.yaml');
 
 /** The Lambda maximum is 15 minutes; "well within" means under a third of it. */
 const WALL_TIME_TARGET_MS = 5 * 60_000;
@@ -67,7 +70,7 @@ const suite: BenchSuite = {
           tagging: new ResourceGroupsTaggingAPIClient({}),
           config: new ConfigServiceClient({}),
           sns: new SNSClient({}),
-          policy: examplePolicy(),
+          policy: loadPolicyFile(EXAMPLE_POLICY_FILE),
           ownerTopicArn: 'arn:aws:sns:eu-west-1:111122223333:owners',
           region: 'eu-west-1',
         });

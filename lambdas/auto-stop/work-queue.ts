@@ -4,8 +4,9 @@
  * the worker does not rediscover.
  */
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { z } from 'zod';
-import { RESOURCE_KINDS } from '../../lib/config/schema';
+import * as z from 'zod/mini';
+import { RESOURCE_KINDS } from '../../lib/config/constants';
+import '../shared/zod-messages';
 import { isRetryableError, type RetryOptions, retry } from '../shared/retry';
 import type { Decision } from './types';
 
@@ -24,23 +25,23 @@ const MAX_BATCH_BYTES = 240_000;
 const ENTRIES_PER_CALL = 10;
 
 export const WorkItemSchema = z.object({
-  arn: z.string().min(1),
+  arn: z.string().check(z.minLength(1)),
   kind: z.enum(RESOURCE_KINDS),
-  name: z.string().min(1),
+  name: z.string().check(z.minLength(1)),
   status: z.string(),
   tags: z.record(z.string(), z.string()),
-  action: z.string().min(1),
+  action: z.string().check(z.minLength(1)),
   reason: z.string(),
   /** Kind-specific facts `act` needs (an endpoint's variants and scaling); absent for jobs. */
-  details: z.record(z.string(), z.unknown()).optional(),
+  details: z.optional(z.record(z.string(), z.unknown())),
 });
 
 /** One work-queue message. */
 export const WorkMessageSchema = z.object({
   version: z.literal(1),
-  notificationId: z.string().min(1),
-  projectId: z.string().min(1),
-  items: z.array(WorkItemSchema).min(1),
+  notificationId: z.string().check(z.minLength(1)),
+  projectId: z.string().check(z.minLength(1)),
+  items: z.array(WorkItemSchema).check(z.minLength(1)),
 });
 export type WorkMessage = z.infer<typeof WorkMessageSchema>;
 type WorkItem = z.infer<typeof WorkItemSchema>;

@@ -3,8 +3,9 @@
  * equal the template's; on Delete, remove them. Dependencies are parameters (see handler.ts).
  */
 import type { BudgetsClient } from '@aws-sdk/client-budgets';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { RetryOptions } from '../shared/retry';
+import '../shared/zod-messages';
 import {
   applyChanges,
   type BudgetTarget,
@@ -29,19 +30,22 @@ export interface NotificationsResult {
 const NotificationSchema = z.strictObject({
   NotificationType: z.enum(['ACTUAL', 'FORECASTED']),
   ComparisonOperator: z.enum(['GREATER_THAN', 'LESS_THAN', 'EQUAL_TO']),
-  Threshold: z.coerce.number().positive(),
+  Threshold: z.coerce.number().check(z.positive()),
   ThresholdType: z.enum(['PERCENTAGE', 'ABSOLUTE_VALUE']),
   Subscribers: z
     .array(
-      z.strictObject({ SubscriptionType: z.enum(['SNS', 'EMAIL']), Address: z.string().min(1) }),
+      z.strictObject({
+        SubscriptionType: z.enum(['SNS', 'EMAIL']),
+        Address: z.string().check(z.minLength(1)),
+      }),
     )
-    .min(1),
+    .check(z.minLength(1)),
 });
 
 export const NotificationsPropertiesSchema = z.object({
-  AccountId: z.string().regex(/^\d{12}$/, { message: 'must be a 12-digit account id' }),
-  BudgetName: z.string().min(1),
-  Notifications: z.array(NotificationSchema).default([]),
+  AccountId: z.string().check(z.regex(/^\d{12}$/, { message: 'must be a 12-digit account id' })),
+  BudgetName: z.string().check(z.minLength(1)),
+  Notifications: z._default(z.array(NotificationSchema), []),
 });
 export type NotificationsProperties = z.input<typeof NotificationsPropertiesSchema>;
 

@@ -18,7 +18,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { Project } from '../../lib/config/schema';
 import { requireEnv } from '../shared/env';
 import { type ChangeEventSink, eventBridgeChangeSink } from '../shared/eventbridge';
@@ -26,6 +26,7 @@ import { loadRuntimePolicy } from '../shared/policy';
 import { logger, metrics, tracer } from '../shared/powertools';
 import { publishReport } from '../shared/report-topic';
 import { sdkClientConfig } from '../shared/sdk';
+import '../shared/zod-messages';
 import { restoreChangeDetail } from './change-events';
 import { formatRestoreReport } from './report';
 import { type RestoreReport, runRestore } from './restore';
@@ -33,11 +34,11 @@ import type { EndpointClients } from './to-zero';
 
 /** The invocation payload. */
 export const RestoreEventSchema = z.strictObject({
-  projectId: z.string().min(1),
-  endpointName: z.string().min(1).max(63).optional(),
-  dryRun: z.boolean().optional(),
+  projectId: z.string().check(z.minLength(1)),
+  endpointName: z.optional(z.string().check(z.minLength(1), z.maxLength(63))),
+  dryRun: z.optional(z.boolean()),
   /** What started the run: a person (default) or the next-period schedule. */
-  trigger: z.enum(['on-request', 'next-period']).optional(),
+  trigger: z.optional(z.enum(['on-request', 'next-period'])),
 });
 export type RestoreEvent = z.infer<typeof RestoreEventSchema>;
 

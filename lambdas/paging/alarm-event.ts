@@ -16,7 +16,8 @@
  * EventBridge event published to SNS, dimensions written `Name`/`Value`. Only input that names no
  * alarm or no state is refused.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../shared/zod-messages';
 import { partitionOf, REGION_CODE, regionCode } from './regions';
 
 export const ALARM_STATES = ['ALARM', 'OK', 'INSUFFICIENT_DATA'] as const;
@@ -70,64 +71,67 @@ export type ParsedRecord =
 
 // CloudWatch alarm names are at most 255 characters; bound everything we keep so a hostile
 // message cannot blow up summaries or logs.
-const Name = z.string().min(1).max(1024);
+const Name = z.string().check(z.minLength(1), z.maxLength(1024));
 // CloudWatch bounds these (a composite AlarmRule is at most 10,240 characters); twice that is generous.
-const Text = z.string().max(20_480);
+const Text = z.string().check(z.maxLength(20_480));
 const State = z.enum(ALARM_STATES);
+/** A string of at most `max` characters. */
+const upTo = (max: number) => z.string().check(z.maxLength(max));
 
 /** `arn:<partition>:cloudwatch:<region>:<account>:alarm:<name>`. */
 const ALARM_ARN = /^arn:aws[a-z-]*:cloudwatch:([a-z]{2}(?:-[a-z]+)+-\d+):(\d{12}):alarm:(.+)$/;
 
 // CloudWatch writes `name`/`value`; some forwarders and hand-written messages use `Name`/`Value`.
 const SnsDimension = z.union([
-  z.object({ name: z.string().max(255), value: z.string().max(1024) }),
-  z
-    .object({ Name: z.string().max(255), Value: z.string().max(1024) })
-    .transform((d) => ({ name: d.Name, value: d.Value })),
+  z.object({ name: upTo(255), value: upTo(1024) }),
+  z.pipe(
+    z.object({ Name: upTo(255), Value: upTo(1024) }),
+    z.transform((d: { Name: string; Value: string }) => ({ name: d.Name, value: d.Value })),
+  ),
 ]);
 const SnsMetricStat = z.object({
   Metric: z.object({
-    Namespace: z.string().max(255).optional(),
-    MetricName: z.string().max(255).optional(),
-    Dimensions: z.array(SnsDimension).max(30).default([]),
+    Namespace: z.optional(upTo(255)),
+    MetricName: z.optional(upTo(255)),
+    Dimensions: z._default(z.array(SnsDimension).check(z.maxLength(30)), []),
   }),
 });
 const SnsTrigger = z.object({
-  MetricName: z.string().max(255).nullish(),
-  Namespace: z.string().max(255).nullish(),
-  Dimensions: z.array(SnsDimension).max(30).nullish(),
-  Metrics: z
-    .array(z.object({ Id: z.string().optional(), MetricStat: SnsMetricStat.optional() }))
-    .max(50)
-    .nullish(),
+  MetricName: z.nullish(upTo(255)),
+  Namespace: z.nullish(upTo(255)),
+  Dimensions: z.nullish(z.array(SnsDimension).check(z.maxLength(30))),
+  Metrics: z.nullish(
+    z
+      .array(z.object({ Id: z.optional(z.string()), MetricStat: z.optional(SnsMetricStat) }))
+      .check(z.maxLength(50)),
+  ),
 });
 
 /** The JSON inside `Records[].Sns.Message` that CloudWatch publishes for an alarm action. */
 export const SnsAlarmMessageSchema = z.object({
   AlarmName: Name,
-  AlarmDescription: Text.nullish(),
-  AWSAccountId: z
-    .string()
-    .regex(/^\d{12}$/)
-    .nullish(),
+  AlarmDescription: z.nullish(Text),
+  AWSAccountId: z.nullish(z.string().check(z.regex(/^\d{12}$/))),
   NewStateValue: State,
-  OldStateValue: State.nullish(),
-  NewStateReason: Text.nullish(),
-  StateChangeTime: z.string().max(64).nullish(),
+  OldStateValue: z.nullish(State),
+  NewStateReason: z.nullish(Text),
+  StateChangeTime: z.nullish(upTo(64)),
   /** Display name ("EU (Ireland)") or, in forwarded messages, the code. */
-  Region: z.string().max(64).nullish(),
-  AlarmArn: z.string().regex(ALARM_ARN, { message: 'is not a CloudWatch alarm ARN' }).nullish(),
-  Trigger: SnsTrigger.nullish(),
-  AlarmRule: Text.nullish(),
+  Region: z.nullish(upTo(64)),
+  AlarmArn: z.nullish(
+    z.string().check(z.regex(ALARM_ARN, { message: 'is not a CloudWatch alarm ARN' })),
+  ),
+  Trigger: z.nullish(SnsTrigger),
+  AlarmRule: z.nullish(Text),
 });
 
 const SnsRecordSchema = z.object({
   EventSource: z.literal('aws:sns'),
   Sns: z.object({
-    Message: z.string().max(262_144),
-    MessageId: z.string().optional(),
-    Timestamp: z.string().max(64).optional(),
-    TopicArn: z.string().max(1024).optional(),
+    Message: upTo(262_144),
+    MessageId: z.optional(z.string()),
+    Timestamp: z.optional(upTo(64)),
+    TopicArn: z.optional(upTo(1024)),
   }),
 });
 
@@ -138,53 +142,54 @@ export interface SnsContext {
 }
 
 const EbMetricSchema = z.object({
-  metricStat: z
-    .object({
+  metricStat: z.optional(
+    z.object({
       metric: z.object({
-        namespace: z.string().max(255).optional(),
-        name: z.string().max(255).optional(),
-        dimensions: z.record(z.string().max(255), z.string().max(1024)).default({}),
+        namespace: z.optional(upTo(255)),
+        name: z.optional(upTo(255)),
+        dimensions: z._default(z.record(upTo(255), upTo(1024)), {}),
       }),
-    })
-    .optional(),
+    }),
+  ),
 });
 
 const EbStateSchema = z.object({
   value: State,
-  reason: Text.default(''),
-  timestamp: z.string().max(64).optional(),
-  actionsSuppressedBy: z.string().max(64).optional(),
-  actionsSuppressedReason: z.string().max(1024).optional(),
+  reason: z._default(Text, ''),
+  timestamp: z.optional(upTo(64)),
+  actionsSuppressedBy: z.optional(upTo(64)),
+  actionsSuppressedReason: z.optional(upTo(1024)),
 });
 
 /** `detail` of an EventBridge `CloudWatch Alarm State Change` event. */
 const EbDetailSchema = z.object({
   alarmName: Name,
   state: EbStateSchema,
-  previousState: EbStateSchema.partial().optional(),
-  configuration: z
-    .object({
-      description: Text.nullish(),
-      metrics: z.array(EbMetricSchema).max(50).optional(),
-      alarmRule: Text.optional(),
-    })
-    .default({}),
+  previousState: z.optional(z.partial(EbStateSchema)),
+  configuration: z._default(
+    z.object({
+      description: z.nullish(Text),
+      metrics: z.optional(z.array(EbMetricSchema).check(z.maxLength(50))),
+      alarmRule: z.optional(Text),
+    }),
+    {},
+  ),
 });
 
 const EbEventSchema = z.object({
   'detail-type': z.string(),
   source: z.string(),
-  account: z.string().regex(/^\d{12}$/),
-  time: z.string().max(64),
-  region: z.string().max(32),
-  resources: z.array(z.string()).default([]),
+  account: z.string().check(z.regex(/^\d{12}$/)),
+  time: upTo(64),
+  region: upTo(32),
+  resources: z._default(z.array(z.string()), []),
   detail: z.unknown(),
 });
 
 export const EVENTBRIDGE_STATE_CHANGE = 'CloudWatch Alarm State Change';
 export const EVENTBRIDGE_CONFIGURATION_CHANGE = 'CloudWatch Alarm Configuration Change';
 
-function issuesText(error: z.ZodError, prefix: string): string {
+function issuesText(error: z.core.$ZodError, prefix: string): string {
   return error.issues
     .slice(0, 5)
     .map((i) => `${[prefix, ...i.path.map(String)].filter(Boolean).join('.')}: ${i.message}`)

@@ -20,9 +20,10 @@ import {
   PutCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { awsErrorName } from '../shared/errors';
 import { retry } from '../shared/retry';
+import '../shared/zod-messages';
 import { ALARM_STATES, type AlarmChange } from './alarm-event';
 
 /** SQS DelaySeconds maximum (15 minutes). */
@@ -38,8 +39,8 @@ export const HOLD_TABLE_ACTIONS = [
 ] as const;
 
 const MetricSchema = z.object({
-  namespace: z.string().optional(),
-  metricName: z.string().optional(),
+  namespace: z.optional(z.string()),
+  metricName: z.optional(z.string()),
   dimensions: z.record(z.string(), z.string()),
 });
 
@@ -53,17 +54,17 @@ export const HeldAlarmSchema = z.object({
     accountId: z.string(),
     region: z.string(),
     state: z.enum(ALARM_STATES),
-    previousState: z.enum(ALARM_STATES).optional(),
+    previousState: z.optional(z.enum(ALARM_STATES)),
     reason: z.string(),
     stateChangeTime: z.string(),
-    description: z.string().optional(),
+    description: z.optional(z.string()),
     kind: z.enum(['metric', 'metric-math', 'composite']),
     metrics: z.array(MetricSchema),
-    alarmRule: z.string().optional(),
-    actionsSuppressedBy: z.string().optional(),
-    actionsSuppressedReason: z.string().optional(),
+    alarmRule: z.optional(z.string()),
+    actionsSuppressedBy: z.optional(z.string()),
+    actionsSuppressedReason: z.optional(z.string()),
     via: z.enum(['sns', 'eventbridge', 'direct']),
-    derived: z.array(z.string()).optional(),
+    derived: z.optional(z.array(z.string())),
   }),
 });
 export type HeldAlarm = z.infer<typeof HeldAlarmSchema>;
@@ -88,7 +89,7 @@ export const PendingEventSchema = z.object({
   routingKeySecret: z.string(),
   /** The Events API body without `routing_key`. */
   body: z.record(z.string(), z.unknown()),
-  notification: NotificationSchema.optional(),
+  notification: z.optional(NotificationSchema),
 });
 export type PendingEvent = z.infer<typeof PendingEventSchema>;
 
@@ -98,7 +99,7 @@ export const DeliveryMessageSchema = z.object({
   kind: z.literal('deliver'),
   dedupKey: z.string(),
   /** Delivery attempts so far for the head of the chain. */
-  attempt: z.number().int().min(1),
+  attempt: z.number().check(z.int(), z.gte(1)),
   /** The reserved send slot (ISO 8601); before it the message is put back. */
   notBefore: z.string(),
 });

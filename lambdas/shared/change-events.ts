@@ -9,7 +9,8 @@
  * one per resource. A PutEvents entry, detail included, is limited to 256 KB ("Amazon
  * EventBridge quotas", EventBridge User Guide); `buildAutoStopDetail` keeps the detail far below.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import './zod-messages';
 
 export const AUTO_STOP_SOURCE = 'ml-guardrails.auto-stop';
 export const AUTO_STOP_DETAIL_TYPE = 'Auto-stop action';
@@ -29,26 +30,30 @@ export const MAX_NAMED_RESOURCES = 20;
 export const MAX_DETAIL_BYTES = 16 * 1024;
 
 export const AutoStopDetailSchema = z.object({
-  project: z.string().min(1).max(64),
+  project: z.string().check(z.minLength(1), z.maxLength(64)),
   /** The action of most resources of the run (all of them when `counts` has one key). */
   action: z.enum(AUTO_STOP_ACTIONS),
   /** Named resources: a sample of at most `MAX_NAMED_RESOURCES` from producers. */
-  resources: z
-    .array(
-      z.object({
-        kind: z.string().max(64),
-        name: z.string().max(256),
-        arn: z.string().max(2048).optional(),
-      }),
-    )
-    .max(10_000)
-    .default([]),
+  resources: z._default(
+    z
+      .array(
+        z.object({
+          kind: z.string().check(z.maxLength(64)),
+          name: z.string().check(z.maxLength(256)),
+          arn: z.optional(z.string().check(z.maxLength(2048))),
+        }),
+      )
+      .check(z.maxLength(10_000)),
+    [],
+  ),
   /** Resources changed per action, over the whole run. */
-  counts: z.partialRecord(z.enum(AUTO_STOP_ACTIONS), z.number().int().nonnegative()).optional(),
+  counts: z.optional(
+    z.partialRecord(z.enum(AUTO_STOP_ACTIONS), z.number().check(z.int(), z.nonnegative())),
+  ),
   /** Resources changed in the run (`resources` may name fewer). @default resources.length */
-  total: z.number().int().nonnegative().optional(),
-  reason: z.string().max(1024).optional(),
-  mode: z.string().max(32).optional(),
+  total: z.optional(z.number().check(z.int(), z.nonnegative())),
+  reason: z.optional(z.string().check(z.maxLength(1024))),
+  mode: z.optional(z.string().check(z.maxLength(32))),
 });
 export type AutoStopDetail = z.infer<typeof AutoStopDetailSchema>;
 

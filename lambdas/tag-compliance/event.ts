@@ -4,29 +4,33 @@
  * `notificationCreationTime`, e.g. `2016-02-24T18:23:20.328Z` (Config developer guide, "Example
  * Events for AWS Config Rules").
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../shared/zod-messages';
 
 export const InvokingEventSchema = z.looseObject({
   messageType: z.string(),
-  notificationCreationTime: z.string().optional(),
-  awsAccountId: z.string().optional(),
+  notificationCreationTime: z.optional(z.string()),
+  awsAccountId: z.optional(z.string()),
 });
 
 export const ConfigRuleEventSchema = z.looseObject({
-  invokingEvent: z
-    .string()
-    .transform((text, ctx) => {
-      try {
-        return JSON.parse(text) as unknown;
-      } catch {
-        ctx.addIssue({ code: 'custom', message: 'is not JSON' });
-        return z.NEVER;
-      }
-    })
-    .pipe(InvokingEventSchema),
-  resultToken: z.string().min(1),
-  configRuleName: z.string().min(1),
-  accountId: z.string().optional(),
+  invokingEvent: z.pipe(
+    z.pipe(
+      z.string(),
+      z.transform((text: string, ctx) => {
+        try {
+          return JSON.parse(text) as unknown;
+        } catch {
+          ctx.issues.push({ code: 'custom', message: 'is not JSON', input: text });
+          return z.NEVER;
+        }
+      }),
+    ),
+    InvokingEventSchema,
+  ),
+  resultToken: z.string().check(z.minLength(1)),
+  configRuleName: z.string().check(z.minLength(1)),
+  accountId: z.optional(z.string()),
 });
 export type ConfigRuleEvent = z.infer<typeof ConfigRuleEventSchema>;
 

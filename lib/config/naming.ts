@@ -2,7 +2,8 @@
  * Names derived from the policy. They are a contract between the synthesized budgets, the
  * Lambdas that read budget notifications and the CLI, so they live in one place.
  */
-import { DEFAULT_NAME_PREFIX, type GuardrailsPolicy, type Project } from './schema';
+import { DEFAULT_NAME_PREFIX } from './constants';
+import type { GuardrailsPolicy, Project } from './schema';
 
 /** Budget name for a project: stable, so a notification maps back to exactly one project. */
 export function budgetNameFor(prefix: string, projectId: string): string {

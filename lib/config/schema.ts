@@ -6,29 +6,18 @@
  */
 import { z } from 'zod';
 
-/** Resource kinds that auto-stop knows how to act on. */
-export const RESOURCE_KINDS = [
-  'training-job',
-  'processing-job',
-  'transform-job',
-  'hyperparameter-tuning-job',
-  'notebook-instance',
-  'endpoint',
-] as const;
-export type ResourceKind = (typeof RESOURCE_KINDS)[number];
+import {
+  AUTO_STOP_MODES,
+  CLASSIC_ENDPOINT_ACTIONS,
+  DEFAULT_NAME_PREFIX,
+  PAGERDUTY_EVENTS_URLS,
+  RESOURCE_KINDS,
+  WEEKDAYS,
+} from './constants';
 
-export const AUTO_STOP_MODES = ['enforce', 'dry-run', 'off'] as const;
-export type AutoStopMode = (typeof AUTO_STOP_MODES)[number];
-
-/** What auto-stop does with a classic (instance-based) endpoint variant, which cannot scale to 0. */
-export const CLASSIC_ENDPOINT_ACTIONS = ['report-only', 'park'] as const;
-
-export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
-export type Weekday = (typeof WEEKDAYS)[number];
-
-/** PagerDuty Events API v2 severities (exact strings the API accepts). */
-export const PAGERDUTY_SEVERITIES = ['critical', 'error', 'warning', 'info'] as const;
-export type PagerDutySeverity = (typeof PAGERDUTY_SEVERITIES)[number];
+// The value lists live in constants.ts, free of zod, so a Lambda importing one does not bundle
+// the schema; the types stay importable from here.
+export type { AutoStopMode, PagerDutySeverity, ResourceKind, Weekday } from './constants';
 
 /** Lower-case kebab id: usable in budget names, tag values, stack and construct ids. */
 const Id = z.string().regex(/^[a-z][a-z0-9-]{0,62}[a-z0-9]$/, {
@@ -256,12 +245,6 @@ export const RaciSchema = z.strictObject({
   incidentTypes: z.array(IncidentTypeSchema).min(1),
 });
 
-/** PagerDuty's Events API v2 enqueue endpoints (US and EU service regions). */
-export const PAGERDUTY_EVENTS_URLS = [
-  'https://events.pagerduty.com/v2/enqueue',
-  'https://events.eu.pagerduty.com/v2/enqueue',
-] as const;
-
 /** The chapter's five human contracts (its summary checklist). */
 export const CONTRACT_KINDS = [
   'ownership',
@@ -398,9 +381,6 @@ export const TagComplianceSchema = z.strictObject({
     })
     .prefault({}),
 });
-
-/** Default `organisation.namePrefix`: the physical names of a deployment made before it existed. */
-export const DEFAULT_NAME_PREFIX = 'ml-guardrails';
 
 /**
  * What a budget counts. AWS defaults every field to true except the amortized/blended ones, so

@@ -1,11 +1,13 @@
 /**
  * Policies for tests and the benchmark: the shipped example edited through the YAML document
- * API (so line numbers stay real), or a generated policy with many projects.
+ * API (so line numbers stay real); `policyWithProjects` (bench/policies.ts) generates large ones.
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseDocument } from 'yaml';
 import { PolicyValidationError, parsePolicy } from '../../lib/config/load';
+
+export { policyWithProjects } from '../../bench/policies';
 
 export const EXAMPLE_POLICY_TEXT = readFileSync(
   path.join(__dirname, '..', '..', 'config', 'guardrails.yaml'),
@@ -23,24 +25,6 @@ export function editedExample(...edits: Edit[]): string {
     if (edit[2] === 'delete') doc.deleteIn(edit[0]);
     else doc.setIn(edit[0], doc.createNode(edit[1]));
   }
-  return doc.toString();
-}
-
-/** The example policy with `count` generated projects instead of the three examples. */
-export function policyWithProjects(count: number, idPrefix = 'project'): string {
-  const doc = parseDocument(EXAMPLE_POLICY_TEXT);
-  const projects = Array.from({ length: count }, (_, i) => ({
-    id: `${idPrefix}-${String(i).padStart(4, '0')}`,
-    team: ['ml-engineering', 'data-science'][i % 2],
-    costCenter: `CC-${1000 + (i % 50)}`,
-    monthlyBudgetUsd: 1000 + i,
-    models: [{ name: `model_${i}`, endpoints: [`model-${i}-*`] }],
-    financeEmails: ['finops@example.com'],
-    ownerEmails: [`owner-${i}@example.com`],
-  }));
-  doc.setIn(['projects'], doc.createNode(projects));
-  // Revenue-critical models must exist; point them at generated ones.
-  doc.setIn(['paging', 'revenueCritical', 'models'], doc.createNode(['model_0']));
   return doc.toString();
 }
 
