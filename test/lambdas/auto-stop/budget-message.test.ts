@@ -336,6 +336,10 @@ describe('parseBudgetMessage: what counts as a Budgets notification', () => {
   it.each([
     ['field lines indented, no heading', FIELDS.map((l) => `  ${l}`).join('\n')],
     [
+      'an indented Budget Name line after another line, no heading',
+      ['Budget Type: Cost', ...FIELDS.map((l) => `  ${l}`)].join('\n'),
+    ],
+    [
       'a space before the colon of Budget Name, no heading',
       FIELDS.map((l) => l.replace('Budget Name:', 'Budget Name :')).join('\n'),
     ],
