@@ -118,6 +118,18 @@ describe('inWindows: business hours and overnight windows', () => {
     ],
     ['overnight across the week: Monday 03:00', local('mon', '03:00'), SATURDAY_NIGHT, false],
     [
+      'overnight from Wednesday: Thursday 02:00',
+      local('thu', '02:00'),
+      [{ days: ['wed'], start: '22:00', end: '06:00' }],
+      true,
+    ],
+    [
+      'overnight from Thursday: Friday 02:00',
+      local('fri', '02:00'),
+      [{ days: ['thu'], start: '22:00', end: '06:00' }],
+      true,
+    ],
+    [
       'the second of two windows',
       local('sat', '10:00'),
       [...BUSINESS, { days: ['sat'], start: '10:00', end: '12:00' }],
@@ -189,6 +201,20 @@ describe('nextWindowOpening: when a held page is sent', () => {
       '2026-11-30T08:00:00.000Z',
     ],
     [
+      'Tuesday evening: Wednesday morning',
+      '2026-11-24T18:00:00Z',
+      BERLIN,
+      BUSINESS,
+      '2026-11-25T08:00:00.000Z',
+    ],
+    [
+      'Wednesday evening: Thursday morning',
+      '2026-11-25T18:00:00Z',
+      BERLIN,
+      BUSINESS,
+      '2026-11-26T08:00:00.000Z',
+    ],
+    [
       'New Year in New York: across the month and the year',
       '2026-12-31T23:00:00Z',
       NEW_YORK,
@@ -200,8 +226,8 @@ describe('nextWindowOpening: when a held page is sent', () => {
       '2026-11-28T06:00:00Z',
       'UTC',
       [
-        { days: ['sat'], start: '14:00', end: '16:00' },
         { days: ['sat'], start: '10:00', end: '12:00' },
+        { days: ['sat'], start: '14:00', end: '16:00' },
       ],
       '2026-11-28T10:00:00.000Z',
     ],
