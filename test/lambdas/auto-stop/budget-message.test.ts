@@ -161,3 +161,226 @@ describe('parseBudgetMessage on hostile input', () => {
     expect(() => parseBudgetMessage(text)).toThrow(/no "Budget Name:" line/);
   });
 });
+
+/** A notification in the Budgets layout: heading, account line, sentence, then `lines`. */
+const message = (lines: readonly string[] = []): string =>
+  [
+    'AWS Budget Notification November 26, 2026',
+    'AWS Account 111122223333',
+    '',
+    'You requested that we alert you when the ACTUAL Cost associated with your ml-fraud-detection budget is greater than $9,500.00 for the current month.',
+    '',
+    ...lines,
+  ].join('\n');
+const FIELDS = [
+  'Budget Name: ml-fraud-detection',
+  'Budgeted Amount: $10,000.00',
+  'Alert Type: ACTUAL',
+  'Alert Threshold: > $9,500.00',
+  'ACTUAL Amount: $9,612.34',
+];
+
+describe('parseUsd: the amounts Budgets writes', () => {
+  it.each([
+    ['$ 9,500.00 (a space after the dollar sign)', '$ 9,500.00', 9500],
+    ['$1,234,567,890,123.45 (five groups of thousands)', '$1,234,567,890,123.45', 1234567890123.45],
+    ['a bare number with cents', '42.5', 42.5],
+    ['a long unseparated amount', '$123456789012', 123456789012],
+    ['an amount after text', 'about $7.25 today', 7.25],
+  ])('reads %s', (_name, text, expected) => {
+    expect(parseUsd(text)).toBe(expected);
+  });
+});
+
+describe('parseBudgetMessage: layout tolerance', () => {
+  it.each([
+    ['indented field lines', FIELDS.map((l) => `   ${l}`), { amountUsd: 9612.34 }],
+    ['tab-indented field lines', FIELDS.map((l) => `\t${l}`), { budgetName: 'ml-fraud-detection' }],
+    [
+      'keys with doubled spaces ("Alert  Threshold")',
+      FIELDS.map((l) => l.replace('Alert Threshold', 'Alert  Threshold')),
+      { thresholdUsd: 9500 },
+    ],
+    [
+      'lower-case keys and alert type',
+      FIELDS.map((l) => l.toLowerCase()),
+      { alertType: 'ACTUAL', budgetedUsd: 10000, amountUsd: 9612.34 },
+    ],
+    [
+      'a repeated field (the first one wins)',
+      [...FIELDS, 'Budget Name: ml-other', 'ACTUAL Amount: $1.00'],
+      { budgetName: 'ml-fraud-detection', amountUsd: 9612.34 },
+    ],
+    [
+      'an empty field before the real one',
+      ['Budget Name:', ...FIELDS],
+      { budgetName: 'ml-fraud-detection' },
+    ],
+  ])('reads %s', (_name, lines, expected) => {
+    expect(parseBudgetMessage(message(lines))).toMatchObject(expected);
+  });
+
+  it('reads the FORECASTED amount, not the ACTUAL one, for a FORECASTED alert', () => {
+    const lines = [
+      ...FIELDS.map((l) => l.replace('Alert Type: ACTUAL', 'Alert Type: FORECASTED')),
+      'FORECASTED Amount: $12,000.00',
+    ];
+    expect(parseBudgetMessage(message(lines))).toMatchObject({
+      alertType: 'FORECASTED',
+      amountUsd: 12000,
+    });
+  });
+
+  it('accepts a notification without the heading when it has a Budget Name line', () => {
+    const text = FIELDS.join('\n');
+    expect(parseBudgetMessage(text)).toMatchObject({
+      budgetName: 'ml-fraud-detection',
+      accountId: undefined,
+    });
+  });
+
+  it('accepts a message of exactly the size limit', () => {
+    const base = message(FIELDS);
+    const text = `${base}\n${'x'.repeat(MAX_BUDGET_MESSAGE_BYTES - Buffer.byteLength(base) - 1)}`;
+    expect(Buffer.byteLength(text)).toBe(MAX_BUDGET_MESSAGE_BYTES);
+    expect(parseBudgetMessage(text).budgetName).toBe('ml-fraud-detection');
+  });
+
+  it('reads a field line of exactly 1,000 characters', () => {
+    const name = `ml-${'a'.repeat(1000 - 'Budget Name: ml-'.length)}`;
+    const lines = FIELDS.map((l) => (l.startsWith('Budget Name') ? `Budget Name: ${name}` : l));
+    expect(parseBudgetMessage(message(lines)).budgetName).toBe(name);
+  });
+
+  it.each([
+    ['AWS Account: 444455556666', '444455556666'],
+    ['aws account 444455556666', '444455556666'],
+    ['AWS Account 4444555566667', undefined],
+  ])('reads the account from "%s"', (line, accountId) => {
+    const text = message(FIELDS).replace('AWS Account 111122223333', line);
+    expect(parseBudgetMessage(text).accountId).toBe(accountId);
+  });
+});
+
+describe('parseBudgetMessage: the budget period from the wording', () => {
+  it.each([
+    ['is greater than $9,500.00 for the current month.', 'monthly'],
+    ['is greater than $9,500.00 FOR THE CURRENT MONTH.', 'monthly'],
+    ['is greater than $190.00 per day.', 'daily'],
+    ['Yesterday, the ACTUAL Cost was $201.5.', 'daily'],
+    ['is greater than $9,500.00 for the current quarter.', 'quarterly'],
+    ['is greater than $9,500.00 for the current year.', 'annually'],
+    ['is greater than $9,500.00.', 'unknown'],
+  ])('"%s" is %s', (sentence, period) => {
+    const text = message(FIELDS).replace(
+      'is greater than $9,500.00 for the current month.',
+      sentence,
+    );
+    expect(parseBudgetMessage(text).period).toBe(period);
+  });
+});
+
+describe('parseBudgetMessage: errors name the line', () => {
+  it.each([
+    [
+      'a missing Alert Threshold line',
+      FIELDS.filter((l) => !l.startsWith('Alert Threshold')),
+      'missing-field',
+      'the message has no "Alert Threshold:" line',
+    ],
+    [
+      'a missing ACTUAL Amount line',
+      FIELDS.filter((l) => !l.startsWith('ACTUAL Amount')),
+      'missing-field',
+      'the message has no "Actual Amount:" line',
+    ],
+    [
+      'a Budgeted Amount that is not an amount',
+      FIELDS.map((l) => (l.startsWith('Budgeted') ? 'Budgeted Amount: unlimited' : l)),
+      'bad-amount',
+      '"Budgeted Amount: unlimited" is not an amount',
+    ],
+    [
+      'an alert type Budgets does not send',
+      FIELDS.map((l) => (l.startsWith('Alert Type') ? 'Alert Type: maybe' : l)),
+      'not-a-budget-notification',
+      '"Alert Type: MAYBE" is neither ACTUAL nor FORECASTED',
+    ],
+  ])('%s', (_name, lines, problem, text) => {
+    expect(() => parseBudgetMessage(message(lines))).toThrow(
+      expect.objectContaining({ problem, message: text }),
+    );
+  });
+
+  it.each([
+    ['a JSON list', '[{"budget": 1}]', 'json'],
+    ['null', null, 'empty'],
+    [
+      'text with neither heading nor Budget Name line',
+      'Budget: x\nAlert Type: ACTUAL',
+      'not-a-budget-notification',
+    ],
+  ])('refuses %s', (_name, text, problem) => {
+    expect(() => parseBudgetMessage(text)).toThrow(expect.objectContaining({ problem }));
+  });
+
+  it('says how large an oversized message is and what the limit is', () => {
+    const text = `AWS Budget Notification\n${'x'.repeat(MAX_BUDGET_MESSAGE_BYTES)}`;
+    expect(() => parseBudgetMessage(text)).toThrow(
+      `the message is ${MAX_BUDGET_MESSAGE_BYTES + 24} bytes; a Budgets notification is under ${MAX_BUDGET_MESSAGE_BYTES}`,
+    );
+  });
+});
+
+describe('parseBudgetMessage: what counts as a Budgets notification', () => {
+  it.each([
+    ['field lines indented, no heading', FIELDS.map((l) => `  ${l}`).join('\n')],
+    [
+      'an indented Budget Name line after another line, no heading',
+      ['Budget Type: Cost', ...FIELDS.map((l) => `  ${l}`)].join('\n'),
+    ],
+    [
+      'a space before the colon of Budget Name, no heading',
+      FIELDS.map((l) => l.replace('Budget Name:', 'Budget Name :')).join('\n'),
+    ],
+  ])('accepts %s', (_name, text) => {
+    expect(parseBudgetMessage(text).budgetName).toBe('ml-fraud-detection');
+  });
+
+  it.each([
+    [
+      'text that only mentions "Budget Name:" inside a line',
+      `Re: Budget Name: ml-fraud-detection\n${FIELDS.slice(1).join('\n')}`,
+      'not-a-budget-notification',
+    ],
+    ['JSON after leading blank lines', '\n\n  {"budgetName": "ml-fraud-detection"}', 'json'],
+  ])('refuses %s', (_name, text, problem) => {
+    expect(() => parseBudgetMessage(text)).toThrow(expect.objectContaining({ problem }));
+  });
+
+  it('does not read a field from the middle of a line (a forwarded sentence)', () => {
+    const text = message(['Forwarded - Budget Name: ml-other', ...FIELDS]);
+    expect(parseBudgetMessage(text).budgetName).toBe('ml-fraud-detection');
+  });
+
+  it('does not cut a value at a stray carriage return inside it', () => {
+    const lines = FIELDS.map((l) => (l.startsWith('Budget Name') ? 'Budget Name: ml-a\rml-b' : l));
+    expect(() => parseBudgetMessage(message(lines))).toThrow(
+      expect.objectContaining({ problem: 'missing-field' }),
+    );
+  });
+
+  it.each([
+    ['AWS Account : 444455556666', '444455556666'],
+    ['AWS Account:444455556666', '444455556666'],
+  ])('reads the account from "%s"', (line, accountId) => {
+    const text = message(FIELDS).replace('AWS Account 111122223333', line);
+    expect(parseBudgetMessage(text).accountId).toBe(accountId);
+  });
+
+  it('throws errors named BudgetMessageError (the name logs and metrics carry)', () => {
+    expect(() => parseBudgetMessage('')).toThrow(
+      expect.objectContaining({ name: 'BudgetMessageError' }),
+    );
+  });
+});

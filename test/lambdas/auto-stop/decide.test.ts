@@ -47,6 +47,12 @@ describe('thresholdDecision', () => {
       true,
     ],
     [
+      'ignores a lower (80 %) alert even when its amount is already past the stop amount (the 95 % alert stops)',
+      notification({ thresholdUsd: 8000, amountUsd: 9700 }),
+      { mode: 'enforce', thresholdPct: 95 },
+      false,
+    ],
+    [
       'ignores a message whose amount is below the stop amount',
       notification({ thresholdUsd: 9500, amountUsd: 9000 }),
       { mode: 'enforce', thresholdPct: 95 },
@@ -183,5 +189,131 @@ describe('notificationKey', () => {
     expect(notificationKey(notification({ period: 'daily' }), at)).toBe(
       'ml-fraud-detection#2026-11-26#ACTUAL#950000',
     );
+  });
+});
+
+describe('thresholdDecision: the reason finance reads', () => {
+  it.each([
+    [
+      'a project whose mode is off says so',
+      notification(),
+      { mode: 'off', thresholdPct: 95 },
+      'auto-stop mode is off for this project',
+    ],
+    [
+      'a FORECASTED alert says that only ACTUAL spend stops anything',
+      notification({ alertType: 'FORECASTED' }),
+      { mode: 'enforce', thresholdPct: 95 },
+      'FORECASTED alerts never stop anything (only ACTUAL spend does)',
+    ],
+    [
+      'a zero budget says the budgeted amount is 0',
+      notification({ budgetedUsd: 0 }),
+      { mode: 'enforce', thresholdPct: 95 },
+      'the budgeted amount is 0',
+    ],
+    [
+      'a lower alert threshold names both percentages',
+      notification({ thresholdUsd: 8000, amountUsd: 8100 }),
+      { mode: 'enforce', thresholdPct: 95 },
+      'the alert threshold (80 % of the budget) is below the auto-stop threshold of 95 %',
+    ],
+    [
+      'an amount below the stop amount names both amounts, to the cent',
+      notification({ thresholdUsd: 9500, amountUsd: 9000 }),
+      { mode: 'enforce', thresholdPct: 95 },
+      'the reported ACTUAL amount $9,000.00 is below the auto-stop amount $9,500.00',
+    ],
+    [
+      'a crossing names the spend, the alert percentage, the budget and the policy threshold',
+      notification({ thresholdUsd: 9750.5, amountUsd: 9800 }),
+      { mode: 'enforce', thresholdPct: 95 },
+      'ACTUAL spend $9,800.00 crossed 97.51 % of $10,000.00 (auto-stop at 95 %)',
+    ],
+  ] as const)('%s', (_name, input, settings, reason) => {
+    // Act
+    const decision = thresholdDecision(input, settings);
+    // Assess
+    expect(decision.reason).toBe(reason);
+  });
+
+  it('reports 0 % for a zero budget instead of a division by zero', () => {
+    // Act
+    const decision = thresholdDecision(notification({ budgetedUsd: 0 }), {
+      mode: 'enforce',
+      thresholdPct: 95,
+    });
+    // Assess
+    expect(decision.notificationPct).toBe(0);
+  });
+});
+
+describe('spendDecision: edge amounts and reasons', () => {
+  it('never confirms spend against a policy budget of 0, even when the spend is 0', () => {
+    // Act
+    const decision = spendDecision({ actualUsd: 0, limitUsd: 0 }, { thresholdPct: 95 }, 0);
+    // Assess
+    expect(decision.confirmed).toBe(false);
+    expect(decision.limitMismatch).toBeUndefined();
+  });
+
+  it('treats a live limit equal to the policy to the cent as agreeing', () => {
+    const decision = spendDecision(
+      { actualUsd: 9500, limitUsd: 10000.001 },
+      { thresholdPct: 95 },
+      10000,
+    );
+    expect(decision).toEqual({
+      confirmed: true,
+      reason: 'DescribeBudget: actual spend $9,500.00 >= $9,500.00 (95 % of $10,000.00)',
+    });
+  });
+
+  it('does not confirm spend one cent below the stop amount and says by how much it is short', () => {
+    const decision = spendDecision(
+      { actualUsd: 9499.99, limitUsd: 10000 },
+      { thresholdPct: 95 },
+      10000,
+    );
+    expect(decision).toEqual({
+      confirmed: false,
+      reason:
+        'DescribeBudget: actual spend $9,499.99 is below $9,500.00 (95 % of $10,000.00); the notification is not confirmed',
+    });
+  });
+
+  it('names the live limit and the policy amount when they differ', () => {
+    const decision = spendDecision(
+      { actualUsd: 9612.34, limitUsd: 9700 },
+      { thresholdPct: 95 },
+      10000,
+    );
+    expect(decision.reason).toBe(
+      "DescribeBudget: the budget's limit $9,700.00 differs from the policy's $10,000.00; nothing is stopped until they agree",
+    );
+  });
+});
+
+describe('notificationKey: one key per Budgets period', () => {
+  it.each([
+    ['daily', '2026-11-26T12:00:00Z', 'ml-fraud-detection#2026-11-26#ACTUAL#950000'],
+    ['monthly', '2026-11-26T12:00:00Z', 'ml-fraud-detection#2026-11#ACTUAL#950000'],
+    [
+      'unknown (read as monthly)',
+      '2026-11-26T12:00:00Z',
+      'ml-fraud-detection#2026-11#ACTUAL#950000',
+    ],
+    ['quarterly', '2026-01-01T00:00:00Z', 'ml-fraud-detection#2026-Q1#ACTUAL#950000'],
+    ['quarterly', '2026-03-31T23:59:59Z', 'ml-fraud-detection#2026-Q1#ACTUAL#950000'],
+    ['quarterly', '2026-04-01T00:00:00Z', 'ml-fraud-detection#2026-Q2#ACTUAL#950000'],
+    ['quarterly', '2026-12-31T23:59:59Z', 'ml-fraud-detection#2026-Q4#ACTUAL#950000'],
+    ['annually', '2026-11-26T12:00:00Z', 'ml-fraud-detection#2026#ACTUAL#950000'],
+  ] as const)('a %s budget published at %s has key %s', (period, at, key) => {
+    // Prepare
+    const input = notification({
+      period: period.startsWith('unknown') ? 'unknown' : (period as BudgetNotification['period']),
+    });
+    // Act + Assess
+    expect(notificationKey(input, new Date(at))).toBe(key);
   });
 });
