@@ -4,6 +4,7 @@ import {
   spendDecision,
   thresholdDecision,
 } from '../../../lambdas/auto-stop/decide';
+import type { BudgetNotification } from '../../../lambdas/shared/budget-message';
 import { budgetNotification } from './fakes';
 
 const notification = budgetNotification;
