@@ -21,7 +21,7 @@ import {
   type ResourceGroupsTaggingAPIClient,
 } from '@aws-sdk/client-resource-groups-tagging-api';
 import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { awsErrorName } from '../shared/errors';
+import { isResourceNotFound } from '../shared/errors';
 import type { ListedResource, StoppableSpec } from '../shared/sagemaker-kinds';
 
 /** Clock skew allowed between SageMaker's creation times and ours. */
@@ -151,11 +151,6 @@ async function* statusListing(
   } while (token);
 }
 
-function isNotFound(err: unknown): boolean {
-  const name = awsErrorName(err);
-  return name === 'ResourceNotFound' || name === 'ResourceNotFoundException';
-}
-
 /** `arn:...:transform-job/name` -> `name`. */
 function nameOfArn(arn: string): string {
   return arn.slice(arn.indexOf('/') + 1);
@@ -214,7 +209,7 @@ async function* cheaperPath(
     } catch (err) {
       record.describes++;
       // The tagging API keeps returning deleted resources for a while.
-      if (!isNotFound(err)) throw err;
+      if (!isResourceNotFound(err)) throw err;
     }
   };
   const listStep = async () => {

@@ -5,7 +5,7 @@
  */
 
 import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { awsErrorName, errorMessage } from '../shared/errors';
+import { awsErrorName, errorMessage, isResourceNotFound } from '../shared/errors';
 import { isRetryableError } from '../shared/retry';
 import { isStoppable, KIND_SPECS } from '../shared/sagemaker-kinds';
 import type { Decision, Outcome } from './types';
@@ -16,9 +16,8 @@ import type { Decision, Outcome } from './types';
  * StopTrainingJob, Errors): both mean the goal is met.
  */
 export function isAlreadyDone(err: unknown): boolean {
-  const name = awsErrorName(err);
-  if (name === 'ResourceNotFound' || name === 'ResourceNotFoundException') return true;
-  if (name !== 'ValidationException') return false;
+  if (isResourceNotFound(err)) return true;
+  if (awsErrorName(err) !== 'ValidationException') return false;
   return /status|not found|does not exist|cannot be stopped|not in progress/i.test(
     errorMessage(err),
   );

@@ -5,7 +5,7 @@
  */
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { GuardrailsPolicy } from '../../lib/config/schema';
-import { awsErrorName } from '../shared/errors';
+import { isResourceNotFound } from '../shared/errors';
 import type { ChangeEventSink } from '../shared/eventbridge';
 import { isStoppable, KIND_SPECS } from '../shared/sagemaker-kinds';
 import { readTagsOfArns } from '../shared/tagging';
@@ -27,11 +27,6 @@ export type WorkResult =
   | { readonly ok: true; readonly outcomes: Outcome[] };
 
 type Act = Extract<Decision, { type: 'act' }>;
-
-function isNotFound(err: unknown): boolean {
-  const name = awsErrorName(err);
-  return name === 'ResourceNotFound' || name === 'ResourceNotFoundException';
-}
 
 /** Live status (describe) and tags (one GetResources call per region) of the queued resources. */
 async function liveStates(deps: WorkDeps, queued: readonly Act[]): Promise<LiveState[]> {
@@ -56,7 +51,7 @@ async function liveStates(deps: WorkDeps, queued: readonly Act[]): Promise<LiveS
         const live = await spec.describe(clients.sagemaker, d.resource.name);
         return { status: live.status, tags };
       } catch (err) {
-        if (isNotFound(err)) return 'gone';
+        if (isResourceNotFound(err)) return 'gone';
         throw err;
       }
     }),

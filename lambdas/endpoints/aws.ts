@@ -11,7 +11,7 @@ import {
   DescribeScheduledActionsCommand,
 } from '@aws-sdk/client-application-auto-scaling';
 import { DescribeEndpointCommand, type SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { awsErrorName, errorMessage } from '../shared/errors';
+import { awsErrorName, errorMessage, isResourceNotFound } from '../shared/errors';
 import { isRetryableError, type RetryOptions, retry } from '../shared/retry';
 import { TRANSITIONAL_STATUSES } from './plan';
 import type { ScalableTargetInfo, ScalingPolicyInfo, ScheduledActionInfo } from './types';
@@ -42,8 +42,8 @@ export function withRetry<T>(fn: () => Promise<T>, options: RetryOptions = {}): 
  * Scaling `ObjectNotFoundException`, others `ResourceNotFound`.
  */
 export function isNotFound(err: unknown): boolean {
+  if (isResourceNotFound(err)) return true;
   const name = awsErrorName(err) ?? '';
-  if (name === 'ResourceNotFound' || name === 'ResourceNotFoundException') return true;
   if (name === 'ObjectNotFoundException') return true;
   return (
     name === 'ValidationException' &&

@@ -16,3 +16,13 @@ export function awsErrorName(err: unknown): string | undefined {
 export function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
+
+/**
+ * True when AWS answered that the resource does not exist by error name: SageMaker
+ * `ResourceNotFound` (SageMaker API Reference, Common Errors), other services
+ * `ResourceNotFoundException`. Callers that also accept a service's wording add it on top.
+ */
+export function isResourceNotFound(err: unknown): boolean {
+  const name = awsErrorName(err);
+  return name === 'ResourceNotFound' || name === 'ResourceNotFoundException';
+}

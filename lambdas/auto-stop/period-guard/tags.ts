@@ -1,6 +1,6 @@
 /** Adapter: a SageMaker resource's tags (`ListTags`), for events that do not carry them. */
 import { ListTagsCommand, type SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { awsErrorName } from '../../shared/errors';
+import { isResourceNotFound } from '../../shared/errors';
 
 /** IAM: `sagemaker:ListTags` (read-only). */
 export const TAG_READ_ACTIONS = ['sagemaker:ListTags'] as const;
@@ -28,8 +28,7 @@ export async function readResourceTags(
       token = page.NextToken || undefined;
     } while (token);
   } catch (err) {
-    const name = awsErrorName(err);
-    if (name === 'ResourceNotFound' || name === 'ResourceNotFoundException') return {};
+    if (isResourceNotFound(err)) return {};
     throw err;
   }
   return tags;
