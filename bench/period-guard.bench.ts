@@ -12,10 +12,6 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import {
-  handleGuardEvent,
-  resetGuardRuntimeForTests,
-} from '../lambdas/auto-stop/period-guard/handler';
 import { DynamoGuardStore } from '../lambdas/auto-stop/period-guard/store';
 import { logger } from '../lambdas/shared/powertools';
 import { GuardTableStandin } from './standin/period-guard';
@@ -99,7 +95,10 @@ const suite: BenchSuite = {
         notificationId: 'bench',
       });
       standin.resetStats();
-      resetGuardRuntimeForTests();
+      // The handler builds its clients when loaded: load it once the stand-in's settings are set.
+      const { run: handleGuardEvent } = await import(
+        '../lambdas/auto-stop/period-guard/handler.js'
+      );
 
       // The deliveries: every event once, 10 % twice, the other project's events, spread evenly.
       const deliveries = [

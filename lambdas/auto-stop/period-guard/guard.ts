@@ -8,9 +8,11 @@ import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { projectRegions } from '../../../lib/config/naming';
 import type { Project } from '../../../lib/config/schema';
 import { mapLimit } from '../../shared/concurrency';
+import type { ChangeEventSink } from '../../shared/eventbridge';
 import { regionOfArn } from '../../shared/sagemaker-kinds';
 import type { AuditLog } from '../audit';
 import { readBudgetSpend } from '../budgets';
+import { projectChangeDetails } from '../change-events';
 import { actOne, passiveOutcome } from '../executor';
 import { findAndPlan } from '../find-resources';
 import type { AutoStopDeps } from '../orchestrator';
@@ -19,7 +21,7 @@ import type { DigestMessage } from '../report';
 import type { Decision, Outcome, Resource, RunContext } from '../types';
 import { type GuardVerdict, guardVerdict, type Hold, holdState, liftDecision } from './decide';
 import { parseStateChange, type StateChange } from './event';
-import { periodOf } from './period';
+import { periodOf, previousUtcDay } from './period';
 import type { DigestEntry, GuardStore, HoldAuditEvent } from './store';
 
 /**
@@ -391,4 +393,60 @@ export async function sendDigests(
     sent.push({ projectId: project.id, entries: entries.length });
   }
   return { day, sent };
+}
+
+/** What routing one invocation needs besides the guard's own dependencies. */
+export interface GuardEventDeps {
+  readonly guard: GuardDeps;
+  /** Renders and publishes digests; without it a digest task fails (no report topic). */
+  readonly digest?: Pick<Parameters<typeof sendDigests>[0], 'render' | 'publish'>;
+  /** Late stops reach the owning team's PagerDuty timeline like a notification run's. */
+  readonly changeEvents: ChangeEventSink;
+  readonly emitOutcomes: (outcomes: readonly Outcome[]) => void;
+  readonly count: (metric: string, value: number) => void;
+  readonly logger: {
+    readonly info: (message: string, extra?: Record<string, unknown>) => void;
+    readonly debug: (message: string, extra?: Record<string, unknown>) => void;
+  };
+}
+
+/**
+ * One invocation, three inputs: `{ "task": "sweep" }` (schedule), `{ "task": "digest" }` (daily
+ * schedule, the previous UTC day) and anything else as a SageMaker state-change event.
+ */
+export async function handleGuardEvent(event: unknown, deps: GuardEventDeps): Promise<unknown> {
+  const { guard, logger } = deps;
+  const task = (event as { task?: unknown } | null)?.task;
+  if (task === 'sweep') {
+    const results = await sweep(guard);
+    const recorded = results.reduce((n, r) => n + r.recorded.length, 0);
+    logger.info('Period guard sweep', {
+      results: results.map((r) => ({ ...r, recorded: r.recorded.length })),
+    });
+    deps.emitOutcomes(results.flatMap((r) => r.recorded));
+    const changes = projectChangeDetails(
+      results.map((r) => ({ projectId: r.projectId, outcomes: r.recorded })),
+      'period guard sweep: work started after the budget threshold was crossed',
+    );
+    for (const detail of changes) await deps.changeEvents(detail);
+    return { task, projects: results.length, recorded };
+  }
+  if (task === 'digest') {
+    if (!deps.digest) throw new Error('REPORT_TOPIC_ARN is required to send digests');
+    const result = await sendDigests({ ...guard, ...deps.digest }, previousUtcDay(guard.now()));
+    logger.info('Period guard digest', { ...result });
+    deps.count('guardDigestsSent', result.sent.length);
+    return result;
+  }
+  const result = await handleStateChange(guard, event);
+  if (result.status === 'recorded') {
+    logger.info('Period guard acted', { outcome: result.outcome });
+    deps.emitOutcomes([result.outcome]);
+    const [change] = projectChangeDetails(
+      [{ projectId: result.projectId, outcomes: [result.outcome] }],
+      'period guard: work started after the budget threshold was crossed',
+    );
+    if (change) await deps.changeEvents(change);
+  } else logger.debug('Period guard: nothing to do', { ...result });
+  return result;
 }

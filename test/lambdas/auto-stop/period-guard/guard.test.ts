@@ -22,6 +22,8 @@ import type { RegionClients } from '../../../../lambdas/auto-stop/find-resources
 import {
   BudgetCache,
   type GuardDeps,
+  type GuardEventDeps,
+  handleGuardEvent,
   handleStateChange,
   recordHold,
   releaseHold,
@@ -37,6 +39,7 @@ import type {
   Resource,
   SageMakerClients,
 } from '../../../../lambdas/auto-stop/types';
+import type { AutoStopDetail } from '../../../../lambdas/shared/change-events';
 import { examplePolicy } from '../../../helpers/app';
 import { ACCOUNT, arnOf, awsError } from '../fakes';
 import { holdOf } from './hold-fixture';
@@ -720,5 +723,104 @@ describe('sendDigests', () => {
     await expect(sendDigests(digestDeps, '2026-11-29')).rejects.toThrow('SNS down');
     fail = false;
     expect((await sendDigests(digestDeps, '2026-11-29')).sent).toHaveLength(1);
+  });
+});
+
+describe('handleGuardEvent', () => {
+  /** The routing dependencies around `setup()`'s guard, recording what reaches each sink. */
+  function routing(guard: GuardDeps, withDigest = true) {
+    const seen = {
+      outcomes: [] as Outcome[],
+      changes: [] as AutoStopDetail[],
+      counts: [] as [string, number][],
+      published: [] as string[],
+    };
+    const deps: GuardEventDeps = {
+      guard,
+      ...(withDigest
+        ? {
+            digest: {
+              render: renderDigest,
+              publish: async (p: { id: string }) => {
+                seen.published.push(p.id);
+              },
+            },
+          }
+        : {}),
+      changeEvents: async (detail) => {
+        seen.changes.push(detail);
+        return true;
+      },
+      emitOutcomes: (o) => {
+        seen.outcomes.push(...o);
+      },
+      count: (metric, value) => {
+        seen.counts.push([metric, value]);
+      },
+      logger: { info: () => {}, debug: () => {} },
+    };
+    return { deps, seen };
+  }
+
+  it('acts on a state change, counts the outcome and sends one change event for the project', async () => {
+    const { deps: guard, store } = setup();
+    await store.putHold(hold('fraud-detection'));
+    const { deps, seen } = routing(guard);
+    const result = await handleGuardEvent(
+      trainingEvent('late', { Project: 'fraud-detection' }),
+      deps,
+    );
+    expect(result).toMatchObject({ status: 'recorded', projectId: 'fraud-detection' });
+    expect(seen.outcomes.map((o) => [o.name, o.result])).toEqual([['late', 'done']]);
+    expect(seen.changes).toHaveLength(1);
+    expect(seen.changes[0]).toMatchObject({
+      project: 'fraud-detection',
+      resources: [{ name: 'late', kind: 'training-job' }],
+    });
+  });
+
+  it('sends no change event for a state change it ignores', async () => {
+    const { deps: guard } = setup();
+    const { deps, seen } = routing(guard);
+    const result = await handleGuardEvent(trainingEvent('j', { Project: 'fraud-detection' }), deps);
+    expect(result).toMatchObject({ status: 'ignored', reason: expect.stringContaining('no hold') });
+    expect(seen.outcomes).toEqual([]);
+    expect(seen.changes).toEqual([]);
+  });
+
+  it('runs the sweep on {"task": "sweep"}: projects without a hold change nothing', async () => {
+    const { deps: guard } = setup();
+    const { deps, seen } = routing(guard);
+    expect(await handleGuardEvent({ task: 'sweep' }, deps)).toEqual({
+      task: 'sweep',
+      projects: policy.projects.length,
+      recorded: 0,
+    });
+    expect(seen.changes).toEqual([]);
+  });
+
+  it('sends the digest of the previous UTC day on {"task": "digest"} and counts what it sent', async () => {
+    const { deps: guard, store } = setup();
+    await store.putHold(hold('fraud-detection'));
+    // A late stop recorded on the 28th (the guard's clock is 29 November, 10:00 UTC).
+    const yesterday = new Date('2026-11-28T23:30:00Z');
+    await handleStateChange(
+      { ...guard, now: () => yesterday },
+      trainingEvent('late', { Project: 'fraud-detection' }),
+    );
+    const { deps, seen } = routing(guard);
+    const result = await handleGuardEvent({ task: 'digest' }, deps);
+    expect(result).toEqual({
+      day: '2026-11-28',
+      sent: [{ projectId: 'fraud-detection', entries: 1 }],
+    });
+    expect(seen.published).toEqual(['fraud-detection']);
+    expect(seen.counts).toEqual([['guardDigestsSent', 1]]);
+  });
+
+  it('fails a digest task with a message naming the missing setting when there is no report topic', async () => {
+    const { deps: guard } = setup();
+    const { deps } = routing(guard, false);
+    await expect(handleGuardEvent({ task: 'digest' }, deps)).rejects.toThrow(/REPORT_TOPIC_ARN/);
   });
 });

@@ -1,48 +1,41 @@
+/**
+ * The period guard's entry point as deployed: configuration read from the environment at module
+ * load, clients created once, and `run` routing to the orchestrator (guard.test.ts covers what
+ * it decides).
+ */
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  handleGuardEvent,
-  resetGuardRuntimeForTests,
-} from '../../../../lambdas/auto-stop/period-guard/handler';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { EXAMPLE_POLICY_FILE } from '../../../helpers/app';
 import { ACCOUNT, arnOf } from '../fakes';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const events = mockClient(EventBridgeClient);
-const ENV = {
-  AWS_REGION: 'eu-west-1',
-  AUDIT_TABLE_NAME: 'audit',
-  GUARD_TABLE_NAME: 'guard',
-  REPORT_TOPIC_ARN: `arn:aws:sns:eu-west-1:${ACCOUNT}:reports`,
-  GUARDRAILS_POLICY_FILE: EXAMPLE_POLICY_FILE,
-};
-const saved: Record<string, string | undefined> = {};
 
 beforeEach(() => {
-  for (const [k, v] of Object.entries(ENV)) {
-    saved[k] = process.env[k];
-    process.env[k] = v;
-  }
-  resetGuardRuntimeForTests();
+  vi.stubEnv('AWS_REGION', 'eu-west-1');
+  vi.stubEnv('AUDIT_TABLE_NAME', 'audit');
+  vi.stubEnv('GUARD_TABLE_NAME', 'guard');
+  vi.stubEnv('REPORT_TOPIC_ARN', `arn:aws:sns:eu-west-1:${ACCOUNT}:reports`);
+  vi.stubEnv('GUARDRAILS_POLICY_FILE', EXAMPLE_POLICY_FILE);
+  vi.resetModules();
 });
 
 afterEach(() => {
-  for (const [k, v] of Object.entries(saved))
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
+  vi.unstubAllEnvs();
   ddb.reset();
   events.reset();
-  resetGuardRuntimeForTests();
 });
 
-describe('handleGuardEvent', () => {
-  it('routes a SageMaker state change to the guard, which reads the hold from GUARD_TABLE_NAME', async () => {
-    // Prepare: no hold for the project.
+/** The handler module loaded with the environment of the current test. */
+const load = () => import('../../../../lambdas/auto-stop/period-guard/handler.js');
+
+describe('period guard handler', () => {
+  it('reads the hold of a state change from GUARD_TABLE_NAME', async () => {
     ddb.on(GetCommand).resolves({});
-    // Act
-    const result = await handleGuardEvent({
+    const { run } = await load();
+    const result = await run({
       id: 'e-1',
       source: 'aws.sagemaker',
       'detail-type': 'SageMaker Training Job State Change',
@@ -55,7 +48,6 @@ describe('handleGuardEvent', () => {
         Tags: { Project: 'fraud-detection' },
       },
     });
-    // Assess
     expect(result).toMatchObject({ status: 'ignored', reason: expect.stringContaining('no hold') });
     expect(ddb).toHaveReceivedCommandWith(GetCommand, {
       TableName: 'guard',
@@ -63,12 +55,14 @@ describe('handleGuardEvent', () => {
     });
   });
 
-  it('runs the digest for the previous UTC day on {"task": "digest"}', async () => {
+  it('reads digest lines of the previous UTC day from the guard table for every project', async () => {
     ddb.on(QueryCommand).resolves({ Items: [] });
-    const result = (await handleGuardEvent({ task: 'digest' })) as { day: string; sent: unknown[] };
+    const { run } = await load();
+    const result = (await run({ task: 'digest' })) as { day: string; sent: unknown[] };
     expect(result.sent).toEqual([]);
     expect(result.day).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     expect(ddb).toHaveReceivedCommandWith(QueryCommand, {
+      TableName: 'guard',
       ExpressionAttributeValues: {
         ':pk': 'PROJECT#fraud-detection',
         ':prefix': `DIGEST#${result.day}#`,
@@ -76,16 +70,21 @@ describe('handleGuardEvent', () => {
     });
   });
 
-  it('runs the sweep on {"task": "sweep"} and skips projects without a hold', async () => {
+  it('sweeps every project on {"task": "sweep"} and sends no change event when nothing changed', async () => {
     ddb.on(GetCommand).resolves({});
-    const result = await handleGuardEvent({ task: 'sweep' });
-    expect(result).toEqual({ task: 'sweep', projects: 3, recorded: 0 });
-    // Nothing changed: no change event reaches anyone's PagerDuty timeline.
+    const { run } = await load();
+    expect(await run({ task: 'sweep' })).toEqual({ task: 'sweep', projects: 3, recorded: 0 });
     expect(events.commandCalls(PutEventsCommand)).toHaveLength(0);
   });
 
-  it('fails with a clear message when GUARD_TABLE_NAME is missing', async () => {
-    delete process.env.GUARD_TABLE_NAME;
-    await expect(handleGuardEvent({ task: 'sweep' })).rejects.toThrow(/GUARD_TABLE_NAME/);
+  it('fails to load with a message naming GUARD_TABLE_NAME when it is missing', async () => {
+    vi.stubEnv('GUARD_TABLE_NAME', undefined);
+    await expect(load()).rejects.toThrow(/GUARD_TABLE_NAME/);
+  });
+
+  it('fails a digest with a message naming REPORT_TOPIC_ARN when the topic is not configured', async () => {
+    vi.stubEnv('REPORT_TOPIC_ARN', undefined);
+    const { run } = await load();
+    await expect(run({ task: 'digest' })).rejects.toThrow(/REPORT_TOPIC_ARN/);
   });
 });
