@@ -9,7 +9,7 @@ import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { logger } from '../lambdas/shared/powertools';
-import { run } from '../lambdas/tag-compliance/handler';
+import { runTagAudit } from '../lambdas/tag-compliance/orchestrator';
 import { loadPolicyFile } from '../lib/config/load';
 import { AwsStandin } from './standin/server';
 import { buildDataset, registerTagAudit } from './standin/tag-compliance';
@@ -65,7 +65,7 @@ const suite: BenchSuite = {
           }),
         };
         const started = performance.now();
-        const summary = await run(event, {
+        const summary = await runTagAudit(event, {
           sagemaker: new SageMakerClient({}),
           tagging: new ResourceGroupsTaggingAPIClient({}),
           config: new ConfigServiceClient({}),
@@ -73,6 +73,8 @@ const suite: BenchSuite = {
           policy: loadPolicyFile(EXAMPLE_POLICY_FILE),
           ownerTopicArn: 'arn:aws:sns:eu-west-1:111122223333:owners',
           region: 'eu-west-1',
+          logger: { appendKeys: () => {}, debug: () => {}, info: () => {}, error: () => {} },
+          count: () => {},
         });
         const wallMs = Math.round(performance.now() - started);
         const stat = (op: string) => standin.stats.get(op) ?? { calls: 0, throttled: 0 };

@@ -22,7 +22,6 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { handler } from '../../../lambdas/tag-compliance/handler';
 import { EXAMPLE_POLICY_FILE } from '../../helpers/app';
 
 const ARN = 'arn:aws:sagemaker:eu-west-1:111122223333';
@@ -47,9 +46,13 @@ describe('tag-compliance handler (middy entry point)', () => {
   const config = mockClient(ConfigServiceClient);
   const sns = mockClient(SNSClient);
 
-  beforeAll(() => {
+  // The handler reads its configuration when loaded: load it once the environment is set.
+  let handler: typeof import('../../../lambdas/tag-compliance/handler.js').handler;
+
+  beforeAll(async () => {
     process.env.GUARDRAILS_POLICY_FILE = EXAMPLE_POLICY_FILE;
     process.env.OWNER_TOPIC_ARN = 'arn:aws:sns:eu-west-1:111122223333:owners';
+    ({ handler } = await import('../../../lambdas/tag-compliance/handler.js'));
     sm.on(ListTrainingJobsCommand).resolves({
       TrainingJobSummaries: [
         {

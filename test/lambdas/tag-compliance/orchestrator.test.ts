@@ -25,12 +25,16 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PutEvaluationsFailedError } from '../../../lambdas/tag-compliance/config';
 import { EVALUATION_RESOURCE_TYPE } from '../../../lambdas/tag-compliance/evaluate';
 import { InvalidConfigEventError } from '../../../lambdas/tag-compliance/event';
-import { auditRegions, run, type TagAuditDeps } from '../../../lambdas/tag-compliance/handler';
 import {
   fitMessage,
   MAX_SNS_MESSAGE_BYTES,
   publishOwnerReports,
 } from '../../../lambdas/tag-compliance/notify';
+import {
+  auditRegions,
+  runTagAudit as run,
+  type TagAuditDeps,
+} from '../../../lambdas/tag-compliance/orchestrator';
 import { examplePolicy } from '../../helpers/app';
 
 const sm = mockClient(SageMakerClient);
@@ -69,6 +73,8 @@ function deps(): TagAuditDeps {
     region: 'eu-west-1',
     retry: { sleep: async () => {} },
     now: () => NOW,
+    logger: { appendKeys: () => {}, debug: () => {}, info: () => {}, error: () => {} },
+    count: () => {},
   };
 }
 
@@ -104,7 +110,7 @@ afterEach(() => {
   sns.reset();
 });
 
-describe('tag-compliance handler run', () => {
+describe('runTagAudit', () => {
   it('reports compliant, non-compliant and deleted resources with the event result token and notification time', async () => {
     // Prepare: "ok" is tagged, "untagged" is absent from the tagging API, "gone" is only in the tagging API.
     sm.on(ListTrainingJobsCommand).resolves({
@@ -146,6 +152,34 @@ describe('tag-compliance handler run', () => {
           ComplianceType: 'NOT_APPLICABLE',
         }),
       ],
+    });
+  });
+
+  it('counts the verdicts, the owner messages and the throttled requests as metrics', async () => {
+    // Prepare: one compliant and one untagged job; the tagging API throttles once.
+    sm.on(ListTrainingJobsCommand).resolves({
+      TrainingJobSummaries: trainingJobs(['ok', 'untagged']),
+    });
+    const throttled = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+    tagging
+      .on(GetResourcesCommand)
+      .rejectsOnce(throttled)
+      .resolves({
+        ResourceTagMappingList: [{ ResourceARN: `${ARN}:training-job/ok`, Tags: compliantTags }],
+      });
+    const counted = new Map<string, number>();
+    // Act
+    await run(event, {
+      ...deps(),
+      count: (metric, value) => counted.set(metric, (counted.get(metric) ?? 0) + value),
+    });
+    // Assess
+    expect(Object.fromEntries(counted)).toEqual({
+      resourcesCompliant: 1,
+      resourcesNonCompliant: 1,
+      resourcesNotApplicable: 0,
+      ownerMessagesSent: 1,
+      throttledRequests: 1,
     });
   });
 
