@@ -122,7 +122,7 @@ function importersOf(meta: Metafile, pkg: string): string[] {
 const ZOD_IMPORTERS = new Set([
   'lambdas/auto-stop/work-queue.ts',
   'lambdas/budgets/reconcile.ts',
-  'lambdas/endpoints/handler.ts',
+  'lambdas/endpoints/restore-event.ts',
   'lambdas/paging/alarm-event.ts',
   'lambdas/paging/hold.ts',
   'lambdas/shared/change-events.ts',

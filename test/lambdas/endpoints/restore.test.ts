@@ -33,13 +33,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { endpointHandler } from '../../../lambdas/auto-stop/kinds/endpoint';
 import type { Resource } from '../../../lambdas/auto-stop/types';
 import type { EndpointClients } from '../../../lambdas/endpoints';
+import { runRestore } from '../../../lambdas/endpoints/restore';
 import {
+  handleRestoreEvent,
   parseRestoreEvent,
   RestoreInputError,
-  run,
   snsReport,
-} from '../../../lambdas/endpoints/handler';
-import { runRestore } from '../../../lambdas/endpoints/restore';
+} from '../../../lambdas/endpoints/restore-event';
 import { COPY_COUNT_DIMENSION, VARIANT_DIMENSION } from '../../../lambdas/endpoints/types';
 import { eventBridgeChangeSink } from '../../../lambdas/shared/eventbridge';
 import { type FakeAuditTable, fakeAuditTable } from '../../helpers/fake-audit-table';
@@ -61,6 +61,8 @@ const clients = (): EndpointClients => ({
 });
 const awsError = (name: string, message: string) => Object.assign(new Error(message), { name });
 const notFound = (what: string) => awsError('ValidationException', `Could not find ${what}.`);
+/** The restore invocation's logger and metrics, unobserved. */
+const QUIET = { logger: { appendKeys: () => {}, info: () => {} }, count: () => {} };
 let clock = 0;
 const ctx = () => ({
   now: () => new Date(Date.UTC(2026, 11, 1, 8, 0, clock++)),
@@ -716,6 +718,7 @@ describe('restore handler input', () => {
     const sent: { projectId: string; subject: string; text: string }[] = [];
     const deps = {
       clients: clients(),
+      ...QUIET,
       projectIds: ['fraud-detection'],
       runId: 'sched-1',
       report: async (projectId: string, subject: string, text: string) => {
@@ -723,8 +726,8 @@ describe('restore handler input', () => {
       },
     };
     // Act
-    await run({ projectId: 'fraud-detection', trigger: 'next-period' }, deps);
-    await run({ projectId: 'fraud-detection', trigger: 'next-period' }, deps);
+    await handleRestoreEvent({ projectId: 'fraud-detection', trigger: 'next-period' }, deps);
+    await handleRestoreEvent({ projectId: 'fraud-detection', trigger: 'next-period' }, deps);
     // Assess
     expect(sent).toHaveLength(1);
     expect(sent[0]?.projectId).toBe('fraud-detection');
@@ -734,10 +737,40 @@ describe('restore handler input', () => {
     expect(sent[0]?.text).toMatch(/async-ep\s+restored/);
   });
 
-  it('runs a restore for a valid event', async () => {
-    const report = await run(
+  it('counts each restore result as a business metric', async () => {
+    // Prepare: one scaled-to-zero async endpoint is saved.
+    await autoStop(
+      resource({
+        endpointKind: 'async',
+        endpointName: 'async-ep',
+        variants: [{ variantName: 'AllTraffic', currentInstanceCount: 2, serverless: false }],
+      }),
+    );
+    sm.on(DescribeEndpointCommand).resolves({
+      EndpointName: 'async-ep',
+      EndpointStatus: 'InService',
+    });
+    sm.on(UpdateEndpointWeightsAndCapacitiesCommand).resolves({});
+    const counted: [string, number][] = [];
+    // Act
+    await handleRestoreEvent(
       { projectId: 'fraud-detection' },
-      { clients: clients(), projectIds: ['fraud-detection'], runId: 'req-1' },
+      {
+        clients: clients(),
+        ...QUIET,
+        count: (metric, value) => counted.push([metric, value]),
+        projectIds: ['fraud-detection'],
+        runId: 'req-m',
+      },
+    );
+    // Assess
+    expect(counted).toEqual([['endpointsRestored', 1]]);
+  });
+
+  it('runs a restore for a valid event', async () => {
+    const report = await handleRestoreEvent(
+      { projectId: 'fraud-detection' },
+      { clients: clients(), ...QUIET, projectIds: ['fraud-detection'], runId: 'req-1' },
     );
     expect(report).toMatchObject({ runId: 'req-1', nothingSaved: true });
   });
@@ -774,13 +807,14 @@ describe('restore change events', () => {
     events.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e-1' }] });
     const deps = {
       clients: clients(),
+      ...QUIET,
       projectIds: ['fraud-detection'],
       runId: 'req-ce',
       changeEvents: sink([]),
     };
     // Act
-    await run({ projectId: 'fraud-detection' }, deps);
-    await run({ projectId: 'fraud-detection' }, deps);
+    await handleRestoreEvent({ projectId: 'fraud-detection' }, deps);
+    await handleRestoreEvent({ projectId: 'fraud-detection' }, deps);
     // Assess
     expect(events).toHaveReceivedCommandTimes(PutEventsCommand, 1);
     const entry = events.commandCalls(PutEventsCommand)[0]?.args[0].input.Entries?.[0];
@@ -804,10 +838,11 @@ describe('restore change events', () => {
       .rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
     const counted: string[] = [];
     // Act
-    const report = await run(
+    const report = await handleRestoreEvent(
       { projectId: 'fraud-detection' },
       {
         clients: clients(),
+        ...QUIET,
         projectIds: ['fraud-detection'],
         runId: 'req-fail',
         changeEvents: sink(counted),
@@ -824,10 +859,11 @@ describe('restore change events', () => {
     // Prepare
     await givenParkedAsyncEndpoint();
     // Act
-    await run(
+    await handleRestoreEvent(
       { projectId: 'fraud-detection', dryRun: true },
       {
         clients: clients(),
+        ...QUIET,
         projectIds: ['fraud-detection'],
         runId: 'req-dry',
         changeEvents: sink([]),
