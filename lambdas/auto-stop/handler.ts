@@ -1,7 +1,7 @@
 /**
  * Auto-stop function: subscribed to the auto-stop topic. Thin: wires clients (one set per
  * region the policy lists), the idempotency store, logger and metrics, and calls
- * `handleNotifications`; the run itself is `runNotification`.
+ * `handleNotifications` with `processNotification` made idempotent (notifications.ts).
  */
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
@@ -18,15 +18,17 @@ import { loadRuntimePolicy } from '../shared/policy';
 import { logger, metrics, tracer } from '../shared/powertools';
 import { publishReport } from '../shared/report-topic';
 import { sdkClientConfig } from '../shared/sdk';
-import { runChangeDetail } from './change-events';
 import { createClients, policyRegions } from './clients';
 import { buildDeps } from './deps';
 import { recordRun } from './metrics';
-import { handleNotifications, type KeyedNotification } from './notifications';
-import { runNotification } from './orchestrator';
+import {
+  handleNotifications,
+  type KeyedNotification,
+  type ProcessDeps,
+  processNotification,
+} from './notifications';
 import { holdRecorder } from './period-guard/recorder';
 import { renderReport } from './report';
-import { countOutcomes, type RunReport } from './run-report';
 import { readAutoStopEnv } from './settings';
 
 /** How long a processed notification is remembered: far beyond SNS/Lambda retry windows. */
@@ -49,25 +51,6 @@ export function accountOfArn(arn: string | undefined): string | undefined {
   return arn?.split(':')[4] || undefined;
 }
 
-/** What the idempotency record keeps of a run (DynamoDB items are limited to 400 KB). */
-export interface RunSummary {
-  readonly notificationId: string;
-  readonly project: string | null;
-  readonly proceed: boolean;
-  readonly decision: string;
-  readonly counts: ReturnType<typeof countOutcomes>;
-}
-
-function summarize(report: RunReport): RunSummary {
-  return {
-    notificationId: report.notificationId,
-    project: report.project?.id ?? null,
-    proceed: report.proceed,
-    decision: report.decision.slice(0, 500),
-    counts: countOutcomes(report),
-  };
-}
-
 const changeEvents = eventBridgeChangeSink(
   tracer.captureAWSv3Client(new EventBridgeClient(sdkClientConfig())),
   {
@@ -75,33 +58,34 @@ const changeEvents = eventBridgeChangeSink(
     count: (metric) => metrics.addMetric(metric, MetricUnit.Count, 1),
   },
 );
-let accountId: string | undefined;
-const deps = () => buildDeps(policy, sdk, settings, { accountId });
 const recordHold = holdRecorder(sdk.dynamo);
-const processNotification = makeIdempotent(
-  async (input: KeyedNotification): Promise<RunSummary> => {
-    const runDeps = deps();
-    const report = await runNotification(runDeps, input, { execute: true });
-    recordRun(report);
-    // Over the threshold: the period guard keeps the project stopped until the period ends.
-    await recordHold?.(report, accountId);
-    const change = runChangeDetail(report);
-    if (change) await changeEvents(change);
-    // One summary per notification about a known project whose auto-stop is not off.
-    const project = policy.projects.find((p) => p.id === report.project?.id);
-    if (settings.reportTopicArn && project && report.mode !== 'off')
-      await publishReport(
-        sdk.sns,
-        settings.reportTopicArn,
-        project,
-        renderReport(report, {
-          auditTableName: settings.auditTableName,
-          now: runDeps.now(),
-          contacts: project,
-        }),
-      );
-    return summarize(report);
-  },
+const reportTopicArn = settings.reportTopicArn;
+let accountId: string | undefined;
+const processDeps = (): ProcessDeps => {
+  const run = buildDeps(policy, sdk, settings, { accountId });
+  return {
+    run,
+    accountId,
+    recordRun,
+    ...(recordHold ? { recordHold } : {}),
+    changeEvents,
+    ...(reportTopicArn
+      ? {
+          report: {
+            render: (report, project) =>
+              renderReport(report, {
+                auditTableName: settings.auditTableName,
+                now: run.now(),
+                contacts: project,
+              }),
+            publish: (project, message) => publishReport(sdk.sns, reportTopicArn, project, message),
+          },
+        }
+      : {}),
+  };
+};
+const processOnce = makeIdempotent(
+  (input: KeyedNotification) => processNotification(processDeps(), input),
   {
     persistenceStore: new DynamoDBPersistenceLayer({
       tableName: requireEnv('IDEMPOTENCY_TABLE_NAME'),
@@ -117,7 +101,7 @@ export async function run(event: SNSEvent, context: Context): Promise<void> {
   await handleNotifications(
     {
       topicArn: settings.topicArn,
-      process: processNotification,
+      process: processOnce,
       logger: {
         warn: (message, extra) => logger.warn(message, { ...extra }),
         appendKeys: (keys) => logger.appendKeys(keys),

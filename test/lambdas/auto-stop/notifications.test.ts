@@ -4,7 +4,14 @@ import {
   handleNotifications,
   idempotencyKeyOf,
   type KeyedNotification,
+  type ProcessDeps,
+  processNotification,
+  summarizeRun,
 } from '../../../lambdas/auto-stop/notifications';
+import type { AutoStopDeps } from '../../../lambdas/auto-stop/orchestrator';
+import type { RunReport } from '../../../lambdas/auto-stop/run-report';
+import { examplePolicy } from '../../helpers/app';
+import { runReport } from './fakes';
 
 const TOPIC = 'arn:aws:sns:eu-west-1:111122223333:ml-guardrails-auto-stop';
 const MESSAGE = [
@@ -70,5 +77,54 @@ describe('handleNotifications', () => {
   it('accepts any topic when none is configured (the CLI replays messages)', async () => {
     const { processed } = await run(event([{ id: 'a', topic: 'x' }]), { topicArn: undefined });
     expect(processed).toHaveLength(1);
+  });
+});
+
+describe('processNotification', () => {
+  /** Sinks that record what reached them; the run needs only the policy for an unknown budget. */
+  function sinks() {
+    const seen = {
+      runs: [] as RunReport[],
+      holds: [] as (string | undefined)[],
+      changes: 0,
+      sent: 0,
+    };
+    const deps: ProcessDeps = {
+      run: { policy: examplePolicy(), now: () => new Date('2026-11-26T12:00:00Z') } as AutoStopDeps,
+      accountId: '111122223333',
+      recordRun: (r) => void seen.runs.push(r),
+      recordHold: async (_r, account) => void seen.holds.push(account),
+      changeEvents: async () => {
+        seen.changes++;
+        return true;
+      },
+      report: {
+        render: () => ({ subject: 's', body: 'b' }),
+        publish: async () => void seen.sent++,
+      },
+    };
+    return { deps, seen };
+  }
+
+  it('counts and offers to the hold recorder a notification of a budget the policy does not know, but stops, tells and sends nothing', async () => {
+    const { deps, seen } = sinks();
+    const summary = await processNotification(deps, {
+      idempotencyKey: 'k',
+      notificationId: 'm-1',
+      message: MESSAGE.replace('ml-fraud-detection', 'ml-not-in-the-policy'),
+    });
+    expect(summary).toMatchObject({ notificationId: 'm-1', project: null, proceed: false });
+    expect(seen.runs).toHaveLength(1);
+    expect(seen.holds).toEqual(['111122223333']);
+    expect(seen.changes).toBe(0);
+    expect(seen.sent).toBe(0);
+  });
+
+  it('keeps only a summary for the idempotency record, with the decision cut to 500 characters', () => {
+    const summary = summarizeRun(runReport({ decision: 'x'.repeat(2000) }));
+    expect(summary.decision).toHaveLength(500);
+    expect(Object.keys(summary).sort()).toEqual(
+      ['counts', 'decision', 'notificationId', 'proceed', 'project'].sort(),
+    );
   });
 });
