@@ -4,9 +4,10 @@
  */
 import { BudgetsClient } from '@aws-sdk/client-budgets';
 import { logger, tracer } from '../shared/powertools';
+import { sdkClientConfig } from '../shared/sdk';
 import { type NotificationsEvent, onNotificationsEvent } from './reconcile';
 
-const budgets = tracer.captureAWSv3Client(new BudgetsClient({}));
+const budgets = tracer.captureAWSv3Client(new BudgetsClient(sdkClientConfig()));
 
 export async function handler(event: NotificationsEvent) {
   return onNotificationsEvent(event, {

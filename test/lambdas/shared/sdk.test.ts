@@ -1,5 +1,7 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import * as path from 'node:path';
 import { GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
@@ -66,5 +68,42 @@ describe('a client built with sdkClientConfig', () => {
     // Assess
     expect(out.QueueUrl).toBe('http://127.0.0.1/000000000000/q');
     expect(paths).toEqual(['POST AmazonSQS.GetQueueUrl']);
+  });
+});
+
+describe('every function', () => {
+  /** Lambda sources, recursively. */
+  function sources(dir: string): string[] {
+    return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory()
+        ? sources(path.join(dir, e.name))
+        : e.name.endsWith('.ts')
+          ? [path.join(dir, e.name)]
+          : [],
+    );
+  }
+
+  /** A source without its comment lines. */
+  const code = (file: string) =>
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((line) => !/^\s*(\/\*|\*|\/\/)/.test(line))
+      .join('\n');
+
+  it('builds its SDK clients from sdkClientConfig (custom resource handlers included)', () => {
+    const root = path.join(__dirname, '../../../lambdas');
+    const constructions = sources(root).flatMap((file) =>
+      [...code(file).matchAll(/new (\w+Client)\(([^)]*)\)/g)].map((m) => ({
+        file: path.relative(root, file),
+        client: m[1],
+        args: m[2] ?? '',
+      })),
+    );
+    // Clients are built in the handlers and in auto-stop's client factory (from `config`).
+    expect(constructions.length).toBeGreaterThan(20);
+    const other = constructions.filter(
+      (c) => !/^(\{ \.\.\.)?(sdkClientConfig\(|config\b)/.test(c.args.trim()),
+    );
+    expect(other).toEqual([]);
   });
 });
