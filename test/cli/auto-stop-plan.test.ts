@@ -14,7 +14,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../lib/cli/main';
 import { EXAMPLE_POLICY_FILE } from '../helpers/app';
-import { arnOf } from '../lambdas/auto-stop/fakes';
+import { arnOf } from '../helpers/auto-stop';
 
 const sagemaker = mockClient(SageMakerClient);
 const tagging = mockClient(ResourceGroupsTaggingAPIClient);

@@ -3,8 +3,7 @@ import type { HoldAuditEvent } from '../../lambdas/auto-stop/period-guard/store'
 import { createReleaseCommand, runRelease } from '../../lib/cli/commands/auto-stop-release';
 import { main } from '../../lib/cli/main';
 import { EXAMPLE_POLICY_FILE, examplePolicy } from '../helpers/app';
-import { holdOf } from '../lambdas/auto-stop/period-guard/hold-fixture';
-import { MemoryGuardStore } from '../lambdas/auto-stop/period-guard/memory-store';
+import { holdOf, MemoryGuardStore } from '../helpers/period-guard';
 
 const NOW = new Date('2026-11-29T10:00:00Z');
 const hold = holdOf();

@@ -10,9 +10,10 @@ import {
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type SavedEndpoint, saveEndpointState } from '../../lambdas/endpoints';
+import { saveEndpointState } from '../../lambdas/endpoints';
 import { main } from '../../lib/cli/main';
 import { EXAMPLE_POLICY_FILE } from '../helpers/app';
+import { savedEndpoint } from '../helpers/endpoints';
 import { type FakeAuditTable, fakeAuditTable } from '../helpers/fake-audit-table';
 
 const sm = mockClient(SageMakerClient);
@@ -25,21 +26,9 @@ function capture() {
   return { io: { out: (t: string) => out.push(t), err: (t: string) => err.push(t) }, out, err };
 }
 
-const parked: SavedEndpoint = {
-  projectId: 'fraud-detection',
-  endpointName: 'fraud-rt',
-  endpointArn: 'arn:aws:sagemaker:eu-west-1:111122223333:endpoint/fraud-rt',
-  endpointConfigName: 'fraud-rt-config',
-  kind: 'classic',
-  action: 'park-endpoint',
-  tags: { Project: 'fraud-detection' },
+const parked = savedEndpoint({
   variants: [{ variantName: 'AllTraffic', desiredInstanceCount: 1 }],
-  modelNames: ['fraud-model'],
-  scalableTargets: [],
-  inferenceComponents: [],
-  parkedAt: '2026-11-26T10:00:00.000Z',
-  notificationId: 'n1',
-};
+});
 
 async function park(): Promise<void> {
   await saveEndpointState(

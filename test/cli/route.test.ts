@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { type RouteOutput, runRoute } from '../../lib/cli/commands/route';
 import { main } from '../../lib/cli/main';
 import { EXAMPLE_POLICY_FILE, examplePolicy } from '../helpers/app';
-import { ebMetricEvent, snsEvent, snsMetricMessage } from '../lambdas/paging/messages';
+import { ebMetricEvent, snsEvent, snsMetricMessage } from '../helpers/paging';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'paging');
 

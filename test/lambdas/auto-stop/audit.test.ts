@@ -4,7 +4,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AuditLog } from '../../../lambdas/auto-stop/audit';
 import type { Outcome } from '../../../lambdas/auto-stop/types';
-import { arnOf } from './fakes';
+import { arnOf } from '../../helpers/auto-stop';
 
 const documents = mockClient(DynamoDBDocumentClient);
 const client = DynamoDBDocumentClient.from(new DynamoDBClient({}));

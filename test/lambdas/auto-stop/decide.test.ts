@@ -5,7 +5,7 @@ import {
   thresholdDecision,
 } from '../../../lambdas/auto-stop/decide';
 import type { BudgetNotification } from '../../../lambdas/shared/budget-message';
-import { budgetNotification } from './fakes';
+import { budgetNotification } from '../../helpers/auto-stop';
 
 const notification = budgetNotification;
 

@@ -5,7 +5,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { endpointKindHandler } from '../../../lambdas/auto-stop/deps';
 import { endpointHandler } from '../../../lambdas/auto-stop/kinds/endpoint';
-import { resource, runContext, settings } from '../endpoints/fixtures';
+import { resource, runContext, settings } from '../../helpers/endpoints';
 
 const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({}));
 const clients = {

@@ -24,7 +24,7 @@ import {
   KIND_SPECS,
   type StoppableSpec,
 } from '../../../lambdas/shared/sagemaker-kinds';
-import { arnOf, awsError } from './fakes';
+import { arnOf, awsError } from '../../helpers/auto-stop';
 
 const sagemaker = mockClient(SageMakerClient);
 const tagging = mockClient(ResourceGroupsTaggingAPIClient);

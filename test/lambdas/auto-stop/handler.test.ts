@@ -21,7 +21,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type * as Handler from '../../../lambdas/auto-stop/handler';
 import { EXAMPLE_POLICY_FILE } from '../../helpers/app';
-import { ACCOUNT, arnOf, fakeIdempotencyTable } from './fakes';
+import { ACCOUNT, arnOf, fakeIdempotencyTable } from '../../helpers/auto-stop';
 
 const sagemaker = mockClient(SageMakerClient);
 const tagging = mockClient(ResourceGroupsTaggingAPIClient);

@@ -11,7 +11,7 @@ import {
 import type { AutoStopDeps } from '../../../lambdas/auto-stop/orchestrator';
 import type { RunReport } from '../../../lambdas/auto-stop/run-report';
 import { examplePolicy } from '../../helpers/app';
-import { runReport } from './fakes';
+import { runReport } from '../../helpers/auto-stop';
 
 const TOPIC = 'arn:aws:sns:eu-west-1:111122223333:ml-guardrails-auto-stop';
 const MESSAGE = [

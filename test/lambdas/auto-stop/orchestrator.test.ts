@@ -19,7 +19,7 @@ import { type AutoStopDeps, runProject } from '../../../lambdas/auto-stop/orches
 import { emptyRun, projectView, type RunReport } from '../../../lambdas/auto-stop/run-report';
 import type { Project } from '../../../lib/config/schema';
 import { examplePolicy } from '../../helpers/app';
-import { arnOf } from './fakes';
+import { arnOf } from '../../helpers/auto-stop';
 
 const NOW = new Date('2026-11-26T12:00:00Z');
 const documents = mockClient(DynamoDBDocumentClient);

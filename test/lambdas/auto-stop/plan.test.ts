@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { planStop } from '../../../lambdas/auto-stop/plan';
 import { STOPPABLE_SPECS } from '../../../lambdas/shared/sagemaker-kinds';
 import type { ResourceKind } from '../../../lib/config/schema';
-import { resource } from './fakes';
+import { resource } from '../../helpers/auto-stop';
 
 const NOW = new Date('2026-11-26T12:00:00Z');
 const settings = {

@@ -5,7 +5,7 @@ import type { DigestEntry } from '../../../lambdas/auto-stop/period-guard/store'
 import { periodLabel, renderDigest, renderReport, usd } from '../../../lambdas/auto-stop/report';
 import type { RunReport } from '../../../lambdas/auto-stop/run-report';
 import type { Outcome } from '../../../lambdas/auto-stop/types';
-import { arnOf, runReport } from './fakes';
+import { arnOf, runReport } from '../../helpers/auto-stop';
 
 const outcome = (
   name: string,

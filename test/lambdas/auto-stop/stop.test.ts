@@ -10,7 +10,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { stopResource } from '../../../lambdas/auto-stop/stop';
 import type { ResourceKind } from '../../../lib/config/schema';
-import { awsError, resource } from './fakes';
+import { awsError, resource } from '../../helpers/auto-stop';
 
 const sagemaker = mockClient(SageMakerClient);
 const client = new SageMakerClient({});

@@ -9,7 +9,7 @@ import {
   WorkQueue,
   workMessages,
 } from '../../../lambdas/auto-stop/work-queue';
-import { resource, settings } from '../endpoints/fixtures';
+import { resource, settings } from '../../helpers/endpoints';
 
 type Act = Extract<Decision, { type: 'act' }>;
 

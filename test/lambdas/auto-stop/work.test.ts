@@ -20,7 +20,7 @@ import { workMessages } from '../../../lambdas/auto-stop/work-queue';
 import type { AutoStopDetail } from '../../../lambdas/shared/change-events';
 import type { GuardrailsPolicy } from '../../../lib/config/schema';
 import { examplePolicy } from '../../helpers/app';
-import { arnOf, awsError, resource } from './fakes';
+import { arnOf, awsError, resource } from '../../helpers/auto-stop';
 
 const sagemaker = mockClient(SageMakerClient);
 const tagging = mockClient(ResourceGroupsTaggingAPIClient);

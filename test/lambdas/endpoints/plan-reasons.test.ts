@@ -11,7 +11,7 @@ import {
   type EndpointDetails,
   VARIANT_DIMENSION,
 } from '../../../lambdas/endpoints/types';
-import { resource, settings } from './fixtures';
+import { resource, settings } from '../../helpers/endpoints';
 
 const ic = (over: Partial<EndpointDetails> = {}): Partial<EndpointDetails> => ({
   endpointKind: 'inference-components',

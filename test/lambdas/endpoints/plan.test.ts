@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Decision, Resource } from '../../../lambdas/auto-stop/types';
 import { classifyEndpoint, planEndpoint } from '../../../lambdas/endpoints/plan';
 import { COPY_COUNT_DIMENSION, VARIANT_DIMENSION } from '../../../lambdas/endpoints/types';
-import { details, resource, settings } from './fixtures';
+import { details, resource, settings } from '../../helpers/endpoints';
 
 const asyncEp = { endpointKind: 'async' as const, endpointName: 'batch-async' };
 const icEp = {

@@ -5,25 +5,9 @@ import {
   type RestoreDecision,
 } from '../../../lambdas/endpoints/restore-plan';
 import type { SavedEndpoint } from '../../../lambdas/endpoints/types';
+import { savedEndpoint } from '../../helpers/endpoints';
 
-function saved(overrides: Partial<SavedEndpoint> = {}): SavedEndpoint {
-  return {
-    projectId: 'fraud-detection',
-    endpointName: 'fraud-rt',
-    endpointArn: 'arn:aws:sagemaker:eu-west-1:111122223333:endpoint/fraud-rt',
-    endpointConfigName: 'fraud-rt-config',
-    kind: 'classic',
-    action: 'park-endpoint',
-    tags: { Project: 'fraud-detection' },
-    variants: [{ variantName: 'AllTraffic', desiredInstanceCount: 2 }],
-    modelNames: ['fraud-model'],
-    scalableTargets: [],
-    inferenceComponents: [],
-    parkedAt: '2026-11-26T10:00:00.000Z',
-    notificationId: 'n1',
-    ...overrides,
-  };
-}
+const saved = savedEndpoint;
 
 const live = (overrides: Partial<LiveFacts> = {}): LiveFacts => ({
   configExists: true,

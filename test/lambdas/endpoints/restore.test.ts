@@ -42,8 +42,8 @@ import {
 } from '../../../lambdas/endpoints/restore-event';
 import { COPY_COUNT_DIMENSION, VARIANT_DIMENSION } from '../../../lambdas/endpoints/types';
 import { eventBridgeChangeSink } from '../../../lambdas/shared/eventbridge';
+import { resource, runContext, settings } from '../../helpers/endpoints';
 import { type FakeAuditTable, fakeAuditTable } from '../../helpers/fake-audit-table';
-import { resource, runContext, settings } from './fixtures';
 
 const sm = mockClient(SageMakerClient);
 const aas = mockClient(ApplicationAutoScalingClient);

@@ -31,8 +31,8 @@ import {
   type EndpointDetails,
   VARIANT_DIMENSION,
 } from '../../../lambdas/endpoints/types';
+import { endpointArn, resource, runContext, settings } from '../../helpers/endpoints';
 import { type FakeAuditTable, fakeAuditTable } from '../../helpers/fake-audit-table';
-import { endpointArn, resource, runContext, settings } from './fixtures';
 
 const sm = mockClient(SageMakerClient);
 const aas = mockClient(ApplicationAutoScalingClient);

@@ -12,7 +12,13 @@ import {
 import { buildAutoStopDetail } from '../../../lambdas/shared/change-events';
 import type { GuardrailsPolicy } from '../../../lib/config/schema';
 import { examplePolicy } from '../../helpers/app';
-import { arnOf, ebMetricEvent, snsCompositeMessage, snsEvent, snsMetricMessage } from './messages';
+import {
+  arnOf,
+  ebMetricEvent,
+  snsCompositeMessage,
+  snsEvent,
+  snsMetricMessage,
+} from '../../helpers/paging';
 
 const KEY = 'ROUTINGKEY0123456789abcdefABCDEF';
 let server: PagerDutyStandin;

@@ -10,7 +10,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { delaySeconds, SqsDynamoHoldStore } from '../../../lambdas/paging/hold';
-import { alarm } from './alarms';
+import { alarm } from '../../helpers/paging';
 
 const sqsMock = mockClient(SQSClient);
 const ddbMock = mockClient(DynamoDBDocumentClient);

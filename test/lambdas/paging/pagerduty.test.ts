@@ -12,7 +12,7 @@ import {
 } from '../../../lambdas/paging/pagerduty';
 import { route } from '../../../lambdas/paging/route';
 import { examplePolicy } from '../../helpers/app';
-import { alarm } from './alarms';
+import { alarm } from '../../helpers/paging';
 
 const ROUTING_KEY = 'R0UT1NGKEYSECRET0123456789abcdef';
 

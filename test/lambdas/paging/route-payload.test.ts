@@ -14,7 +14,7 @@ import {
 } from '../../../lambdas/paging/route';
 import type { GuardrailsPolicy } from '../../../lib/config/schema';
 import { examplePolicy } from '../../helpers/app';
-import { alarm, sagemaker } from './alarms';
+import { alarm, sagemaker } from '../../helpers/paging';
 
 const policy = examplePolicy();
 // 2026-11-26 is a Thursday: 12:00 in New York (UTC-5), inside every business-hours window.

@@ -12,7 +12,7 @@ import {
   snsEvent,
   snsMetricMathMessage,
   snsMetricMessage,
-} from './messages';
+} from '../../helpers/paging';
 
 const policy = examplePolicy();
 const withUnclassified = (mode: GuardrailsPolicy['paging']['unclassified']): GuardrailsPolicy => ({

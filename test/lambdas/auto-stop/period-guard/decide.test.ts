@@ -9,8 +9,8 @@ import {
 import { planStop } from '../../../../lambdas/auto-stop/plan';
 import type { AutoStopSettings } from '../../../../lib/config/schema';
 import { examplePolicy } from '../../../helpers/app';
-import { resource } from '../fakes';
-import { holdOf } from './hold-fixture';
+import { resource } from '../../../helpers/auto-stop';
+import { holdOf } from '../../../helpers/period-guard';
 
 const NOW = new Date('2026-11-29T10:00:00Z');
 const hold = holdOf();

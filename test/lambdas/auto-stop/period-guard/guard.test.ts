@@ -41,9 +41,8 @@ import type {
 } from '../../../../lambdas/auto-stop/types';
 import type { AutoStopDetail } from '../../../../lambdas/shared/change-events';
 import { examplePolicy } from '../../../helpers/app';
-import { ACCOUNT, arnOf, awsError } from '../fakes';
-import { holdOf } from './hold-fixture';
-import { MemoryGuardStore } from './memory-store';
+import { ACCOUNT, arnOf, awsError } from '../../../helpers/auto-stop';
+import { holdOf, MemoryGuardStore } from '../../../helpers/period-guard';
 
 const sagemaker = mockClient(SageMakerClient);
 const budgets = mockClient(BudgetsClient);

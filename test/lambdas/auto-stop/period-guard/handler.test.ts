@@ -8,7 +8,7 @@ import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-d
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { EXAMPLE_POLICY_FILE } from '../../../helpers/app';
-import { ACCOUNT, arnOf } from '../fakes';
+import { ACCOUNT, arnOf } from '../../../helpers/auto-stop';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const events = mockClient(EventBridgeClient);

@@ -3,7 +3,7 @@ import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { holdRecorder } from '../../../../lambdas/auto-stop/period-guard/recorder';
-import { budgetNotification, runReport } from '../fakes';
+import { budgetNotification, runReport } from '../../../helpers/auto-stop';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const client = DynamoDBDocumentClient.from(new DynamoDBClient({}));

@@ -16,8 +16,8 @@ import {
   writeHoldAudit,
 } from '../../../../lambdas/auto-stop/period-guard/store';
 import { readResourceTags } from '../../../../lambdas/auto-stop/period-guard/tags';
-import { awsError } from '../fakes';
-import { holdOf } from './hold-fixture';
+import { awsError } from '../../../helpers/auto-stop';
+import { holdOf } from '../../../helpers/period-guard';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const sagemaker = mockClient(SageMakerClient);

@@ -1,10 +1,43 @@
 /**
- * Real CloudWatch alarm message shapes for router tests: the JSON CloudWatch publishes to SNS
- * (single metric, metric math, anomaly detection, composite) and the EventBridge
- * `CloudWatch Alarm State Change` event (CloudWatch user guide, "Alarm events and EventBridge").
+ * Paging test helpers: builders for normalised alarm changes, and real CloudWatch alarm message
+ * shapes: the JSON CloudWatch publishes to SNS (single metric, metric math, anomaly detection,
+ * composite) and the EventBridge `CloudWatch Alarm State Change` event (CloudWatch user guide,
+ * "Alarm events and EventBridge").
  */
-import type { AlarmChange } from '../../../lambdas/paging/alarm-event';
-import { parseAlarmInput } from '../../../lambdas/paging/alarm-event';
+import {
+  type AlarmChange,
+  type AlarmMetric,
+  parseAlarmInput,
+} from '../../lambdas/paging/alarm-event';
+
+/** A normalised alarm change, as the router sees it after parsing. */
+
+export function alarm(
+  name: string,
+  overrides: Partial<AlarmChange> & { metric?: Partial<AlarmMetric> } = {},
+): AlarmChange {
+  const { metric, ...rest } = overrides;
+  return {
+    alarmName: name,
+    alarmArn: `arn:aws:cloudwatch:eu-west-1:111122223333:alarm:${name}`,
+    accountId: '111122223333',
+    region: 'eu-west-1',
+    state: 'ALARM',
+    previousState: 'OK',
+    reason: 'Threshold Crossed: 3 datapoints were greater than the threshold',
+    stateChangeTime: '2026-11-26T10:00:00.000Z',
+    kind: metric ? 'metric' : 'composite',
+    metrics: metric ? [{ dimensions: {}, ...metric }] : [],
+    via: 'sns',
+    ...rest,
+  };
+}
+
+export const sagemaker = (metricName: string, endpoint: string): Partial<AlarmMetric> => ({
+  namespace: 'AWS/SageMaker',
+  metricName,
+  dimensions: { EndpointName: endpoint, VariantName: 'AllTraffic' },
+});
 
 const ACCOUNT = '111122223333';
 const TOPIC = `arn:aws:sns:eu-west-1:${ACCOUNT}:ml-guardrails-alarms`;

@@ -1,9 +1,9 @@
 /** Builders for endpoint resources and settings shared by the endpoint tests. */
 
-import type { Resource, RunContext } from '../../../lambdas/auto-stop/types';
-import type { EndpointDetails } from '../../../lambdas/endpoints/types';
-import type { AutoStopSettings, Project } from '../../../lib/config/schema';
-import { examplePolicy } from '../../helpers/app';
+import type { Resource, RunContext } from '../../lambdas/auto-stop/types';
+import type { EndpointDetails, SavedEndpoint } from '../../lambdas/endpoints/types';
+import type { AutoStopSettings, Project } from '../../lib/config/schema';
+import { examplePolicy } from './app';
 
 export const ACCOUNT = '111122223333';
 export const endpointArn = (name: string) =>
@@ -70,5 +70,25 @@ export function runContext(classic: 'report-only' | 'park' = 'park'): RunContext
     settings: settings(classic),
     notificationId: 'sns-message-1',
     now: () => new Date('2026-11-26T10:00:00.000Z'),
+  };
+}
+
+/** What auto-stop saved when it parked the classic endpoint `fraud-rt` (two instances). */
+export function savedEndpoint(overrides: Partial<SavedEndpoint> = {}): SavedEndpoint {
+  return {
+    projectId: 'fraud-detection',
+    endpointName: 'fraud-rt',
+    endpointArn: endpointArn('fraud-rt'),
+    endpointConfigName: 'fraud-rt-config',
+    kind: 'classic',
+    action: 'park-endpoint',
+    tags: { Project: 'fraud-detection' },
+    variants: [{ variantName: 'AllTraffic', desiredInstanceCount: 2 }],
+    modelNames: ['fraud-model'],
+    scalableTargets: [],
+    inferenceComponents: [],
+    parkedAt: '2026-11-26T10:00:00.000Z',
+    notificationId: 'n1',
+    ...overrides,
   };
 }

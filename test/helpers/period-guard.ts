@@ -1,18 +1,31 @@
+/** Period guard test helpers: a hold, and an in-memory guard store. */
+import { type Claim, claimAllowed, type Hold } from '../../lambdas/auto-stop/period-guard/decide';
+import type { DigestEntry, GuardStore } from '../../lambdas/auto-stop/period-guard/store';
+
+/** A hold recorded on 20 November 2026 for the month of November (ends 1 December, UTC). */
+export function holdOf(projectId = 'fraud-detection', over: Partial<Hold> = {}): Hold {
+  return {
+    projectId,
+    periodId: '2026-11',
+    periodEnd: '2026-12-01T00:00:00.000Z',
+    mode: 'enforce',
+    accountId: '111122223333',
+    budgetName: `ml-${projectId}`,
+    createdAt: '2026-11-20T08:00:00.000Z',
+    reason: 'ACTUAL spend crossed 95 %',
+    notificationId: 'msg-1',
+    ...over,
+  };
+}
+
+const tick = () => new Promise<void>((r) => setImmediate(r));
+
 /**
- * An in-memory {@link GuardStore} for orchestrator tests and the benchmark. Claims follow
+ * An in-memory {@link GuardStore} for orchestrator tests. Claims follow
  * `claimAllowed`, the rule the DynamoDB adapter states as its condition (store.test.ts checks
  * the adapter's condition); each operation yields to the event loop like a network call, so
  * concurrent callers interleave as they would against DynamoDB.
  */
-import {
-  type Claim,
-  claimAllowed,
-  type Hold,
-} from '../../../../lambdas/auto-stop/period-guard/decide';
-import type { DigestEntry, GuardStore } from '../../../../lambdas/auto-stop/period-guard/store';
-
-const tick = () => new Promise<void>((r) => setImmediate(r));
-
 export class MemoryGuardStore implements GuardStore {
   readonly holds = new Map<string, Hold>();
   readonly claims = new Map<string, Claim>();

@@ -13,10 +13,10 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import type { AwsClientStub } from 'aws-sdk-client-mock';
-import type { RunReport } from '../../../lambdas/auto-stop/run-report';
-import type { Resource } from '../../../lambdas/auto-stop/types';
-import type { BudgetNotification } from '../../../lambdas/shared/budget-message';
-import type { ResourceKind } from '../../../lib/config/schema';
+import type { RunReport } from '../../lambdas/auto-stop/run-report';
+import type { Resource } from '../../lambdas/auto-stop/types';
+import type { BudgetNotification } from '../../lambdas/shared/budget-message';
+import type { ResourceKind } from '../../lib/config/schema';
 
 export const ACCOUNT = '111122223333';
 
