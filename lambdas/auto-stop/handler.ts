@@ -8,14 +8,13 @@ import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dyn
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import middy from '@middy/core';
 import type { Context, SNSEvent } from 'aws-lambda';
 import { requireEnv } from '../shared/env';
 import { eventBridgeChangeSink } from '../shared/eventbridge';
 import { loadRuntimePolicy } from '../shared/policy';
-import { logger, metrics, tracer } from '../shared/powertools';
+import { logger, metrics } from '../shared/powertools';
 import { publishReport } from '../shared/report-topic';
 import { sdkClientConfig } from '../shared/sdk';
 import { createClients, policyRegions } from './clients';
@@ -37,10 +36,6 @@ const IDEMPOTENCY_TTL_SECONDS = 35 * 24 * 3600;
 const settings = readAutoStopEnv();
 const policy = loadRuntimePolicy();
 const sdk = createClients(policyRegions(policy, settings.region));
-for (const c of [sdk.budgets, sdk.sns, sdk.sqs, sdk.rawDynamo]) tracer.captureAWSv3Client(c);
-for (const r of sdk.regions.values())
-  for (const c of [r.sagemaker, r.sagemakerList, r.tagging, r.autoScaling])
-    if (c) tracer.captureAWSv3Client(c);
 const idempotencyConfig = new IdempotencyConfig({
   eventKeyJmesPath: 'idempotencyKey',
   expiresAfterSeconds: IDEMPOTENCY_TTL_SECONDS,
@@ -51,13 +46,10 @@ export function accountOfArn(arn: string | undefined): string | undefined {
   return arn?.split(':')[4] || undefined;
 }
 
-const changeEvents = eventBridgeChangeSink(
-  tracer.captureAWSv3Client(new EventBridgeClient(sdkClientConfig())),
-  {
-    warn: (message, extra) => logger.warn(message, { ...extra }),
-    count: (metric) => metrics.addMetric(metric, MetricUnit.Count, 1),
-  },
-);
+const changeEvents = eventBridgeChangeSink(new EventBridgeClient(sdkClientConfig()), {
+  warn: (message, extra) => logger.warn(message, { ...extra }),
+  count: (metric) => metrics.addMetric(metric, MetricUnit.Count, 1),
+});
 const recordHold = holdRecorder(sdk.dynamo);
 const reportTopicArn = settings.reportTopicArn;
 let accountId: string | undefined;
@@ -114,5 +106,4 @@ export async function run(event: SNSEvent, context: Context): Promise<void> {
 
 export const handler = middy(run)
   .use(injectLambdaContext(logger, { clearState: true }))
-  .use(logMetrics(metrics, { captureColdStartMetric: true }))
-  .use(captureLambdaHandler(tracer));
+  .use(logMetrics(metrics, { captureColdStartMetric: true }));

@@ -7,14 +7,13 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import middy from '@middy/core';
 import type { SQSEvent } from 'aws-lambda';
 import { requireEnv } from '../shared/env';
 import { eventBridgeChangeSink } from '../shared/eventbridge';
 import { loadRuntimePolicy } from '../shared/policy';
-import { logger, metrics, tracer } from '../shared/powertools';
+import { logger, metrics } from '../shared/powertools';
 import { sdkClientConfig } from '../shared/sdk';
 import { createClients, policyRegions } from './clients';
 import { buildDeps } from './deps';
@@ -26,13 +25,8 @@ requireEnv('AUDIT_TABLE_NAME');
 const settings = readAutoStopEnv();
 const policy = loadRuntimePolicy();
 const sdk = createClients(policyRegions(policy, settings.region));
-tracer.captureAWSv3Client(sdk.rawDynamo);
-for (const r of sdk.regions.values()) {
-  tracer.captureAWSv3Client(r.sagemaker);
-  tracer.captureAWSv3Client(r.tagging);
-}
 // The worker never fans out again: no work queue for it.
-const events = tracer.captureAWSv3Client(new EventBridgeClient(sdkClientConfig()));
+const events = new EventBridgeClient(sdkClientConfig());
 const deps = { ...buildDeps(policy, sdk, { ...settings, workQueueUrl: undefined }) };
 
 export const handler = middy((event: SQSEvent) =>
@@ -54,5 +48,4 @@ export const handler = middy((event: SQSEvent) =>
   ),
 )
   .use(injectLambdaContext(logger, { clearState: true }))
-  .use(logMetrics(metrics))
-  .use(captureLambdaHandler(tracer));
+  .use(logMetrics(metrics));

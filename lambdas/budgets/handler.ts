@@ -3,11 +3,11 @@
  * only; see `reconcile.ts`.
  */
 import { BudgetsClient } from '@aws-sdk/client-budgets';
-import { logger, tracer } from '../shared/powertools';
+import { logger } from '../shared/powertools';
 import { sdkClientConfig } from '../shared/sdk';
 import { type NotificationsEvent, onNotificationsEvent } from './reconcile';
 
-const budgets = tracer.captureAWSv3Client(new BudgetsClient(sdkClientConfig()));
+const budgets = new BudgetsClient(sdkClientConfig());
 
 export async function handler(event: NotificationsEvent) {
   return onNotificationsEvent(event, {

@@ -9,7 +9,6 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -22,19 +21,18 @@ import type { Context } from 'aws-lambda';
 import { requireEnv } from '../shared/env';
 import { eventBridgeChangeSink } from '../shared/eventbridge';
 import { loadRuntimePolicy } from '../shared/policy';
-import { logger, metrics, tracer } from '../shared/powertools';
+import { logger, metrics } from '../shared/powertools';
 import { sdkClientConfig } from '../shared/sdk';
 import { handleRestoreEvent, type RestoreEventDeps, snsReport } from './restore-event';
 
-const sagemaker = tracer.captureAWSv3Client(new SageMakerClient(sdkClientConfig()));
-const autoscaling = tracer.captureAWSv3Client(new ApplicationAutoScalingClient(sdkClientConfig()));
-const cloudwatch = tracer.captureAWSv3Client(new CloudWatchClient(sdkClientConfig()));
-const ddb = DynamoDBDocumentClient.from(
-  tracer.captureAWSv3Client(new DynamoDBClient(sdkClientConfig())),
-  { marshallOptions: { removeUndefinedValues: true } },
-);
-const sns = tracer.captureAWSv3Client(new SNSClient(sdkClientConfig()));
-const events = tracer.captureAWSv3Client(new EventBridgeClient(sdkClientConfig()));
+const sagemaker = new SageMakerClient(sdkClientConfig());
+const autoscaling = new ApplicationAutoScalingClient(sdkClientConfig());
+const cloudwatch = new CloudWatchClient(sdkClientConfig());
+const ddb = DynamoDBDocumentClient.from(new DynamoDBClient(sdkClientConfig()), {
+  marshallOptions: { removeUndefinedValues: true },
+});
+const sns = new SNSClient(sdkClientConfig());
+const events = new EventBridgeClient(sdkClientConfig());
 const reportTopicArn = process.env.REPORT_TOPIC_ARN;
 const policy = loadRuntimePolicy();
 
@@ -65,5 +63,4 @@ export const run = (event: unknown, context: Pick<Context, 'awsRequestId'>) =>
 
 export const handler = middy(run)
   .use(injectLambdaContext(logger, { clearState: true }))
-  .use(logMetrics(metrics, { captureColdStartMetric: true }))
-  .use(captureLambdaHandler(tracer));
+  .use(logMetrics(metrics, { captureColdStartMetric: true }));

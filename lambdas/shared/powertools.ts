@@ -8,37 +8,12 @@
  * The Powertools Tracer would add one subsegment per AWS call, but it brings the X-Ray SDK: about
  * 120 KB of each bundle and, loaded alone, three times the module-init time of the Logger
  * (bench/README.md, "Cold start"); each call's outcome is already in the structured logs.
+ * So handlers neither wrap clients nor add a tracing middleware.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import type { Tracer } from '@aws-lambda-powertools/tracer';
 
 export const logger = new Logger();
 export const metrics = new Metrics({
   namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'MlGuardrails',
 });
-
-/**
- * Stands in for the Powertools Tracer where handlers still call it: tracing is reported as off
- * (so `captureLambdaHandler` does nothing) and clients are returned as they are.
- */
-class RuntimeTracing {
-  isTracingEnabled(): boolean {
-    return false;
-  }
-  captureAWSv3Client<T>(client: T): T {
-    return client;
-  }
-  getSegment(): undefined {
-    return undefined;
-  }
-  annotateColdStart(): void {}
-  addServiceNameAnnotation(): void {}
-  addResponseAsMetadata(): void {}
-  addErrorAsMetadata(): void {}
-  putAnnotation(): void {}
-  putMetadata(): void {}
-}
-
-/** The runtime's tracing, typed as the Powertools Tracer the handlers' middleware expects. */
-export const tracer = new RuntimeTracing() as unknown as Tracer;

@@ -6,7 +6,6 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
@@ -14,15 +13,15 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import middy from '@middy/core';
 import { requireEnv } from '../shared/env';
 import { loadRuntimePolicy } from '../shared/policy';
-import { logger, metrics, tracer } from '../shared/powertools';
+import { logger, metrics } from '../shared/powertools';
 import { sdkClientConfig } from '../shared/sdk';
 import type { AuditClients } from './audit';
 import { runTagAudit, type TagAuditDeps } from './orchestrator';
 
-const sagemaker = tracer.captureAWSv3Client(new SageMakerClient(sdkClientConfig()));
-const tagging = tracer.captureAWSv3Client(new ResourceGroupsTaggingAPIClient(sdkClientConfig()));
-const config = tracer.captureAWSv3Client(new ConfigServiceClient(sdkClientConfig()));
-const sns = tracer.captureAWSv3Client(new SNSClient(sdkClientConfig()));
+const sagemaker = new SageMakerClient(sdkClientConfig());
+const tagging = new ResourceGroupsTaggingAPIClient(sdkClientConfig());
+const config = new ConfigServiceClient(sdkClientConfig());
+const sns = new SNSClient(sdkClientConfig());
 
 // One client pair per other region, created on first use and kept for the next invocations.
 const regional = new Map<string, AuditClients>();
@@ -30,10 +29,8 @@ function clientsFor(region: string): AuditClients {
   let clients = regional.get(region);
   if (!clients) {
     clients = {
-      sagemaker: tracer.captureAWSv3Client(new SageMakerClient({ ...sdkClientConfig(), region })),
-      tagging: tracer.captureAWSv3Client(
-        new ResourceGroupsTaggingAPIClient({ ...sdkClientConfig(), region }),
-      ),
+      sagemaker: new SageMakerClient({ ...sdkClientConfig(), region }),
+      tagging: new ResourceGroupsTaggingAPIClient({ ...sdkClientConfig(), region }),
     };
     regional.set(region, clients);
   }
@@ -63,5 +60,4 @@ export const run = (event: unknown) => runTagAudit(event, deps);
 
 export const handler = middy(run)
   .use(injectLambdaContext(logger, { clearState: true }))
-  .use(logMetrics(metrics, { captureColdStartMetric: true }))
-  .use(captureLambdaHandler(tracer));
+  .use(logMetrics(metrics, { captureColdStartMetric: true }));

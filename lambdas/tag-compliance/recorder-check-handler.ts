@@ -1,10 +1,10 @@
 /** Config recorder precondition custom resource. Thin: wiring only; see `recorder-check.ts`. */
 import { ConfigServiceClient } from '@aws-sdk/client-config-service';
-import { logger, tracer } from '../shared/powertools';
+import { logger } from '../shared/powertools';
 import { sdkClientConfig } from '../shared/sdk';
 import { onRecorderCheckEvent, type RecorderCheckEvent } from './recorder-check';
 
-const config = tracer.captureAWSv3Client(new ConfigServiceClient(sdkClientConfig()));
+const config = new ConfigServiceClient(sdkClientConfig());
 
 export async function handler(event: RecorderCheckEvent) {
   return onRecorderCheckEvent(event, {

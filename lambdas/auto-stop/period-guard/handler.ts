@@ -18,13 +18,12 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import middy from '@middy/core';
 import { requireEnv } from '../../shared/env';
 import { eventBridgeChangeSink } from '../../shared/eventbridge';
 import { loadRuntimePolicy } from '../../shared/policy';
-import { logger, metrics, tracer } from '../../shared/powertools';
+import { logger, metrics } from '../../shared/powertools';
 import { publishReport } from '../../shared/report-topic';
 import { sdkClientConfig } from '../../shared/sdk';
 import { createClients, policyRegions } from '../clients';
@@ -42,11 +41,7 @@ const guardTableName = requireEnv('GUARD_TABLE_NAME');
 const policy = loadRuntimePolicy();
 // One set of clients per region the policy lists: the sweep covers every region of a project.
 const sdk = createClients(policyRegions(policy, settings.region));
-for (const c of [sdk.budgets, sdk.sns, sdk.rawDynamo]) tracer.captureAWSv3Client(c);
-for (const r of sdk.regions.values())
-  for (const c of [r.sagemaker, r.sagemakerList, r.tagging, r.autoScaling])
-    if (c) tracer.captureAWSv3Client(c);
-const events = tracer.captureAWSv3Client(new EventBridgeClient(sdkClientConfig()));
+const events = new EventBridgeClient(sdkClientConfig());
 const reportTopicArn = settings.reportTopicArn;
 
 const deps: GuardEventDeps = {
@@ -85,5 +80,4 @@ export const run = (event: unknown) => handleGuardEvent(event, deps);
 
 export const handler = middy(run)
   .use(injectLambdaContext(logger, { clearState: true }))
-  .use(logMetrics(metrics))
-  .use(captureLambdaHandler(tracer));
+  .use(logMetrics(metrics));
