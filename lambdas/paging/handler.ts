@@ -6,10 +6,9 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -17,20 +16,20 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { optionalEnv, requireEnv } from '../shared/env';
 import { loadRuntimePolicy } from '../shared/policy';
-import { logger, metrics, tracer } from '../shared/powertools';
+import { logger, metrics } from '../shared/powertools';
 import { sdkClientConfig } from '../shared/sdk';
 import { AlarmLookupCache, describeAlarm } from './alarm-lookup';
 import { SqsDynamoHoldStore } from './hold';
 import { publishNotification } from './notify';
 import { RoutingKeyCache } from './pagerduty';
 import { handleAlarmEvent, handleHoldBatch, isSqsEvent, type RouterDeps } from './router';
+import { readSecretString } from './secrets';
 
-const sqs = tracer.captureAWSv3Client(new SQSClient(sdkClientConfig()));
-const ddb = DynamoDBDocumentClient.from(
-  tracer.captureAWSv3Client(new DynamoDBClient(sdkClientConfig())),
-);
-const cloudwatch = tracer.captureAWSv3Client(new CloudWatchClient(sdkClientConfig()));
-const sns = tracer.captureAWSv3Client(new SNSClient(sdkClientConfig()));
+const sqs = new SQSClient(sdkClientConfig());
+const ddb = DynamoDBDocumentClient.from(new DynamoDBClient(sdkClientConfig()));
+const cloudwatch = new CloudWatchClient(sdkClientConfig());
+const sns = new SNSClient(sdkClientConfig());
+const secrets = new SecretsManagerClient(sdkClientConfig());
 const policy = loadRuntimePolicy();
 const hold = new SqsDynamoHoldStore(
   sqs,
@@ -48,7 +47,7 @@ const LOOKUP_MAX_AGE = Number(optionalEnv('ALARM_LOOKUP_CACHE_SECONDS', '300'));
 const SAFETY_MS = 3000;
 
 const routingKeys = new RoutingKeyCache(
-  (name) => getSecret(name, { forceFetch: true }),
+  (name) => readSecretString(secrets, name),
   SECRET_MAX_AGE * 1000,
   Date.now,
   { warn: (message, extra) => logger.warn(message, { ...extra }) },
@@ -93,5 +92,4 @@ export async function run(event: unknown, context: Context) {
 
 export const handler = middy(run)
   .use(injectLambdaContext(logger, { clearState: true }))
-  .use(logMetrics(metrics, { captureColdStartMetric: true }))
-  .use(captureLambdaHandler(tracer));
+  .use(logMetrics(metrics, { captureColdStartMetric: true }));
