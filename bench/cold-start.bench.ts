@@ -69,6 +69,7 @@ const BASE_ENV: Record<string, string> = {
   HOLD_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/111122223333/hold',
   HOLD_TABLE_NAME: 'hold',
   AUDIT_TABLE_NAME: 'audit',
+  GUARD_TABLE_NAME: 'guard',
   IDEMPOTENCY_TABLE_NAME: 'idempotency',
   OWNER_TOPIC_ARN: 'arn:aws:sns:eu-west-1:111122223333:owners',
 };

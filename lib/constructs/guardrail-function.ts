@@ -33,6 +33,29 @@ export { BUNDLED_POLICY_FILE };
  *   switched on when an error happens. Stack traces in the logs keep their `index.js:line:column`
  *   positions, which the shipped map translates offline (bench/README.md, "Cold start").
  */
+/**
+ * Modules the SDK imports lazily, on paths a deployed function never takes; left out of every
+ * bundle. If one were ever reached, Node.js would resolve it from the runtime's own SDK copy
+ * (`/var/runtime/node_modules` is on NODE_PATH in the Node.js runtimes).
+ * - The links of the default credential chain after `fromEnv`: Lambda sets AWS_ACCESS_KEY_ID,
+ *   AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN from the execution role ("Defined runtime
+ *   environment variables", AWS Lambda Developer Guide), so the chain stops at its first link,
+ *   which stays bundled. The SSO, INI, process, web-identity, container and instance-metadata
+ *   providers and the STS/SSO clients they use are about 110 KB of every bundle.
+ * - Event-stream serialization, imported only by operations with event streams, which no function
+ *   calls.
+ * The CLI (bin/build-cli.js) keeps the whole chain: it runs with profiles and SSO.
+ */
+export const RUNTIME_PROVIDED_MODULES = [
+  '@aws-sdk/credential-provider-ini',
+  '@aws-sdk/credential-provider-sso',
+  '@aws-sdk/credential-provider-process',
+  '@aws-sdk/credential-provider-web-identity',
+  '@aws-sdk/credential-provider-http',
+  '@smithy/credential-provider-imds',
+  '@smithy/core/event-streams',
+] as const;
+
 export const GUARDRAIL_BUNDLING = {
   format: OutputFormat.CJS,
   target: 'node24',
@@ -59,6 +82,7 @@ export function guardrailEsbuildOptions(entry: string, outfile: string): BuildOp
     mainFields: [...GUARDRAIL_BUNDLING.mainFields],
     define: { ...GUARDRAIL_BUNDLING.define },
     sourcemap: 'external',
+    external: [...RUNTIME_PROVIDED_MODULES],
     metafile: true,
     logLevel: 'warning',
   };
@@ -182,8 +206,9 @@ export class GuardrailFunction extends NodejsFunction {
         ...GUARDRAIL_BUNDLING,
         define: { ...GUARDRAIL_BUNDLING.define },
         mainFields: [...GUARDRAIL_BUNDLING.mainFields],
-        // The runtime's bundled SDK lags behind; ship the pinned clients so tests match production.
-        externalModules: [],
+        // The runtime's bundled SDK lags behind; ship the pinned clients so tests match production,
+        // all but the modules only reached on paths a function never takes.
+        externalModules: [...RUNTIME_PROVIDED_MODULES],
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],

@@ -3,6 +3,7 @@
  * deployed: the validated policy as JSON next to the handler, no source map in the asset, and
  * which modules each function bundle contains (esbuild metafiles).
  */
+import { execFileSync } from 'node:child_process';
 import {
   copyFileSync,
   existsSync,
@@ -10,7 +11,9 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  writeFileSync,
 } from 'node:fs';
+import { isBuiltin } from 'node:module';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
@@ -22,6 +25,7 @@ import {
   BUNDLED_POLICY_FILE,
   GuardrailFunction,
   guardrailEsbuildOptions,
+  RUNTIME_PROVIDED_MODULES,
 } from '../../lib/constructs/guardrail-function';
 import { buildTestApp, EXAMPLE_POLICY_FILE } from '../helpers/app';
 
@@ -189,6 +193,28 @@ describe('function bundles (esbuild metafiles, same options as deployed)', () =>
     }
   });
 
+  it('leaves out the credential links after fromEnv and event streams, and imports them only lazily', () => {
+    for (const [entry, meta] of metas) {
+      const inBundle = new Set(shipped(meta));
+      const left = Object.entries(meta.inputs)
+        .filter(([p]) => inBundle.has(p))
+        .flatMap(([, input]) => input.imports.filter((i) => i.external))
+        .filter((i) => !i.path.startsWith('node:') && !isBuiltin(i.path));
+      // Loaded only when a lazy path is taken, never at module init.
+      expect({ entry, eager: left.filter((i) => i.kind !== 'dynamic-import') }).toEqual({
+        entry,
+        eager: [],
+      });
+      expect(new Set(left.map((i) => i.path))).toEqual(new Set(RUNTIME_PROVIDED_MODULES));
+      const chain = [...inBundle].filter((p) =>
+        /node_modules\/@aws-sdk\/(nested-clients|credential-provider-(ini|sso|login|process|web-identity|http))\//.test(
+          p,
+        ),
+      );
+      expect({ entry, chain }).toEqual({ entry, chain: [] });
+    }
+  });
+
   it('uses the ES module build of the AWS SDK, so unused commands are left out', () => {
     for (const [entry, meta] of metas) {
       const cjs = shipped(meta).filter((p) =>
@@ -197,4 +223,57 @@ describe('function bundles (esbuild metafiles, same options as deployed)', () =>
       expect({ entry, cjs }).toEqual({ entry, cjs: [] });
     }
   });
+});
+
+describe('credentials in a bundle without the lazy credential links', () => {
+  /** Bundles a client that resolves its credentials, as deployed, into a folder outside the repository. */
+  async function credentialProbe(): Promise<string> {
+    const dir = mkdtempSync(path.join(tmpdir(), 'gf-creds-'));
+    const entry = path.join(dir, 'probe.ts');
+    writeFileSync(
+      entry,
+      [
+        `import { SNSClient } from '${path.join(REPO_ROOT, 'node_modules/@aws-sdk/client-sns')}';`,
+        `import { sdkClientConfig } from '${path.join(REPO_ROOT, 'lambdas/shared/sdk')}';`,
+        'const client = new SNSClient({ ...sdkClientConfig(), region: "eu-west-1" });',
+        'client.config.credentials().then(',
+        '  (c) => console.log(JSON.stringify({ ok: c.accessKeyId })),',
+        '  (e) => console.log(JSON.stringify({ error: String(e) })),',
+        ');',
+      ].join('\n'),
+    );
+    const outfile = path.join(dir, 'index.js');
+    await build({
+      ...guardrailEsbuildOptions(entry, outfile),
+      absWorkingDir: REPO_ROOT,
+      logLevel: 'error',
+    });
+    return outfile;
+  }
+
+  /** Runs the bundle in a fresh Node.js process whose module paths do not reach the repository. */
+  function run(bundle: string, env: Record<string, string>): { ok?: string; error?: string } {
+    const out = execFileSync(process.execPath, [bundle], {
+      cwd: path.dirname(bundle),
+      env: { PATH: process.env.PATH ?? '', HOME: path.dirname(bundle), ...env },
+      encoding: 'utf8',
+    });
+    return JSON.parse(out.trim().split('\n').pop() ?? '{}');
+  }
+
+  it('resolves the credentials Lambda puts in the environment from the bundle alone', async () => {
+    const bundle = await credentialProbe();
+    expect(
+      run(bundle, {
+        AWS_ACCESS_KEY_ID: 'ASIAEXAMPLEEXAMPLE',
+        AWS_SECRET_ACCESS_KEY: 'secret',
+        AWS_SESSION_TOKEN: 'token',
+      }),
+    ).toEqual({ ok: 'ASIAEXAMPLEEXAMPLE' });
+    // Without them the chain would load its next link from the runtime's SDK copy, which this
+    // process cannot reach: proof that the link is not in the bundle.
+    expect(run(bundle, {}).error).toMatch(
+      /Cannot find (module|package) '@aws-sdk\/credential-provider-ini'/,
+    );
+  }, 60_000);
 });
