@@ -76,6 +76,22 @@ async function autoStop(res: Resource): Promise<void> {
   expect(outcome.result).toBe('done');
 }
 
+/** Auto-stop scaled the async endpoint `async-ep` to zero; SageMaker answers as after it. */
+async function givenParkedAsyncEndpoint(): Promise<void> {
+  await autoStop(
+    resource({
+      endpointKind: 'async',
+      endpointName: 'async-ep',
+      variants: [{ variantName: 'AllTraffic', currentInstanceCount: 2, serverless: false }],
+    }),
+  );
+  sm.on(DescribeEndpointCommand).resolves({
+    EndpointName: 'async-ep',
+    EndpointStatus: 'InService',
+  });
+  sm.on(UpdateEndpointWeightsAndCapacitiesCommand).resolves({});
+}
+
 beforeEach(() => {
   table = fakeAuditTable();
   aas.on(RegisterScalableTargetCommand).resolves({});
@@ -703,18 +719,7 @@ describe('restore handler input', () => {
 
   it('sends a report of a scheduled restore that changed something, and none when nothing was saved', async () => {
     // Prepare: one scaled-to-zero async endpoint is saved.
-    await autoStop(
-      resource({
-        endpointKind: 'async',
-        endpointName: 'async-ep',
-        variants: [{ variantName: 'AllTraffic', currentInstanceCount: 2, serverless: false }],
-      }),
-    );
-    sm.on(DescribeEndpointCommand).resolves({
-      EndpointName: 'async-ep',
-      EndpointStatus: 'InService',
-    });
-    sm.on(UpdateEndpointWeightsAndCapacitiesCommand).resolves({});
+    await givenParkedAsyncEndpoint();
     const sent: { projectId: string; subject: string; text: string }[] = [];
     const deps = {
       clients: clients(),
@@ -739,18 +744,7 @@ describe('restore handler input', () => {
 
   it('counts each restore result as a business metric', async () => {
     // Prepare: one scaled-to-zero async endpoint is saved.
-    await autoStop(
-      resource({
-        endpointKind: 'async',
-        endpointName: 'async-ep',
-        variants: [{ variantName: 'AllTraffic', currentInstanceCount: 2, serverless: false }],
-      }),
-    );
-    sm.on(DescribeEndpointCommand).resolves({
-      EndpointName: 'async-ep',
-      EndpointStatus: 'InService',
-    });
-    sm.on(UpdateEndpointWeightsAndCapacitiesCommand).resolves({});
+    await givenParkedAsyncEndpoint();
     const counted: [string, number][] = [];
     // Act
     await handleRestoreEvent(
@@ -779,21 +773,6 @@ describe('restore handler input', () => {
 describe('restore change events', () => {
   const events = mockClient(EventBridgeClient);
   afterEach(() => events.reset());
-
-  async function givenParkedAsyncEndpoint(): Promise<void> {
-    await autoStop(
-      resource({
-        endpointKind: 'async',
-        endpointName: 'async-ep',
-        variants: [{ variantName: 'AllTraffic', currentInstanceCount: 2, serverless: false }],
-      }),
-    );
-    sm.on(DescribeEndpointCommand).resolves({
-      EndpointName: 'async-ep',
-      EndpointStatus: 'InService',
-    });
-    sm.on(UpdateEndpointWeightsAndCapacitiesCommand).resolves({});
-  }
 
   const sink = (counted: string[]) =>
     eventBridgeChangeSink(new EventBridgeClient({}), {
