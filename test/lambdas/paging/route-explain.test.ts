@@ -55,6 +55,15 @@ describe('ruleMatches: metric conditions', () => {
     expect(ruleMatches(alarm('composite'), match)).toBe(false);
   });
 
+  it.each([
+    ['namespace', { namespace: 'S*' }],
+    ['metric name', { metricName: 'S*' }],
+  ])('treats a missing %s as empty: only a pattern that accepts "" matches it', (_case, match) => {
+    const a = alarm('x', { metric: { dimensions: {} } });
+    expect(ruleMatches(a, match)).toBe(false);
+    expect(ruleMatches(a, { namespace: '*' })).toBe(true);
+  });
+
   it('matches a name-only rule without looking at metrics', () => {
     expect(ruleMatches(alarm('churn-drift'), { alarmName: '*-drift' })).toBe(true);
   });
@@ -313,6 +322,7 @@ describe('route: outside coverage', () => {
     expect(d.steps).toContain(
       "outside data-science's coverage (America/New_York): held until 2026-11-30T14:00:00.000Z",
     );
+    expect(d.steps).toContain("the Accountable role's team is data-science");
   });
 
   it('pages at low urgency when a hold team has no window within 8 days', () => {
@@ -353,5 +363,64 @@ describe('route: Consulted and Informed', () => {
     expect(d.steps).toContain(
       'Consulted and Informed: no team topic; Data Scientist, Platform Engineer, Product Manager have no team to notify',
     );
+  });
+
+  it('tells only the Consulted and Informed roles, not the Accountable one', () => {
+    // fraud_detection is revenue-critical: the revenue on-call is paged, the Accountable ML
+    // Engineer's team is not told as if it were consulted.
+    const d = route(
+      alarm('fraud-latency', { metric: sagemaker('ModelLatency', 'fraud-detection-prod') }),
+      policy,
+      THURSDAY_NOON_BERLIN,
+    );
+    expect(d.team).toBe('ml-revenue-oncall');
+    expect(d.notify.map((n) => `${n.letter} ${n.role}`)).toEqual([
+      'C Data Scientist',
+      'C Platform Engineer',
+      'I Product Manager',
+    ]);
+  });
+
+  it('does not tell a role on the paged team: it is paged already', () => {
+    const p = edited((x) => {
+      x.raci.roles.push({ id: 'ml-lead', name: 'ML Lead', team: 'ml-engineering' });
+      const type = x.raci.incidentTypes.find((t) => t.id === 'endpoint-latency');
+      if (type) type.assignments = { ...type.assignments, 'ml-lead': 'I' };
+    });
+    const d = route(latency, p, THURSDAY_NOON_BERLIN);
+    expect(d.team).toBe('ml-engineering');
+    expect(d.notify.map((n) => n.role)).not.toContain('ML Lead');
+  });
+
+  it('says nothing about Consulted and Informed when nothing is triggered, or no one is to be told', () => {
+    const resolved = route({ ...latency, state: 'OK' }, policy, THURSDAY_NOON_BERLIN);
+    expect(resolved.steps.filter((x) => x.startsWith('Consulted'))).toEqual([]);
+    const p = edited((x) => {
+      const type = x.raci.incidentTypes.find((t) => t.id === 'endpoint-latency');
+      if (type) type.assignments = { 'ml-engineer': 'A' };
+    });
+    const alone = route(latency, p, THURSDAY_NOON_BERLIN);
+    expect(alone.action).toBe('trigger');
+    expect(alone.steps.filter((x) => x.startsWith('Consulted'))).toEqual([]);
+  });
+
+  it('routes without a revenue-critical section in the policy', () => {
+    const p = edited((x) => {
+      x.paging.revenueCritical = undefined;
+    });
+    const fraud = alarm('fraud-latency', {
+      metric: sagemaker('ModelLatency', 'fraud-detection-prod'),
+    });
+    expect(route(fraud, p, THURSDAY_NOON_BERLIN).team).toBe('ml-engineering');
+  });
+
+  it('keeps a step in the one-line reason even when alarm text in it looks like a filtered step', () => {
+    const suppressed = {
+      ...alarm('composite'),
+      actionsSuppressedBy: 'Alarm',
+      actionsSuppressedReason: 'DescribeAlarms said Consulted',
+    };
+    const d = route(suppressed, policy, THURSDAY_NOON_BERLIN);
+    expect(d.reason).toContain("not paged: the composite alarm's actions are suppressed");
   });
 });
