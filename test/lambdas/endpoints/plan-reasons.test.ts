@@ -313,3 +313,31 @@ describe('planEndpoint: the reasons in the report', () => {
     });
   });
 });
+
+describe('planEndpoint: inference components, what decides between acting and reporting', () => {
+  const base = ic();
+  const hostingVariant = base.variants?.[0];
+  if (!hostingVariant) throw new Error('fixture without a variant');
+
+  it('judges only the instance-based variants: a serverless variant beside them does not block copies to 0', () => {
+    const mixed = ic({
+      variants: [hostingVariant, { variantName: 'Serverless', serverless: true }],
+    });
+    expect(plan(resource(mixed))).toMatchObject({ type: 'act' });
+  });
+
+  it('still takes copies to 0 when the endpoint config is gone but the minimum is already 0', () => {
+    // Only lowering the minimum needs a copy of the config; copies to 0 do not.
+    expect(plan(resource(ic({ configExists: false })))).toMatchObject({ type: 'act' });
+  });
+
+  it('acts while any component still has copies, even if another is at 0', () => {
+    const partly = ic({
+      inferenceComponents: [
+        { name: 'idle', status: 'InService', desiredCopyCount: 0 },
+        { name: 'busy', status: 'InService', desiredCopyCount: 2 },
+      ],
+    });
+    expect(plan(resource(partly))).toMatchObject({ type: 'act' });
+  });
+});

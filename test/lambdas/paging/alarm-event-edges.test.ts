@@ -252,6 +252,16 @@ describe('EventBridge events that are not CloudWatch alarm state changes', () =>
     );
   });
 
+  it('quotes at most 256 characters of an ARN it cannot read', () => {
+    const { resources: _r, ...event } = ebMetricEvent('a', 'AWS/SageMaker', 'M', {});
+    const broken = { ...event, detail: { ...event.detail, alarmName: `a\n${'b'.repeat(500)}` } };
+    const message = refusal([parseEventBridgeEvent(broken)]);
+    expect(message.length).toBeLessThan(256 + 60);
+    expect(message).toMatch(
+      /^resources: "arn:aws:cloudwatch:eu-west-1:111122223333:alarm:a\nb+" is not a CloudWatch alarm ARN$/,
+    );
+  });
+
   it('names the state timestamp when it is not a time', () => {
     const event = ebMetricEvent('a', 'AWS/SageMaker', 'M', {});
     const broken = {
