@@ -2,8 +2,9 @@
  * The auto-stop function's orchestrator for one SNS event. Only records from the auto-stop topic
  * are accepted (its policy lets only AWS Budgets publish); each is keyed on what it means (budget,
  * period, threshold) so a re-published copy with a new MessageId acts once, then handed to the
- * idempotent `process`: `processNotification` below, one notification end to end. A bad or foreign record is logged, counted and acknowledged (no retry
- * storm); AWS errors escape so Lambda retries and the on-failure queue keeps the event.
+ * idempotent `process` (`processNotification` below: one notification end to end). A bad or
+ * foreign record is logged, counted and acknowledged (no retry storm); AWS errors escape so
+ * Lambda retries and the on-failure queue keeps the event.
  */
 import type { SNSEvent } from 'aws-lambda';
 import type { Project } from '../../lib/config/schema';
