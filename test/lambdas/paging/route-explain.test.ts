@@ -423,4 +423,13 @@ describe('route: Consulted and Informed', () => {
     const d = route(suppressed, policy, THURSDAY_NOON_BERLIN);
     expect(d.reason).toContain("not paged: the composite alarm's actions are suppressed");
   });
+
+  it('says nothing about roles without a team when every role told has one', () => {
+    const p = edited((x) => {
+      const pm = x.raci.roles.find((r) => r.id === 'product-manager');
+      if (pm) pm.team = 'platform';
+    });
+    const d = route(latency, p, THURSDAY_NOON_BERLIN);
+    expect(d.steps).toContain('Consulted and Informed: notify data-science, platform');
+  });
 });
