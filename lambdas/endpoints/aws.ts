@@ -10,7 +10,11 @@ import {
   DescribeScalingPoliciesCommand,
   DescribeScheduledActionsCommand,
 } from '@aws-sdk/client-application-auto-scaling';
-import { DescribeEndpointCommand, type SageMakerClient } from '@aws-sdk/client-sagemaker';
+import {
+  DescribeEndpointCommand,
+  type SageMakerClient,
+  UpdateInferenceComponentRuntimeConfigCommand,
+} from '@aws-sdk/client-sagemaker';
 import { awsErrorName, errorMessage, isResourceNotFound } from '../shared/errors';
 import { isRetryableError, type RetryOptions, retry } from '../shared/retry';
 import { TRANSITIONAL_STATUSES } from './plan';
@@ -49,6 +53,34 @@ export function isNotFound(err: unknown): boolean {
     name === 'ValidationException' &&
     /could not find|does not exist|not found/i.test(errorMessage(err))
   );
+}
+
+/**
+ * Sets an inference component's copy count (UpdateInferenceComponentRuntimeConfig, SageMaker API
+ * Reference). False when the component is gone: there is nothing left to set.
+ */
+export async function setCopyCount(
+  sagemaker: SageMakerClient,
+  componentName: string,
+  copyCount: number,
+  options: RetryOptions = {},
+): Promise<boolean> {
+  try {
+    await withRetry(
+      () =>
+        sagemaker.send(
+          new UpdateInferenceComponentRuntimeConfigCommand({
+            InferenceComponentName: componentName,
+            DesiredRuntimeConfig: { CopyCount: copyCount },
+          }),
+        ),
+      options,
+    );
+    return true;
+  } catch (err) {
+    if (isNotFound(err)) return false;
+    throw err;
+  }
 }
 
 /** DescribeScalableTargets accepts up to 50 resource ids per call (Application Auto Scaling API). */

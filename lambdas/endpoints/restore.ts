@@ -22,7 +22,6 @@ import {
   DescribeModelCommand,
   UpdateEndpointCommand,
   UpdateEndpointWeightsAndCapacitiesCommand,
-  UpdateInferenceComponentRuntimeConfigCommand,
 } from '@aws-sdk/client-sagemaker';
 import { mapLimit } from '../shared/concurrency';
 import { awsErrorName, errorMessage } from '../shared/errors';
@@ -31,6 +30,7 @@ import {
   EndpointNotReadyError,
   IN_SERVICE_WAIT,
   isNotFound,
+  setCopyCount,
   waitForEndpoint,
   withRetry,
 } from './aws';
@@ -40,6 +40,7 @@ import { loadSavedEndpoints, markRecreated, writeAuditRecord } from './state';
 import { type EndpointClients, updateEndpointInput } from './to-zero';
 import {
   COPY_COUNT_DIMENSION,
+  componentResourceId,
   ENDPOINT_ACTIONS,
   type SavedEndpoint,
   VARIANT_DIMENSION,
@@ -271,22 +272,9 @@ async function restoreScaling(clients: EndpointClients, saved: SavedEndpoint): P
   );
   if (saved.action === ENDPOINT_ACTIONS.scaleComponents)
     for (const c of saved.inferenceComponents) {
-      if (withTarget.has(`inference-component/${c.name}`) || c.desiredCopyCount === 0) continue;
-      try {
-        await withRetry(
-          () =>
-            clients.sagemaker.send(
-              new UpdateInferenceComponentRuntimeConfigCommand({
-                InferenceComponentName: c.name,
-                DesiredRuntimeConfig: { CopyCount: c.desiredCopyCount },
-              }),
-            ),
-          clients.retry,
-        );
+      if (withTarget.has(componentResourceId(c.name)) || c.desiredCopyCount === 0) continue;
+      if (await setCopyCount(clients.sagemaker, c.name, c.desiredCopyCount, clients.retry))
         copies++;
-      } catch (err) {
-        if (!isNotFound(err)) throw err;
-      }
     }
   const repointed = alarms.length
     ? `; alarm(s) ${alarms.join(', ')} re-pointed to the re-created step-scaling policies`

@@ -42,7 +42,6 @@ import {
   ListInferenceComponentsCommand,
   type SageMakerClient,
   UpdateEndpointCommand,
-  UpdateInferenceComponentRuntimeConfigCommand,
 } from '@aws-sdk/client-sagemaker';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AutoStopSettings } from '../../lib/config/schema';
@@ -56,6 +55,7 @@ import {
   describeScheduledActions,
   isNotFound,
   SWAP_WAIT,
+  setCopyCount,
   waitForEndpoint,
   withRetry,
 } from './aws';
@@ -611,21 +611,7 @@ async function scaleComponents(
       continue;
     }
     if (c.desiredCopyCount === 0) continue;
-    try {
-      await withRetry(
-        () =>
-          clients.sagemaker.send(
-            new UpdateInferenceComponentRuntimeConfigCommand({
-              InferenceComponentName: c.name,
-              DesiredRuntimeConfig: { CopyCount: 0 },
-            }),
-          ),
-        clients.retry,
-      );
-      updated++;
-    } catch (err) {
-      if (!isNotFound(err)) throw err;
-    }
+    if (await setCopyCount(clients.sagemaker, c.name, 0, clients.retry)) updated++;
   }
   return `${minimum}${targets.length} component scalable target(s) held at [0, 0], ${updated} component(s) set to CopyCount 0 (managed instance scaling releases the instances); previous copy counts ${saved === 'saved' ? 'saved' : 'already saved by an earlier run'}`;
 }
