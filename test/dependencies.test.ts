@@ -15,6 +15,7 @@ const lock = JSON.parse(readFileSync(path.join(ROOT, 'package-lock.json'), 'utf8
 };
 const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
   dependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
 };
 
 /** Where Node.js finds `name` from the package installed at `from` (nested first, then up). */
@@ -80,5 +81,43 @@ describe('AWS SDK dependencies', () => {
   it('updates the SDK clients and their shared runtime in one Dependabot group', () => {
     const config = readFileSync(path.join(ROOT, '.github', 'dependabot.yml'), 'utf8');
     expect(config).toMatch(/groups:\s+aws-sdk:\s+patterns:\s+- "@aws-sdk\/\*"\s+- "@smithy\/\*"/);
+  });
+});
+
+/**
+ * Powertools is one release too. Its utilities pin `@aws-lambda-powertools/commons` to their own
+ * version, so a logger and a metrics package one release apart each bring a copy of commons, and
+ * every function bundles both.
+ */
+describe('Powertools for AWS Lambda dependencies', () => {
+  const POWERTOOLS = '@aws-lambda-powertools/';
+
+  it('installs every @aws-lambda-powertools package once, all at the same release', () => {
+    const versions = new Map<string, Set<string>>();
+    for (const [where, entry] of Object.entries(lock.packages)) {
+      const name = where.split('node_modules/').pop() ?? '';
+      if (!name.startsWith(POWERTOOLS) || !entry.version) continue;
+      versions.set(name, (versions.get(name) ?? new Set<string>()).add(entry.version));
+    }
+    expect(versions.has(`${POWERTOOLS}commons`)).toBe(true);
+    const duplicated = [...versions]
+      .filter(([, v]) => v.size > 1)
+      .map(([name, v]) => `${name}: ${[...v].join(', ')}`);
+    expect(duplicated).toEqual([]);
+    expect(new Set([...versions.values()].flatMap((v) => [...v])).size).toBe(1);
+  });
+
+  it('pins every Powertools dependency to the same exact version', () => {
+    const pinned = Object.entries({ ...pkg.dependencies, ...pkg.devDependencies }).filter(
+      ([name]) => name.startsWith(POWERTOOLS),
+    );
+    expect(pinned.length).toBeGreaterThan(0);
+    expect(pinned.filter(([, version]) => !/^\d+\.\d+\.\d+$/.test(version))).toEqual([]);
+    expect(new Set(pinned.map(([, version]) => version)).size).toBe(1);
+  });
+
+  it('updates the Powertools packages in one Dependabot group', () => {
+    const config = readFileSync(path.join(ROOT, '.github', 'dependabot.yml'), 'utf8');
+    expect(config).toMatch(/powertools:\s+patterns:\s+- "@aws-lambda-powertools\/\*"/);
   });
 });
