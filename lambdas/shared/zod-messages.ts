@@ -9,3 +9,6 @@ import { config } from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
 
 config(en());
+
+// biome-ignore lint/complexity/noUselessEmptyExport: esbuild takes a file without exports for CommonJS and wraps it and all it imports, here zod (evanw/esbuild#2768, #4381).
+export {};

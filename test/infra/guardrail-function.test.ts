@@ -215,6 +215,19 @@ describe('function bundles (esbuild metafiles, same options as deployed)', () =>
     }
   });
 
+  it('bundles every module of ours as an ES module, so esbuild hoists it and its imports', () => {
+    // A file esbuild takes for CommonJS is wrapped, and so is everything it imports (evanw/esbuild#4381).
+    for (const [entry, meta] of metas) {
+      const inBundle = new Set(shipped(meta));
+      const cjs = Object.entries(meta.inputs)
+        .filter(
+          ([p, input]) => inBundle.has(p) && !p.includes('node_modules/') && input.format !== 'esm',
+        )
+        .map(([p]) => p);
+      expect({ entry, cjs }).toEqual({ entry, cjs: [] });
+    }
+  });
+
   it('uses the ES module build of the AWS SDK, so unused commands are left out', () => {
     for (const [entry, meta] of metas) {
       const cjs = shipped(meta).filter((p) =>
