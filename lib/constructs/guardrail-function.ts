@@ -20,20 +20,6 @@ import type { GuardrailsPolicy } from '../config/schema';
 export { BUNDLED_POLICY_FILE };
 
 /**
- * The esbuild settings of every function, exported so the cold-start benchmark and the bundle
- * tests build exactly what is deployed.
- * - `mainFields: module, main`: the ES module builds of the AWS SDK and Powertools, which esbuild
- *   can tree-shake to the commands a function sends (the CommonJS builds are one file per
- *   client with every command and schema).
- * - `GUARDRAILS_BUNDLE`: makes the runtime policy loader read only the bundled JSON, so the YAML
- *   loader, yaml and zod drop out (see lambdas/shared/policy.ts).
- * - An external source map (`index.js.map` in the asset, without a `sourceMappingURL` comment)
- *   that Node.js does not load: `--enable-source-maps` parses the map at every cold start, and
- *   `process.setSourceMapsEnabled(true)` maps only files loaded after the call, so it cannot be
- *   switched on when an error happens. Stack traces in the logs keep their `index.js:line:column`
- *   positions, which the shipped map translates offline (bench/README.md, "Cold start").
- */
-/**
  * Modules the SDK imports lazily, on paths a deployed function never takes; left out of every
  * bundle. If one were ever reached, Node.js would resolve it from the runtime's own SDK copy
  * (`/var/runtime/node_modules` is on NODE_PATH in the Node.js runtimes).
@@ -56,6 +42,22 @@ export const RUNTIME_PROVIDED_MODULES = [
   '@smithy/core/event-streams',
 ] as const;
 
+/**
+ * The esbuild settings of every function, exported so the cold-start benchmark and the bundle
+ * tests build exactly what is deployed.
+ * - `mainFields: module, main`: the ES module builds of the AWS SDK and Powertools, which esbuild
+ *   can tree-shake to the commands a function sends (the CommonJS builds are one file per
+ *   client with every command and schema).
+ * - `GUARDRAILS_BUNDLE`: makes the runtime policy loader read only the bundled JSON, so the YAML
+ *   loader, yaml and zod drop out (see lambdas/shared/policy.ts).
+ * - An external source map (`index.js.map` in the asset, without a `sourceMappingURL` comment)
+ *   that Node.js does not load: `--enable-source-maps` parses the map at every cold start, and
+ *   `process.setSourceMapsEnabled(true)` maps only files loaded after the call, so it cannot be
+ *   switched on when an error happens. Stack traces in the logs keep their `index.js:line:column`
+ *   positions, which the shipped map translates offline (bench/README.md, "Cold start").
+ * - Legal comments (`/*!`, `@license`, `@preserve`) go to `index.js.LEGAL.txt` in the asset
+ *   instead of the end of the code Node.js parses at every cold start.
+ */
 export const GUARDRAIL_BUNDLING = {
   format: OutputFormat.CJS,
   target: 'node24',
@@ -64,6 +66,7 @@ export const GUARDRAIL_BUNDLING = {
   define: { 'process.env.GUARDRAILS_BUNDLE': JSON.stringify('true') },
   sourceMap: true,
   sourceMapMode: SourceMapMode.EXTERNAL,
+  esbuildArgs: { '--legal-comments': 'external' },
 } as const satisfies BundlingOptions;
 
 /**
@@ -82,6 +85,7 @@ export function guardrailEsbuildOptions(entry: string, outfile: string): BuildOp
     mainFields: [...GUARDRAIL_BUNDLING.mainFields],
     define: { ...GUARDRAIL_BUNDLING.define },
     sourcemap: 'external',
+    legalComments: GUARDRAIL_BUNDLING.esbuildArgs['--legal-comments'],
     external: [...RUNTIME_PROVIDED_MODULES],
     metafile: true,
     logLevel: 'warning',
@@ -206,6 +210,7 @@ export class GuardrailFunction extends NodejsFunction {
         ...GUARDRAIL_BUNDLING,
         define: { ...GUARDRAIL_BUNDLING.define },
         mainFields: [...GUARDRAIL_BUNDLING.mainFields],
+        esbuildArgs: { ...GUARDRAIL_BUNDLING.esbuildArgs },
         // The runtime's bundled SDK lags behind; ship the pinned clients so tests match production,
         // all but the modules only reached on paths a function never takes.
         externalModules: [...RUNTIME_PROVIDED_MODULES],

@@ -76,13 +76,20 @@ describe('GuardrailFunction bundling (real esbuild)', () => {
     expect(existsSync(path.join(outdir, 'pwned'))).toBe(false);
   });
 
-  it('ships the bundle, the policy and a source map that Node.js does not load at start', () => {
+  it('ships the bundle, the policy, the legal comments and a source map that Node.js does not load at start', () => {
     expect(readdirSync(assetDir).sort()).toEqual([
       'guardrails-policy.json',
       'index.js',
+      'index.js.LEGAL.txt',
       'index.js.map',
     ]);
-    expect(readFileSync(path.join(assetDir, 'index.js'), 'utf8')).not.toContain('sourceMappingURL');
+    const code = readFileSync(path.join(assetDir, 'index.js'), 'utf8');
+    expect(code).not.toContain('sourceMappingURL');
+    // Kept beside the code, not in it: Powertools marks a coverage hint with @preserve.
+    expect(code).not.toContain('@preserve');
+    expect(readFileSync(path.join(assetDir, 'index.js.LEGAL.txt'), 'utf8')).toContain(
+      '@aws-lambda-powertools/logger',
+    );
   });
 
   it('points GUARDRAILS_POLICY_FILE at the JSON and does not load source maps at start', () => {
