@@ -23,7 +23,7 @@ import {
   UpdateEndpointCommand,
   UpdateEndpointWeightsAndCapacitiesCommand,
 } from '@aws-sdk/client-sagemaker';
-import { mapLimit } from '../shared/concurrency';
+import { Limiter, mapLimit } from '../shared/concurrency';
 import { awsErrorName, errorMessage } from '../shared/errors';
 import {
   deregisterTarget,
@@ -342,6 +342,11 @@ async function repointAlarms(
   return done;
 }
 
+/** The clock of the InService waits (injected with them in tests). */
+function clock(clients: EndpointClients): () => number {
+  return clients.inServiceWait?.now ?? Date.now;
+}
+
 /** Wait (bounded) for the endpoint to settle: its final status, or `timeout`. */
 async function settle(
   clients: EndpointClients,
@@ -350,7 +355,7 @@ async function settle(
 ): Promise<string> {
   try {
     const { status } = await waitForEndpoint(clients.sagemaker, endpointName, {
-      wait: { ...clients.inServiceWait, maxElapsedMs: Math.max(0, deadline - Date.now()) },
+      wait: { ...clients.inServiceWait, maxElapsedMs: Math.max(0, deadline - clock(clients)()) },
       ...(clients.retry ? { retry: clients.retry } : {}),
     });
     return status;
@@ -489,33 +494,21 @@ export async function runRestore(
 ): Promise<RestoreReport> {
   const saved = await loadSavedEndpoints(clients, input.projectId, input.endpointName);
   // Endpoints are independent: bounded concurrency keeps a run of many near the services' rates.
-  // First every endpoint is started (re-created, switched back, or restored outright); then the
-  // ones that must be InService first are waited for together, until one shared deadline, so a
-  // run of many endpoints takes about one creation time and always ends within the function.
+  // Each endpoint is started (re-created, switched back, or restored outright) in one pool; one
+  // that must be InService first is then waited for and finished in a second pool, so a wait never
+  // holds up a start and the two kinds of calls, which have separate quotas, overlap. Every wait
+  // ends at one deadline counted from the start of the run: a run of many endpoints takes about
+  // one creation time and ends within the function's timeout.
   const limit = clients.concurrency ?? 8;
-  const first = await mapLimit(saved, limit, async (s) => {
-    let decision: RestoreDecision | undefined;
-    try {
-      decision = planRestore(s, await liveFacts(clients, s), ctx.now());
-      const step: Step = input.dryRun
-        ? { result: 'planned', reason: decision.reason }
-        : await carryOut(clients, decision, ctx);
-      return { s, decision: decision.type, step };
-    } catch (err) {
-      return { s, decision: decision?.type ?? ('blocked' as const), step: failed(err) };
-    }
-  });
   const deadline =
-    Date.now() + (clients.inServiceWait?.maxElapsedMs ?? IN_SERVICE_WAIT.maxElapsedMs ?? 0);
-  const outcomes = await mapLimit(first, limit, async ({ s, decision, step }) => {
-    let final: Omit<Step, 'finish'> = step;
-    const finish = 'finish' in step ? step.finish : undefined;
-    if (finish)
-      try {
-        final = (await finish(deadline)) ?? step;
-      } catch (err) {
-        final = failed(err);
-      }
+    clock(clients)() + (clients.inServiceWait?.maxElapsedMs ?? IN_SERVICE_WAIT.maxElapsedMs ?? 0);
+  const waits = new Limiter(limit);
+
+  const conclude = async (
+    s: SavedEndpoint,
+    decision: RestoreDecision['type'],
+    final: Omit<Step, 'finish'>,
+  ): Promise<RestoreOutcome> => {
     const outcome: RestoreOutcome = {
       endpointName: s.endpointName,
       endpointArn: s.endpointArn,
@@ -545,11 +538,43 @@ export async function runRestore(
       final.forget ? s : undefined,
     );
     return outcome;
+  };
+
+  const outcomes: Promise<RestoreOutcome>[] = [];
+  await mapLimit(saved, limit, async (s, index) => {
+    let decision: RestoreDecision | undefined;
+    let step: Step;
+    try {
+      decision = planRestore(s, await liveFacts(clients, s), ctx.now());
+      step = input.dryRun
+        ? { result: 'planned', reason: decision.reason }
+        : await carryOut(clients, decision, ctx);
+    } catch (err) {
+      step = failed(err);
+    }
+    const type = decision?.type ?? 'blocked';
+    const finish = step.finish;
+    if (!finish) {
+      outcomes[index] = Promise.resolve(await conclude(s, type, step));
+      return;
+    }
+    const later = waits.run(async () => {
+      let final: Omit<Step, 'finish'>;
+      try {
+        final = (await finish(deadline)) ?? step;
+      } catch (err) {
+        final = failed(err);
+      }
+      return conclude(s, type, final);
+    });
+    // Awaited below with the others; this only keeps an early failure from being "unhandled".
+    later.catch(() => {});
+    outcomes[index] = later;
   });
   return {
     projectId: input.projectId,
     runId: ctx.runId,
     nothingSaved: saved.length === 0,
-    outcomes,
+    outcomes: await Promise.all(outcomes),
   };
 }

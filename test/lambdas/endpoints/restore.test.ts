@@ -188,37 +188,129 @@ describe('park then restore (round trip)', () => {
     expect(table.mock).not.toHaveReceivedCommand(DeleteCommand);
   });
 
-  it('starts every re-creation before waiting for any, so many endpoints take one creation time', async () => {
-    // Prepare: a second parked endpoint.
+  /** A second parked endpoint with its own scaling; SageMaker knows an endpoint once created. */
+  async function givenTwoParked(): Promise<{ created: Set<string> }> {
     await autoStop(
-      resource({ endpointName: 'fraud-rt-2', scalableTargets: [] }, 'InService', {
-        Project: 'fraud-detection',
-      }),
+      resource(
+        {
+          endpointName: 'fraud-rt-2',
+          scalableTargets: [{ ...target, resourceId: 'endpoint/fraud-rt-2/variant/AllTraffic' }],
+        },
+        'InService',
+        { Project: 'fraud-detection' },
+      ),
     );
     sm.resetHistory();
-    const created = new Set<string>();
-    sm.on(DescribeEndpointCommand).callsFake((input: { EndpointName: string }) => {
-      if (!created.has(input.EndpointName)) throw notFound(`endpoint "${input.EndpointName}"`);
-      return { EndpointName: input.EndpointName, EndpointStatus: 'InService' };
-    });
+    aas.resetHistory();
+    return { created: new Set<string>() };
+  }
+
+  it('never holds up a start behind the wait for another endpoint', async () => {
+    // Prepare: one run at a time; each endpoint stays Creating until the other one was created,
+    // so a run that waited for one before starting the next could never finish it.
+    const { created } = await givenTwoParked();
     sm.on(CreateEndpointCommand).callsFake((input: { EndpointName: string }) => {
       created.add(input.EndpointName);
       return {};
     });
+    sm.on(DescribeEndpointCommand).callsFake((input: { EndpointName: string }) => {
+      if (!created.has(input.EndpointName)) throw notFound(`endpoint "${input.EndpointName}"`);
+      const status = created.size === 2 ? 'InService' : 'Creating';
+      return { EndpointName: input.EndpointName, EndpointStatus: status };
+    });
+    const oneAtATime = {
+      ...clients(),
+      concurrency: 1,
+      inServiceWait: {
+        baseDelayMs: 1,
+        maxDelayMs: 1,
+        attempts: 100,
+        sleep: () => new Promise<void>((r) => setTimeout(r, 1)),
+      },
+    };
     // Act
-    const report = await runRestore(clients(), { projectId: 'fraud-detection' }, ctx());
+    const report = await runRestore(oneAtATime, { projectId: 'fraud-detection' }, ctx());
     // Assess
-    expect(report.outcomes.map((o) => o.result).sort()).toEqual(['recreated', 'restored']);
-    const creates = sm.commandCalls(CreateEndpointCommand);
-    const [firstCreate] = creates;
-    const lastCreate = creates[creates.length - 1];
-    const pollsAfterFirstCreate = sm
-      .commandCalls(DescribeEndpointCommand)
-      .filter((c) => firstCreate?.calledBefore(c));
-    expect(creates).toHaveLength(2);
-    expect(pollsAfterFirstCreate.length).toBeGreaterThan(0);
-    // No endpoint is waited for until every endpoint has been started.
-    expect(pollsAfterFirstCreate.every((c) => lastCreate?.calledBefore(c))).toBe(true);
+    expect(report.outcomes.map((o) => [o.endpointName, o.result]).sort()).toEqual([
+      ['fraud-rt', 'restored'],
+      ['fraud-rt-2', 'restored'],
+    ]);
+  });
+
+  it('puts back the scaling of one endpoint while the others are still being started', async () => {
+    // Prepare: the second CreateEndpoint answers only once a scalable target was registered
+    // (or after 2 s): a run that started every endpoint before finishing any would time out here.
+    const { created } = await givenTwoParked();
+    let registered: () => void = () => {};
+    const firstRegistration = new Promise<void>((r) => {
+      registered = r;
+    });
+    aas.on(RegisterScalableTargetCommand).callsFake(() => {
+      registered();
+      return {};
+    });
+    const secondCreate: string[] = [];
+    sm.on(CreateEndpointCommand).callsFake(async (input: { EndpointName: string }) => {
+      if (created.size === 1)
+        secondCreate.push(
+          await Promise.race([
+            firstRegistration.then(() => 'after a registration'),
+            new Promise<string>((r) => setTimeout(() => r('timed out'), 2000)),
+          ]),
+        );
+      created.add(input.EndpointName);
+      return {};
+    });
+    sm.on(DescribeEndpointCommand).callsFake((input: { EndpointName: string }) => {
+      if (!created.has(input.EndpointName)) throw notFound(`endpoint "${input.EndpointName}"`);
+      return { EndpointName: input.EndpointName, EndpointStatus: 'InService' };
+    });
+    // Act
+    const report = await runRestore(
+      { ...clients(), concurrency: 1 },
+      { projectId: 'fraud-detection' },
+      ctx(),
+    );
+    // Assess
+    expect(secondCreate).toEqual(['after a registration']);
+    expect(report.outcomes.map((o) => o.result)).toEqual(['restored', 'restored']);
+  });
+
+  it('ends every wait at one deadline counted from the start of the run, not from the last start', async () => {
+    // Prepare: a fake clock; starting the second endpoint takes 10 minutes, longer than the
+    // 8-minute wait; neither endpoint leaves Creating.
+    const { created } = await givenTwoParked();
+    let now = 0;
+    sm.on(CreateEndpointCommand).callsFake((input: { EndpointName: string }) => {
+      if (created.size === 1) now += 10 * 60_000;
+      created.add(input.EndpointName);
+      return {};
+    });
+    sm.on(DescribeEndpointCommand).callsFake((input: { EndpointName: string }) => {
+      if (!created.has(input.EndpointName)) throw notFound(`endpoint "${input.EndpointName}"`);
+      return { EndpointName: input.EndpointName, EndpointStatus: 'Creating' };
+    });
+    const fakeClock = {
+      ...clients(),
+      concurrency: 1,
+      inServiceWait: {
+        baseDelayMs: 5_000,
+        maxDelayMs: 5_000,
+        attempts: 1_000,
+        maxElapsedMs: 8 * 60_000,
+        now: () => now,
+        sleep: async (ms: number) => {
+          now += ms;
+          await new Promise<void>((r) => setImmediate(r));
+        },
+      },
+    };
+    // Act
+    const report = await runRestore(fakeClock, { projectId: 'fraud-detection' }, ctx());
+    // Assess: both left waiting for the next run, and no wait went on past the deadline.
+    expect(report.outcomes.map((o) => o.result)).toEqual(['waiting', 'waiting']);
+    expect(now).toBeLessThan(10 * 60_000 + 60_000);
+    expect(table.savedItems()).toHaveLength(2);
   });
 
   it('re-issues CreateEndpoint with the same config and tags, then the same scaling, then does nothing', async () => {
