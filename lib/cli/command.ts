@@ -15,6 +15,8 @@
  *   ],
  *   help: 'What it does, in prose. Exit code 0 ok, 1 findings, 2 usage.',
  *   aws: true, // region and credentials are checked first; --region and --profile apply
+ *   // Input checks that need no AWS run before that check (exit 2, not "no AWS region").
+ *   checkInput: ({ options, global }) => { requiredProject(options, loadPolicyFile(global.policyFile)); },
  *   async run({ args, options, global, io }) {
  *     if (args.length !== 1) throw new UsageError('one model folder expected');  // exit 2
  *     const project = stringOption(options, 'project');
@@ -53,6 +55,8 @@
  * replace `io.err` progress with `io.progress` and warnings with `io.note`; catch nothing just to
  * print it: throw `UsageError` / `CliError` and let YAML and AWS errors through.
  */
+
+import type { GuardrailsPolicy } from '../config/schema';
 
 /** Where a command writes; tests pass their own to capture output without a child process. */
 export interface CliIo {
@@ -130,6 +134,12 @@ export interface CommandModule {
   readonly help?: string;
   /** Calls AWS: region and credentials are checked first, with a clear error when missing. */
   readonly aws?: boolean;
+  /**
+   * Checks of the input that need no AWS (required options, ids the policy must know); throws a
+   * UsageError. The router runs it before the region and credentials check, so a usage error is
+   * never hidden behind a missing region. `run` gets the same input afterwards.
+   */
+  checkInput?(input: Omit<CommandInput, 'io'>): void;
   run(input: CommandInput): Promise<CommandResult>;
 }
 
@@ -161,4 +171,27 @@ export function stringOption(options: OptionValues, name: string): string | unde
 /** A boolean flag's value (false when absent). */
 export function flagOption(options: OptionValues, name: string): boolean {
   return options[name] === true;
+}
+
+/** `--project <id>` when given, checked against the policy's projects (UsageError otherwise). */
+export function projectOption(
+  options: OptionValues,
+  policy: Pick<GuardrailsPolicy, 'projects'>,
+): string | undefined {
+  const id = stringOption(options, 'project');
+  if (id !== undefined && !policy.projects.some((p) => p.id === id))
+    throw new UsageError(
+      `--project "${id}" is not a project of the policy (${policy.projects.map((p) => p.id).join(', ')})`,
+    );
+  return id;
+}
+
+/** `--project <id>`, required and a project of the policy (UsageError otherwise). */
+export function requiredProject(
+  options: OptionValues,
+  policy: Pick<GuardrailsPolicy, 'projects'>,
+): string {
+  const id = projectOption(options, policy);
+  if (id === undefined) throw new UsageError('--project is required');
+  return id;
 }

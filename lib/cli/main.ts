@@ -373,6 +373,10 @@ export async function main(
       ...(region ? { region } : {}),
       ...(profile ? { profile } : {}),
     };
+    const own: OptionValues = Object.fromEntries(
+      Object.entries(values).filter(([key]) => !GLOBAL_KEYS.has(key)),
+    );
+    module.checkInput?.({ args: parser.args, options: own, global });
     if (module.aws) {
       const { checkAwsAccess, sdkAwsCheckDeps } = await import('./aws.js');
       await checkAwsAccess(sdkAwsCheckDeps(options.checkNetwork ?? false), {
@@ -380,9 +384,6 @@ export async function main(
         ...(env.AWS_ENDPOINT_URL ? { endpointUrl: env.AWS_ENDPOINT_URL } : {}),
       });
     }
-    const own: OptionValues = Object.fromEntries(
-      Object.entries(values).filter(([key]) => !GLOBAL_KEYS.has(key)),
-    );
     const result = await module.run({
       args: parser.args,
       options: own,

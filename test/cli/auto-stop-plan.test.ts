@@ -177,7 +177,7 @@ describe('guardrails auto-stop plan', () => {
     [
       'an unknown project',
       ['auto-stop', 'plan', '--project', 'nope', '--policy', EXAMPLE_POLICY_FILE],
-      /no project "nope"/,
+      /--project "nope" is not a project of the policy \(fraud-detection, /,
     ],
   ])('rejects %s with exit code 2', async (_name, argv, message) => {
     const t = io();

@@ -93,6 +93,34 @@ describe('AWS commands without AWS configuration', () => {
     });
   });
 
+  it.each([
+    [['endpoints', 'restore'], '--project is required'],
+    [
+      ['endpoints', 'restore', '--project', 'nope'],
+      '--project "nope" is not a project of the policy',
+    ],
+    [['auto-stop', 'release'], '--project is required'],
+    [
+      ['auto-stop', 'release', '--project', 'nope'],
+      '--project "nope" is not a project of the policy',
+    ],
+    [['auto-stop', 'plan'], 'give exactly one of --project <id> or --message <file>'],
+    [['auto-stop', 'plan', '--project', 'nope'], '--project "nope" is not a project of the policy'],
+    [
+      ['tag-compliance', 'audit', '--project', 'nope'],
+      '--project "nope" is not a project of the policy',
+    ],
+  ])('%j names the wrong input (exit 2) before it looks for a region', async (argv, message) => {
+    // Prepare
+    withoutAwsConfiguration();
+    // Act
+    const run = await runCli(...argv, '--policy', EXAMPLE_POLICY_FILE);
+    // Assess
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`guardrails ${argv.slice(0, 2).join(' ')}: ${message}`);
+    expect(run.stderr).not.toMatch(/AWS region|AWS credentials/);
+  });
+
   it('says "no AWS credentials" when --region is given but nothing provides credentials', async () => {
     // Prepare
     withoutAwsConfiguration();

@@ -189,7 +189,7 @@ describe('guardrails tag-compliance audit', () => {
     );
     expect(code).toBe(2);
     expect(err.join('\n')).toContain(
-      'unknown project "nope"; the policy has: fraud-detection, real-time-bidding, churn-prediction',
+      '--project "nope" is not a project of the policy (fraud-detection, real-time-bidding, churn-prediction)',
     );
   });
 

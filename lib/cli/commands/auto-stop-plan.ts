@@ -8,7 +8,15 @@ import { readAutoStopEnv } from '../../../lambdas/auto-stop/settings';
 import type { Progress } from '../../../lambdas/auto-stop/types';
 import { publishReport } from '../../../lambdas/shared/report-topic';
 import { loadPolicyFile } from '../../config/load';
-import { type CommandModule, flagOption, stringOption, UsageError } from '../command';
+import type { GuardrailsPolicy } from '../../config/schema';
+import {
+  type CommandModule,
+  flagOption,
+  type OptionValues,
+  projectOption,
+  stringOption,
+  UsageError,
+} from '../command';
 import { deploymentEnv } from '../deployment';
 import { budgetMessageOf, readPastedInput } from '../input';
 
@@ -64,6 +72,18 @@ function text(report: RunReport): string {
   return lines.join('\n');
 }
 
+/** Exactly one of `--project` (a project of the policy) or `--message`. */
+function planTarget(
+  options: OptionValues,
+  policy: GuardrailsPolicy,
+): { projectId?: string; messageFile?: string } {
+  const messageFile = stringOption(options, 'message');
+  if ((stringOption(options, 'project') === undefined) === (messageFile === undefined))
+    throw new UsageError('give exactly one of --project <id> or --message <file>');
+  const projectId = projectOption(options, policy);
+  return { ...(projectId ? { projectId } : {}), ...(messageFile ? { messageFile } : {}) };
+}
+
 export const autoStopPlanCommand: CommandModule = {
   options: [
     {
@@ -92,11 +112,12 @@ export const autoStopPlanCommand: CommandModule = {
 AWS access uses the SDK's standard configuration (credential chain, AWS_REGION,
 AWS_ENDPOINT_URL). Progress goes to stderr. Exit code 1 when a stop failed or the message was
 rejected (not a Budgets notification, or a budget of no project).`,
+  checkInput: ({ options, global }) => {
+    planTarget(options, loadPolicyFile(global.policyFile));
+  },
   async run({ options, global, io }) {
-    const projectId = stringOption(options, 'project');
-    const messageFile = stringOption(options, 'message');
-    if ((projectId === undefined) === (messageFile === undefined))
-      throw new UsageError('give exactly one of --project <id> or --message <file>');
+    const policy = loadPolicyFile(global.policyFile);
+    const { projectId, messageFile } = planTarget(options, policy);
     const execute = flagOption(options, 'execute');
     // With --execute, variables not set come from the deployment's stack outputs.
     const env = readAutoStopEnv(
@@ -114,8 +135,6 @@ rejected (not a Budgets notification, or a budget of no project).`,
     );
     if (execute && !env.auditTableName)
       throw new UsageError('--execute needs AUDIT_TABLE_NAME: every stop is audited');
-    const policyFile = global.policyFile;
-    const policy = loadPolicyFile(policyFile);
     const sdk = createClients(policyRegions(policy, env.region), process.env);
     const deps = buildDeps(policy, sdk, env, {
       accountId: stringOption(options, 'account') ?? process.env.AWS_ACCOUNT_ID,
@@ -124,12 +143,10 @@ rejected (not a Budgets notification, or a budget of no project).`,
     const notificationId = `cli:${new Date().toISOString()}`;
 
     let report: RunReport;
-    if (projectId !== undefined) {
-      const project = policy.projects.find((p) => p.id === projectId);
-      if (!project)
-        throw new UsageError(
-          `no project "${projectId}" in ${policyFile} (projects: ${policy.projects.map((p) => p.id).join(', ')})`,
-        );
+    // planTarget checked that the project is in the policy.
+    const project =
+      projectId === undefined ? undefined : policy.projects.find((p) => p.id === projectId);
+    if (project) {
       report = await runProject(
         deps,
         {

@@ -16,7 +16,13 @@ import {
 import { errorMessage } from '../../../lambdas/shared/errors';
 import { loadPolicyFile } from '../../config/load';
 import type { GuardrailsPolicy } from '../../config/schema';
-import { CliError, type CommandModule, stringOption, UsageError } from '../command';
+import {
+  CliError,
+  type CommandModule,
+  requiredProject,
+  stringOption,
+  UsageError,
+} from '../command';
 
 /** Environment variables naming the tables (the same names the functions use). */
 export const GUARD_TABLE_ENV = 'GUARD_TABLE_NAME';
@@ -111,12 +117,14 @@ starts is no longer stopped. Use it after the budget was raised or the overspend
 The release is written to the audit table with who ran it and why.
 
 Exit code 0 released, 1 no hold to release or AWS error, 2 usage error.`,
+    checkInput: ({ options, global }) => {
+      requiredProject(options, loadPolicyFile(global.policyFile));
+    },
     async run({ options, global }) {
-      const projectId = stringOption(options, 'project');
-      if (!projectId) throw new UsageError('--project is required');
+      const policy = loadPolicyFile(global.policyFile);
+      const projectId = requiredProject(options, policy);
       const guard = stringOption(options, 'table') ?? env[GUARD_TABLE_ENV];
       if (!guard) throw new UsageError(`--table or ${GUARD_TABLE_ENV} is required`);
-      const policy = loadPolicyFile(global.policyFile);
       const result = await runRelease(
         makeDeps({ guard, audit: stringOption(options, 'auditTable') ?? env[AUDIT_TABLE_ENV] }),
         policy,

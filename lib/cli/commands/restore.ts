@@ -10,7 +10,13 @@ import {
   runRestore,
 } from '../../../lambdas/endpoints';
 import { loadPolicyFile } from '../../config/load';
-import { type CommandModule, flagOption, stringOption, UsageError } from '../command';
+import {
+  type CommandModule,
+  flagOption,
+  requiredProject,
+  stringOption,
+  UsageError,
+} from '../command';
 import { deploymentEnv } from '../deployment';
 
 /** Environment variable naming the auto-stop audit table (same as the restore function's). */
@@ -55,9 +61,11 @@ dropped), and saved state older than 90 days expires.
 --json prints the report (stable: see docs/endpoints.md).
 
 Exit code 0 when nothing needs a person, 1 when an endpoint is blocked or failed, 2 on usage errors.`,
+    checkInput: ({ options, global }) => {
+      requiredProject(options, loadPolicyFile(global.policyFile));
+    },
     async run({ options, global, io }) {
-      const projectId = stringOption(options, 'project');
-      if (!projectId) throw new UsageError('--project is required');
+      const projectId = requiredProject(options, loadPolicyFile(global.policyFile));
       // Unless given, the table comes from AUDIT_TABLE_NAME or the AutoStop stack's outputs.
       const tableName =
         stringOption(options, 'table') ??
@@ -68,11 +76,6 @@ Exit code 0 when nothing needs a person, 1 when an endpoint is blocked or failed
           })
         )[AUDIT_TABLE_ENV];
       if (!tableName) throw new UsageError(`--table or ${AUDIT_TABLE_ENV} is required`);
-      const policy = loadPolicyFile(global.policyFile);
-      if (!policy.projects.some((p) => p.id === projectId))
-        throw new UsageError(
-          `--project "${projectId}" is not a project of the policy (${policy.projects.map((p) => p.id).join(', ')})`,
-        );
       const endpointName = stringOption(options, 'endpoint');
       const report = await runRestore(
         makeClients(tableName),

@@ -4,7 +4,7 @@ import { type AuditClients, auditAccount } from '../../../lambdas/tag-compliance
 import { summarize } from '../../../lambdas/tag-compliance/evaluate';
 import type { Verdict } from '../../../lambdas/tag-compliance/types';
 import { loadPolicyFile } from '../../config/load';
-import { type CommandModule, stringOption, UsageError } from '../command';
+import { type CommandModule, projectOption } from '../command';
 
 /** Non-compliant resources of one project and owner team. */
 export interface AuditGroup {
@@ -110,13 +110,12 @@ tag:GetResources.
 
 Exit code 0 when every resource complies, 1 when some do not (or AWS could not be read),
 2 on a usage error.`,
+    checkInput: ({ options, global }) => {
+      projectOption(options, loadPolicyFile(global.policyFile));
+    },
     async run({ options, global, io }) {
       const policy = loadPolicyFile(global.policyFile);
-      const project = stringOption(options, 'project');
-      if (project !== undefined && !policy.projects.some((p) => p.id === project))
-        throw new UsageError(
-          `unknown project "${project}"; the policy has: ${policy.projects.map((p) => p.id).join(', ')}`,
-        );
+      const project = projectOption(options, policy);
 
       const c = clients();
       const region = await c.sagemaker.config.region();
