@@ -379,6 +379,11 @@ describe('park then restore (round trip)', () => {
       action: 'restore:recreate',
       notificationId: expect.stringMatching(/^restore:run-/),
     });
+    // What the endpoint was before each run: parked, then parked and re-created by the first run.
+    expect(table.auditItems().map((i) => i.priorState)).toEqual([
+      expect.stringMatching(/^park-endpoint at \S+$/),
+      expect.stringMatching(/^park-endpoint at \S+, re-created \S+$/),
+    ]);
     expect(String(table.auditItems()[0]?.sk)).toMatch(
       /^AUDIT#2026-12-01T08:00:\d\d\.000Z#arn:aws:sagemaker:/,
     );
@@ -427,14 +432,65 @@ describe('park then restore (round trip)', () => {
     });
   });
 
-  it('skips when someone creates the endpoint between the check and CreateEndpoint', async () => {
+  it.each([
+    ['ValidationException', 'Cannot create already existing endpoint "fraud-rt".'],
+    ['ResourceInUse', 'Resource in use'],
+  ])(
+    'skips when someone creates the endpoint between the check and CreateEndpoint (%s)',
+    async (name, message) => {
+      sm.on(DescribeEndpointCommand).rejects(notFound('endpoint'));
+      sm.on(CreateEndpointCommand).rejects(awsError(name, message));
+      const report = await runRestore(clients(), { projectId: 'fraud-detection' }, ctx());
+      expect(report.outcomes[0]).toMatchObject({
+        result: 'skipped',
+        reason: 'an endpoint named fraud-rt was created meanwhile: not overwritten',
+      });
+      expect(table.savedItems()[0]?.recreatedAt).toBeUndefined();
+    },
+  );
+
+  it('blocks a re-created endpoint that ends Failed, and keeps its scaling for later', async () => {
+    sm.on(DescribeEndpointCommand)
+      .rejectsOnce(notFound('endpoint "fraud-rt"'))
+      .resolves({ EndpointName: 'fraud-rt', EndpointStatus: 'Failed' });
+    sm.on(CreateEndpointCommand).resolves({ EndpointArn: 'arn' });
+    const report = await runRestore(clients(), { projectId: 'fraud-detection' }, ctx());
+    expect(report.outcomes[0]).toMatchObject({
+      result: 'blocked',
+      reason: expect.stringMatching(
+        /; it ended Failed: fix it by hand, then restore puts back its 1 scalable target/,
+      ),
+    });
+    expect(aas).not.toHaveReceivedCommand(RegisterScalableTargetCommand);
+    expect(table.savedItems()).toHaveLength(1);
+    expect(table.savedItems()[0]?.recreatedAt).toEqual(expect.any(String));
+  });
+
+  it('fails, keeping the state, when the wait itself is refused (not a "not ready yet")', async () => {
+    sm.on(DescribeEndpointCommand)
+      .rejectsOnce(notFound('endpoint "fraud-rt"'))
+      .rejects(
+        awsError('AccessDeniedException', 'not authorized to perform sagemaker:DescribeEndpoint'),
+      );
+    sm.on(CreateEndpointCommand).resolves({ EndpointArn: 'arn' });
+    const report = await runRestore(clients(), { projectId: 'fraud-detection' }, ctx());
+    expect(report.outcomes[0]).toMatchObject({
+      result: 'failed',
+      error: 'AccessDeniedException: not authorized to perform sagemaker:DescribeEndpoint',
+    });
+    expect(table.savedItems()).toHaveLength(1);
+  });
+
+  it('reports a CreateEndpoint validation error that is not about KMS as failed, not blocked by KMS', async () => {
     sm.on(DescribeEndpointCommand).rejects(notFound('endpoint'));
     sm.on(CreateEndpointCommand).rejects(
-      awsError('ValidationException', 'Cannot create already existing endpoint "fraud-rt".'),
+      awsError('ValidationException', 'Could not find model "fraud-model".'),
     );
     const report = await runRestore(clients(), { projectId: 'fraud-detection' }, ctx());
-    expect(report.outcomes[0]).toMatchObject({ result: 'skipped' });
-    expect(table.savedItems()[0]?.recreatedAt).toBeUndefined();
+    expect(report.outcomes[0]).toMatchObject({
+      result: 'failed',
+      error: 'ValidationException: Could not find model "fraud-model".',
+    });
   });
 
   it('reports a failed CreateEndpoint, keeps the state and audits the error', async () => {
@@ -443,6 +499,7 @@ describe('park then restore (round trip)', () => {
     const report = await runRestore(clients(), { projectId: 'fraud-detection' }, ctx());
     expect(report.outcomes[0]).toMatchObject({
       result: 'failed',
+      reason: 'restore failed; saved state kept, run restore again',
       error: 'ResourceLimitExceeded: instance quota',
     });
     expect(table.savedItems()).toHaveLength(1);
@@ -458,8 +515,75 @@ describe('park then restore (round trip)', () => {
       .rejectsOnce(awsError('ThrottlingException', 'Rate exceeded'))
       .resolves({});
     const report = await runRestore(clients(), { projectId: 'fraud-detection' }, ctx());
-    expect(report.outcomes[0]?.result).toBe('waiting');
+    expect(report.outcomes[0]).toMatchObject({
+      result: 'waiting',
+      reason: expect.stringMatching(
+        /; not InService yet: the next restore run puts back its 1 scalable target\(s\)$/,
+      ),
+    });
     expect(sm).toHaveReceivedCommandTimes(CreateEndpointCommand, 2);
+  });
+});
+
+describe('restore: one outcome per endpoint, always recorded', () => {
+  beforeEach(async () => {
+    sm.on(DeleteEndpointCommand).resolves({});
+    await autoStop(resource({ endpointName: 'plain-ep', scalableTargets: [] }));
+    sm.resetHistory();
+  });
+
+  it('re-creates a parked endpoint without scaling and forgets it at once', async () => {
+    sm.on(DescribeEndpointCommand).rejects(notFound('endpoint "plain-ep"'));
+    sm.on(CreateEndpointCommand).resolves({ EndpointArn: 'arn' });
+    const report = await runRestore(clients(), { projectId: 'fraud-detection' }, ctx());
+    // Strict: an outcome that did not fail has no `error` key at all.
+    expect(report.outcomes).toStrictEqual([
+      {
+        endpointName: 'plain-ep',
+        endpointArn: expect.stringMatching(/:endpoint\/plain-ep$/),
+        savedAction: 'park-endpoint',
+        decision: 'recreate',
+        result: 'recreated',
+        reason: expect.stringMatching(/; nothing else to restore$/),
+      },
+    ]);
+    // Nothing to wait for: not polled, not marked re-created, forgotten in the audit write.
+    expect(sm).toHaveReceivedCommandTimes(DescribeEndpointCommand, 1);
+    expect(table.savedItems()).toHaveLength(0);
+    expect(table.auditItems()).toEqual([
+      expect.objectContaining({ result: 'recreated', action: 'restore:recreate' }),
+    ]);
+  });
+
+  it('plans in a dry run: nothing changed, nothing recorded, the saved state kept', async () => {
+    sm.on(DescribeEndpointCommand).rejects(notFound('endpoint "plain-ep"'));
+    const report = await runRestore(
+      clients(),
+      { projectId: 'fraud-detection', dryRun: true },
+      ctx(),
+    );
+    expect(report.outcomes).toEqual([
+      expect.objectContaining({ decision: 'recreate', result: 'planned' }),
+    ]);
+    expect(sm).not.toHaveReceivedCommand(CreateEndpointCommand);
+    expect(table.auditItems()).toHaveLength(0);
+    expect(table.savedItems()).toHaveLength(1);
+  });
+
+  it('fails the endpoint, decision blocked, when its live state cannot be read', async () => {
+    sm.on(DescribeEndpointCommand).rejects(
+      awsError('AccessDeniedException', 'not authorized to perform sagemaker:DescribeEndpoint'),
+    );
+    const report = await runRestore(clients(), { projectId: 'fraud-detection' }, ctx());
+    expect(report.outcomes[0]).toMatchObject({
+      decision: 'blocked',
+      result: 'failed',
+      error: 'AccessDeniedException: not authorized to perform sagemaker:DescribeEndpoint',
+    });
+    expect(table.auditItems()).toEqual([
+      expect.objectContaining({ action: 'restore:blocked', result: 'failed' }),
+    ]);
+    expect(table.savedItems()).toHaveLength(1);
   });
 });
 
@@ -616,9 +740,11 @@ describe('restore of endpoints scaled in place', () => {
       EndpointName: 'async-ep',
       EndpointStatus: 'InService',
     });
+    // The clients as the restore function builds them: the waits' defaults (IN_SERVICE_WAIT).
+    const { inServiceWait: _testWaits, ...functionClients } = clients();
     // Act
     const report = await runRestore(
-      clients(),
+      functionClients,
       { projectId: 'fraud-detection', endpointName: 'async-ep' },
       ctx(),
     );
@@ -632,6 +758,21 @@ describe('restore of endpoints scaled in place', () => {
     });
     expect(aas).not.toHaveReceivedCommand(PutScalingPolicyCommand); // registering again keeps policies
     expect(table.savedItems()).toHaveLength(0);
+  });
+
+  it('waits, changing nothing, while the endpoint is being updated', async () => {
+    await givenParkedAsyncEndpoint();
+    sm.on(DescribeEndpointCommand).resolves({
+      EndpointName: 'async-ep',
+      EndpointStatus: 'Updating',
+    });
+    aas.resetHistory();
+    sm.resetHistory();
+    const report = await runRestore(clients(), { projectId: 'fraud-detection' }, ctx());
+    expect(report.outcomes[0]).toMatchObject({ decision: 'wait', result: 'waiting' });
+    expect(sm).not.toHaveReceivedCommand(UpdateEndpointWeightsAndCapacitiesCommand);
+    expect(aas).not.toHaveReceivedCommand(RegisterScalableTargetCommand);
+    expect(table.savedItems()).toHaveLength(1);
   });
 
   it('removes the [0, 0] target it added to an async endpoint and puts the instance count back', async () => {
@@ -704,6 +845,9 @@ describe('restore of endpoints scaled in place', () => {
       DesiredRuntimeConfig: { CopyCount: 3 },
     });
     expect(sm).toHaveReceivedCommandTimes(UpdateInferenceComponentRuntimeConfigCommand, 1);
+    // No config to switch back to: the endpoint itself is left as it is.
+    expect(sm).not.toHaveReceivedCommand(UpdateEndpointCommand);
+    expect(table.savedItems()).toHaveLength(0);
   });
 });
 
@@ -758,7 +902,42 @@ describe('restore of a lowered managed-instance minimum', () => {
       InferenceComponentName: 'ic-a',
       DesiredRuntimeConfig: { CopyCount: 2 },
     });
+    expect(table.savedItems()).toHaveLength(0);
   });
+
+  it.each([
+    [
+      'still Updating at the deadline',
+      'Updating',
+      'waiting',
+      /not InService yet: the next restore run puts back the copy counts/,
+    ],
+    [
+      'Failed after the switch',
+      'Failed',
+      'blocked',
+      /but the endpoint is Failed: fix it by hand; saved state kept/,
+    ],
+  ] as const)(
+    'leaves the copy counts when the endpoint is %s',
+    async (_name, status, result, reason) => {
+      // Prepare: on the copy when read, then the update does not end InService.
+      sm.on(DescribeEndpointCommand)
+        .resolvesOnce({
+          EndpointName: 'ic-ep',
+          EndpointStatus: 'InService',
+          EndpointConfigName: 'ic-cfg-gr-min0',
+        })
+        .resolves({ EndpointName: 'ic-ep', EndpointStatus: status, EndpointConfigName: 'ic-cfg' });
+      // Act
+      const report = await runRestore(clients(), { projectId: 'fraud-detection' }, ctx());
+      // Assess
+      expect(report.outcomes[0]).toMatchObject({ result, reason: expect.stringMatching(reason) });
+      expect(sm).toHaveReceivedCommand(UpdateEndpointCommand);
+      expect(sm).not.toHaveReceivedCommand(UpdateInferenceComponentRuntimeConfigCommand);
+      expect(table.savedItems()).toHaveLength(1);
+    },
+  );
 
   it('is blocked when the original config was deleted', async () => {
     sm.on(DescribeEndpointConfigCommand).rejects(notFound('endpoint configuration "ic-cfg"'));
