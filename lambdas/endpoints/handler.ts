@@ -23,7 +23,12 @@ import { eventBridgeChangeSink } from '../shared/eventbridge';
 import { loadRuntimePolicy } from '../shared/policy';
 import { logger, metrics } from '../shared/powertools';
 import { sdkClientConfig } from '../shared/sdk';
-import { handleRestoreEvent, type RestoreEventDeps, snsReport } from './restore-event';
+import {
+  handleRestoreEvent,
+  type RestoreEventDeps,
+  restoreWaitMs,
+  snsReport,
+} from './restore-event';
 
 const sagemaker = new SageMakerClient(sdkClientConfig());
 const autoscaling = new ApplicationAutoScalingClient(sdkClientConfig());
@@ -57,9 +62,22 @@ const deps: Omit<RestoreEventDeps, 'runId'> = {
   },
 };
 
-/** One restore, undecorated; the request id names the run in the audit table. */
-export const run = (event: unknown, context: Pick<Context, 'awsRequestId'>) =>
-  handleRestoreEvent(event, { ...deps, runId: context.awsRequestId });
+/**
+ * One restore, undecorated; the request id names the run in the audit table, and the time left
+ * bounds the waits for re-created endpoints.
+ */
+export const run = (
+  event: unknown,
+  context: Pick<Context, 'awsRequestId' | 'getRemainingTimeInMillis'>,
+) =>
+  handleRestoreEvent(event, {
+    ...deps,
+    clients: {
+      ...deps.clients,
+      inServiceWait: { maxElapsedMs: restoreWaitMs(context.getRemainingTimeInMillis()) },
+    },
+    runId: context.awsRequestId,
+  });
 
 export const handler = middy(run)
   .use(injectLambdaContext(logger, { clearState: true }))

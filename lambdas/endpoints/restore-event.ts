@@ -25,6 +25,19 @@ export const RestoreEventSchema = z.strictObject({
 });
 export type RestoreEvent = z.infer<typeof RestoreEventSchema>;
 
+/** Kept from the function's timeout after the waits: audit records, the report, the change event. */
+export const FINISH_MS = 60_000;
+
+/**
+ * How long the restore function waits for re-created endpoints: until a minute before its
+ * timeout, not the fixed 8 minutes of IN_SERVICE_WAIT (which `guardrails endpoints restore`
+ * keeps). Creation can take longer than that: the SageMaker API model's EndpointInService waiter
+ * polls for up to an hour (minDelay 30 s, maxDelay 3600 s; `waitUntilEndpointInService`).
+ */
+export function restoreWaitMs(remainingMs: number): number {
+  return Math.max(0, remainingMs - FINISH_MS);
+}
+
 /** A payload that does not name a known project. */
 export class RestoreInputError extends Error {
   override readonly name = 'RestoreInputError';

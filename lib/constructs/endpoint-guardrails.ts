@@ -358,7 +358,7 @@ export interface RestoreFunctionProps {
   /** The auto-stop audit table holding saved endpoint state (pk/sk strings). */
   readonly auditTable: dynamodb.ITable;
   /**
-   * Timeout; restore waits (bounded, about 8 minutes) for re-created endpoints to be InService so
+   * Timeout; restore waits for re-created endpoints to be InService, until a minute before it, so
    * their scaling comes back in the same run. @default Duration.minutes(15)
    */
   readonly timeout?: Duration;
