@@ -31,8 +31,9 @@ export const FINISH_MS = 60_000;
 /**
  * How long the restore function waits for re-created endpoints: until a minute before its
  * timeout, not the fixed 8 minutes of IN_SERVICE_WAIT (which `guardrails endpoints restore`
- * keeps). Creation can take longer than that: the SageMaker API model's EndpointInService waiter
- * polls for up to an hour (minDelay 30 s, maxDelay 3600 s; `waitUntilEndpointInService`).
+ * keeps). Creation can take longer than that: the AWS SDKs' `endpointInService` waiter polls
+ * DescribeEndpoint every 30 seconds, at most 120 times, so for up to an hour (AWS SDK for
+ * JavaScript v2 API reference, `SageMaker.waitFor('endpointInService')`).
  */
 export function restoreWaitMs(remainingMs: number): number {
   return Math.max(0, remainingMs - FINISH_MS);
