@@ -16,13 +16,13 @@
  *   help: 'What it does, in prose. Exit code 0 ok, 1 findings, 2 usage.',
  *   aws: true, // region and credentials are checked first; --region and --profile apply
  *   // Input checks that need no AWS run before that check (exit 2, not "no AWS region").
- *   checkInput: ({ options, global }) => { requiredProject(options, loadPolicyFile(global.policyFile)); },
- *   async run({ args, options, global, io }) {
+ *   checkInput: ({ options, loadPolicy }) => { requiredProject(options, loadPolicy()); },
+ *   async run({ args, options, loadPolicy, io }) {
  *     if (args.length !== 1) throw new UsageError('one model folder expected');  // exit 2
  *     const project = stringOption(options, 'project');
  *     if (!project) throw new UsageError('--project <id> is required');
  *     const result = await runThing(deps, { project, dryRun: flagOption(options, 'dryRun'),
- *       policy: loadPolicyFile(global.policyFile) });
+ *       policy: loadPolicy() });
  *     io.progress('thing: 3/10');          // stderr; a status line on a terminal; not with --json
  *     return { exitCode: result.ok ? 0 : 1, text: renderThing(result), json: result };
  *   },
@@ -108,6 +108,11 @@ export interface CommandInput {
   readonly args: readonly string[];
   readonly options: OptionValues;
   readonly global: GlobalOptions;
+  /**
+   * The policy named by `global.policyFile`, loaded and validated on the first call and then
+   * kept for the invocation, so `checkInput`, `run` and stack discovery read the file once.
+   */
+  readonly loadPolicy: () => GuardrailsPolicy;
   readonly io: CommandIo;
 }
 

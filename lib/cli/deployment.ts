@@ -10,8 +10,8 @@ import {
 } from '@aws-sdk/client-cloudformation';
 import { awsErrorName, errorMessage } from '../../lambdas/shared/errors';
 import { type RetryOptions, retry } from '../../lambdas/shared/retry';
-import { loadPolicyFile } from '../config/load';
 import { type DeploymentNames, policyNames, STACK_OUTPUTS } from '../config/naming';
+import type { GuardrailsPolicy } from '../config/schema';
 
 /** Set to `off` to skip stack discovery (no DescribeStacks call; only environment variables count). */
 export const DISCOVERY_ENV = 'GUARDRAILS_STACK_DISCOVERY';
@@ -96,11 +96,11 @@ export async function withDeploymentEnv(
 }
 
 /**
- * `withDeploymentEnv` for a command: the deployment named by the policy file's `namePrefix`, a
+ * `withDeploymentEnv` for a command: the deployment named by the policy's `namePrefix`, a
  * CloudFormation client with the default configuration, and discovery notes on `warn`.
  */
 export async function deploymentEnv(
-  policyFile: string,
+  policy: GuardrailsPolicy,
   options: {
     readonly env?: NodeJS.ProcessEnv;
     /** Variables the command uses. @default every STACK_OUTPUTS variable */
@@ -110,7 +110,7 @@ export async function deploymentEnv(
 ): Promise<NodeJS.ProcessEnv> {
   const env = options.env ?? process.env;
   if (env[DISCOVERY_ENV] === 'off') return env;
-  const names = policyNames(loadPolicyFile(policyFile));
+  const names = policyNames(policy);
   const result = await withDeploymentEnv(env, names, () => new CloudFormationClient({}), {
     ...(options.needed ? { needed: options.needed } : {}),
   });

@@ -7,6 +7,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import packageJson from '../../package.json';
+import type { GuardrailsPolicy } from '../config/schema';
 import type {
   CliIo,
   CommandEntry,
@@ -358,7 +359,7 @@ export async function main(
   const values = parser.opts<Record<string, string | boolean | string[] | undefined>>();
   const progress = progressWriter(io, json);
   try {
-    const { DEFAULT_POLICY_FILE } = await import('../config/load.js');
+    const { DEFAULT_POLICY_FILE, loadPolicyFile } = await import('../config/load.js');
     const policy = typeof values.policy === 'string' ? values.policy : env.GUARDRAILS_POLICY_FILE;
     const region = typeof values.region === 'string' ? values.region : undefined;
     const profile = typeof values.profile === 'string' ? values.profile : undefined;
@@ -376,7 +377,12 @@ export async function main(
     const own: OptionValues = Object.fromEntries(
       Object.entries(values).filter(([key]) => !GLOBAL_KEYS.has(key)),
     );
-    module.checkInput?.({ args: parser.args, options: own, global });
+    let loaded: GuardrailsPolicy | undefined;
+    const loadPolicy = () => {
+      loaded ??= loadPolicyFile(global.policyFile);
+      return loaded;
+    };
+    module.checkInput?.({ args: parser.args, options: own, global, loadPolicy });
     if (module.aws) {
       const { checkAwsAccess, sdkAwsCheckDeps } = await import('./aws.js');
       await checkAwsAccess(sdkAwsCheckDeps(options.checkNetwork ?? false), {
@@ -388,6 +394,7 @@ export async function main(
       args: parser.args,
       options: own,
       global,
+      loadPolicy,
       io: { progress: progress.write, note: (t) => io.err(t) },
     });
     progress.end();

@@ -1,4 +1,3 @@
-import { loadPolicyFile } from '../../config/load';
 import {
   checkApiContract,
   loadApiContractFile,
@@ -22,14 +21,14 @@ for 90 days). A boundary day belongs to the later phase.
 With --policy (or GUARDRAILS_POLICY_FILE), the contract's model must be in the policy and its
 SLA may not promise more than the model's SLA there (a lower p99 or a higher availability).
 Exit code 0 without violations, 1 with violations or an invalid file, 2 on usage errors.`,
-  async run({ args, options, global }) {
+  async run({ args, options, global, loadPolicy }) {
     if (args.length !== 1) throw new UsageError('exactly one API contract file is required');
     const file = args[0] as string;
     const today = todayOption(options);
     // An invalid file is a YamlValidationError: the router prints its problems, exit code 1.
     const contract = loadApiContractFile(file);
     const policyModels: PolicyModel[] | undefined = global.policyExplicit
-      ? loadPolicyFile(global.policyFile).projects.flatMap((p) => p.models)
+      ? loadPolicy().projects.flatMap((p) => p.models)
       : undefined;
     const report = checkApiContract(contract, today, policyModels ? { policyModels } : {});
     return {

@@ -7,7 +7,6 @@ import { countOutcomes, emptyRun, type RunReport } from '../../../lambdas/auto-s
 import { readAutoStopEnv } from '../../../lambdas/auto-stop/settings';
 import type { Progress } from '../../../lambdas/auto-stop/types';
 import { publishReport } from '../../../lambdas/shared/report-topic';
-import { loadPolicyFile } from '../../config/load';
 import type { GuardrailsPolicy } from '../../config/schema';
 import {
   type CommandModule,
@@ -112,17 +111,17 @@ export const autoStopPlanCommand: CommandModule = {
 AWS access uses the SDK's standard configuration (credential chain, AWS_REGION,
 AWS_ENDPOINT_URL). Progress goes to stderr. Exit code 1 when a stop failed or the message was
 rejected (not a Budgets notification, or a budget of no project).`,
-  checkInput: ({ options, global }) => {
-    planTarget(options, loadPolicyFile(global.policyFile));
+  checkInput: ({ options, loadPolicy }) => {
+    planTarget(options, loadPolicy());
   },
-  async run({ options, global, io }) {
-    const policy = loadPolicyFile(global.policyFile);
+  async run({ options, io, loadPolicy }) {
+    const policy = loadPolicy();
     const { projectId, messageFile } = planTarget(options, policy);
     const execute = flagOption(options, 'execute');
     // With --execute, variables not set come from the deployment's stack outputs.
     const env = readAutoStopEnv(
       execute
-        ? await deploymentEnv(global.policyFile, {
+        ? await deploymentEnv(policy, {
             needed: [
               'AUDIT_TABLE_NAME',
               'REPORT_TOPIC_ARN',

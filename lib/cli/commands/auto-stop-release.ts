@@ -14,7 +14,6 @@ import {
   writeHoldAudit,
 } from '../../../lambdas/auto-stop/period-guard/store';
 import { errorMessage } from '../../../lambdas/shared/errors';
-import { loadPolicyFile } from '../../config/load';
 import type { GuardrailsPolicy } from '../../config/schema';
 import {
   CliError,
@@ -117,11 +116,11 @@ starts is no longer stopped. Use it after the budget was raised or the overspend
 The release is written to the audit table with who ran it and why.
 
 Exit code 0 released, 1 no hold to release or AWS error, 2 usage error.`,
-    checkInput: ({ options, global }) => {
-      requiredProject(options, loadPolicyFile(global.policyFile));
+    checkInput: ({ options, loadPolicy }) => {
+      requiredProject(options, loadPolicy());
     },
-    async run({ options, global }) {
-      const policy = loadPolicyFile(global.policyFile);
+    async run({ options, loadPolicy }) {
+      const policy = loadPolicy();
       const projectId = requiredProject(options, policy);
       const guard = stringOption(options, 'table') ?? env[GUARD_TABLE_ENV];
       if (!guard) throw new UsageError(`--table or ${GUARD_TABLE_ENV} is required`);

@@ -1,4 +1,3 @@
-import { loadPolicyFile } from '../../config/load';
 import type { GuardrailsPolicy } from '../../config/schema';
 import { renderContractsText, summarizeContracts } from '../../contracts/summary';
 import type { CommandModule, CommandResult } from '../command';
@@ -22,9 +21,9 @@ attribution (tagging) and deprecation (API contracts) with the document, owner, 
 last review from contracts.reviews in the policy, and the operating model. A monthly or
 quarterly review past its due day, or a contract the policy does not list, exits 1;
 per-deployment and per-release reviews are event-driven.`,
-  async run({ options, global }) {
+  async run({ options, loadPolicy }) {
     const today = todayOption(options);
     // An invalid or missing policy is reported by the router (exit code 1, JSON with --json).
-    return runContracts(loadPolicyFile(global.policyFile), today);
+    return runContracts(loadPolicy(), today);
   },
 };

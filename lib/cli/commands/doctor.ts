@@ -6,7 +6,6 @@ import { KMSClient } from '@aws-sdk/client-kms';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { loadPolicyFile } from '../../config/load';
 import { policyNames } from '../../config/naming';
 import { type CommandModule, stringOption, UsageError } from '../command';
 import { describeDeployment } from '../deployment';
@@ -28,8 +27,8 @@ holds a key, and whether the tag-governance SCP and tag policy apply (from a mem
 the SCPs cannot be listed: that is a note, not a failure). One line per problem with its fix.
 
 Exit code 0 when nothing blocks, 1 when a problem blocks the guardrails, 2 on usage errors.`,
-  async run({ options, global }) {
-    const policy = loadPolicyFile(global.policyFile);
+  async run({ options, loadPolicy }) {
+    const policy = loadPolicy();
     const names = policyNames(policy);
     // Default configuration: credential chain, AWS_REGION and AWS_ENDPOINT_URL apply. Cost
     // Explorer and Budgets are global services the SDK routes itself.

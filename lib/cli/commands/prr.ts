@@ -42,15 +42,13 @@ rest as open checkboxes. --output writes a file instead (never overwrites one wi
 A --deployment that names another model or version is refused (exit code 2).
 The policy (used when it exists) adds the project's budget, owners and the RACI groups as
 approvers.`,
-  async run({ options, global, io }) {
+  async run({ options, global, io, loadPolicy }) {
     const deployment = stringOption(options, 'deployment');
     // An invalid file is a YamlValidationError: the router prints its problems, exit code 1.
     const loaded: LoadedDeployment | undefined =
       deployment === undefined ? undefined : loadDeploymentFile(deployment);
     const policy: GuardrailsPolicy | undefined =
-      global.policyExplicit || existsSync(global.policyFile)
-        ? loadPolicyFile(global.policyFile)
-        : undefined;
+      global.policyExplicit || existsSync(global.policyFile) ? loadPolicy() : undefined;
     const model = stringOption(options, 'model') ?? loaded?.deployment.model.name;
     const version = stringOption(options, 'version') ?? loaded?.deployment.model.version;
     if (!model || !version)

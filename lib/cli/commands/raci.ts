@@ -1,4 +1,3 @@
-import { loadPolicyFile } from '../../config/load';
 import {
   ownerOf,
   raciReport,
@@ -18,9 +17,9 @@ export const raciCommand: CommandModule = {
 (A/C/I per role, with the notes of raci.incidentTypes[].notes) from the policy.
 --owner names the Accountable group of one activity (case-insensitive); an unknown activity is
 an error that lists the known ones (exit code 2).`,
-  async run({ options, global }) {
+  async run({ options, global, loadPolicy }) {
     const format = outputFormat({ format: stringOption(options, 'format'), json: global.json });
-    const policy = loadPolicyFile(global.policyFile);
+    const policy = loadPolicy();
     const owner = stringOption(options, 'owner');
     if (owner !== undefined) {
       let found: ReturnType<typeof ownerOf>;

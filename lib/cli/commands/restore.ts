@@ -9,7 +9,6 @@ import {
   type RestoreReport,
   runRestore,
 } from '../../../lambdas/endpoints';
-import { loadPolicyFile } from '../../config/load';
 import {
   type CommandModule,
   flagOption,
@@ -61,16 +60,16 @@ dropped), and saved state older than 90 days expires.
 --json prints the report (stable: see docs/endpoints.md).
 
 Exit code 0 when nothing needs a person, 1 when an endpoint is blocked or failed, 2 on usage errors.`,
-    checkInput: ({ options, global }) => {
-      requiredProject(options, loadPolicyFile(global.policyFile));
+    checkInput: ({ options, loadPolicy }) => {
+      requiredProject(options, loadPolicy());
     },
-    async run({ options, global, io }) {
-      const projectId = requiredProject(options, loadPolicyFile(global.policyFile));
+    async run({ options, io, loadPolicy }) {
+      const projectId = requiredProject(options, loadPolicy());
       // Unless given, the table comes from AUDIT_TABLE_NAME or the AutoStop stack's outputs.
       const tableName =
         stringOption(options, 'table') ??
         (
-          await deploymentEnv(global.policyFile, {
+          await deploymentEnv(loadPolicy(), {
             needed: [AUDIT_TABLE_ENV],
             warn: (line) => io.note(line),
           })

@@ -6,7 +6,6 @@ import {
 } from '../../../lambdas/paging/change-events';
 import { notificationFor } from '../../../lambdas/paging/notify';
 import { type AlarmLookup, type RouteDecision, route } from '../../../lambdas/paging/route';
-import { loadPolicyFile } from '../../config/load';
 import type { GuardrailsPolicy } from '../../config/schema';
 import { type CommandModule, stringOption, UsageError } from '../command';
 import { alarmEventOf, readPastedInput } from '../input';
@@ -204,12 +203,12 @@ Consulted and Informed teams who would be told. Auto-stop and heartbeat events s
 event that would be sent. --json prints one JSON object per record, in a JSON array.
 
 Exit code 0, or 1 when a record could not be understood.`,
-  async run({ options, global }) {
+  async run({ options, loadPolicy }) {
     const event = stringOption(options, 'event');
     if (!event) throw new UsageError('--event <file> is required');
     const at = stringOption(options, 'at');
     const now = at === undefined ? new Date() : parseAt(at);
-    const policy = loadPolicyFile(global.policyFile);
+    const policy = loadPolicy();
     const { exitCode, outputs } = runRoute(policy, {
       event: alarmEventOf(readPastedInput(event, '--event'), `--event ${event}`),
       now,

@@ -1,6 +1,5 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { loadPolicyFile } from '../../config/load';
 import type { GuardrailsPolicy } from '../../config/schema';
 import {
   checkRunbooks,
@@ -96,12 +95,12 @@ severity, a five-minute diagnosis as AWS CLI commands (traffic, dependencies, in
 utilisation, autoscaling, recent deployments and rollback), mitigations (degraded mode, load
 shedding), the paged team's escalation chain with minutes, and post-incident duties. Prints it,
 or writes it to --output (a folder gets <model>--<incident>.md); never overwrites without --force.`,
-  async run({ options, global, io }) {
+  async run({ options, io, loadPolicy }) {
     const model = stringOption(options, 'model');
     if (model === undefined) throw new UsageError('--model is required');
     const output = stringOption(options, 'output');
     // An invalid or missing policy is reported by the router (exit code 1, JSON with --json).
-    const result = runRunbookInit(loadPolicyFile(global.policyFile), {
+    const result = runRunbookInit(loadPolicy(), {
       model,
       incident: stringOption(options, 'incident') ?? DEFAULT_INCIDENT,
       force: flagOption(options, 'force'),
@@ -119,8 +118,8 @@ export const runbookCheckCommand: CommandModule = {
 <model>--<incident>.md, and every runbook the sections
 ${RUNBOOK_SECTIONS.map((s) => `"## ${s}"`).join(', ')}.
 Exit code 0 when complete, 1 otherwise.`,
-  async run({ args, global }) {
+  async run({ args, loadPolicy }) {
     if (args.length > 1) throw new UsageError('at most one runbook folder');
-    return runRunbookCheck(loadPolicyFile(global.policyFile), args[0] ?? DEFAULT_RUNBOOK_DIR);
+    return runRunbookCheck(loadPolicy(), args[0] ?? DEFAULT_RUNBOOK_DIR);
   },
 };

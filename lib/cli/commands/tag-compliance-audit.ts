@@ -3,7 +3,6 @@ import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { type AuditClients, auditAccount } from '../../../lambdas/tag-compliance/audit';
 import { summarize } from '../../../lambdas/tag-compliance/evaluate';
 import type { Verdict } from '../../../lambdas/tag-compliance/types';
-import { loadPolicyFile } from '../../config/load';
 import { type CommandModule, projectOption } from '../command';
 
 /** Non-compliant resources of one project and owner team. */
@@ -110,11 +109,11 @@ tag:GetResources.
 
 Exit code 0 when every resource complies, 1 when some do not (or AWS could not be read),
 2 on a usage error.`,
-    checkInput: ({ options, global }) => {
-      projectOption(options, loadPolicyFile(global.policyFile));
+    checkInput: ({ options, loadPolicy }) => {
+      projectOption(options, loadPolicy());
     },
-    async run({ options, global, io }) {
-      const policy = loadPolicyFile(global.policyFile);
+    async run({ options, io, loadPolicy }) {
+      const policy = loadPolicy();
       const project = projectOption(options, policy);
 
       const c = clients();

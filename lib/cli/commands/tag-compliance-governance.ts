@@ -6,7 +6,6 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadPolicyFile } from '../../config/load';
 import type { GuardrailsPolicy } from '../../config/schema';
 import {
   type GovernanceDocuments,
@@ -131,11 +130,11 @@ export const tagComplianceGovernanceCommand: CommandModule = {
     'tag only to its own principal tag, forbid changing it, and keep the exemption tag to the',
     'platform team; and a tag policy listing the allowed project values. See docs/threat-model.md.',
   ].join('\n'),
-  async run({ options, global }) {
+  async run({ options, loadPolicy }) {
     const guardrailsRoleNames = listOption(options.guardrailsRole);
     const platformRoleNames = listOption(options.platformRole);
     const output = stringOption(options, 'output');
-    return runTagComplianceGovernance(loadPolicyFile(global.policyFile), {
+    return runTagComplianceGovernance(loadPolicy(), {
       ...(output !== undefined ? { output } : {}),
       ...(guardrailsRoleNames ? { guardrailsRoleNames } : {}),
       ...(platformRoleNames ? { platformRoleNames } : {}),
