@@ -481,33 +481,32 @@ describe('park then restore (round trip)', () => {
     expect(table.savedItems()).toHaveLength(1);
   });
 
-  it('reports a CreateEndpoint validation error that is not about KMS as failed, not blocked by KMS', async () => {
-    sm.on(DescribeEndpointCommand).rejects(notFound('endpoint'));
-    sm.on(CreateEndpointCommand).rejects(
-      awsError('ValidationException', 'Could not find model "fraud-model".'),
-    );
-    const report = await runRestore(clients(), { projectId: 'fraud-detection' }, ctx());
-    expect(report.outcomes[0]).toMatchObject({
-      result: 'failed',
-      error: 'ValidationException: Could not find model "fraud-model".',
-    });
-  });
-
-  it('reports a failed CreateEndpoint, keeps the state and audits the error', async () => {
-    sm.on(DescribeEndpointCommand).rejects(notFound('endpoint'));
-    sm.on(CreateEndpointCommand).rejects(awsError('ResourceLimitExceeded', 'instance quota'));
-    const report = await runRestore(clients(), { projectId: 'fraud-detection' }, ctx());
-    expect(report.outcomes[0]).toMatchObject({
-      result: 'failed',
-      reason: 'restore failed; saved state kept, run restore again',
-      error: 'ResourceLimitExceeded: instance quota',
-    });
-    expect(table.savedItems()).toHaveLength(1);
-    expect(table.auditItems()[0]).toMatchObject({
-      result: 'failed',
-      error: 'ResourceLimitExceeded: instance quota',
-    });
-  });
+  it.each([
+    ['a quota', 'ResourceLimitExceeded', 'instance quota'],
+    // A validation error that is not about KMS is no KMS refusal: failed, not blocked.
+    [
+      'a validation error not about KMS',
+      'ValidationException',
+      'Could not find model "fraud-model".',
+    ],
+  ])(
+    'reports a CreateEndpoint refused for %s as failed, keeps the state and audits the error',
+    async (_why, name, message) => {
+      sm.on(DescribeEndpointCommand).rejects(notFound('endpoint'));
+      sm.on(CreateEndpointCommand).rejects(awsError(name, message));
+      const report = await runRestore(clients(), { projectId: 'fraud-detection' }, ctx());
+      expect(report.outcomes[0]).toMatchObject({
+        result: 'failed',
+        reason: 'restore failed; saved state kept, run restore again',
+        error: `${name}: ${message}`,
+      });
+      expect(table.savedItems()).toHaveLength(1);
+      expect(table.auditItems()[0]).toMatchObject({
+        result: 'failed',
+        error: `${name}: ${message}`,
+      });
+    },
+  );
 
   it('retries a throttled CreateEndpoint', async () => {
     sm.on(DescribeEndpointCommand).rejects(notFound('endpoint'));
